@@ -1,0 +1,1 @@
+return NeuralLab.Cli.Cli.Run(args, Console.Out, Console.Error);

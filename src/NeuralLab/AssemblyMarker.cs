@@ -1,0 +1,1 @@
+namespace NeuralLab; internal static class AssemblyMarker { }

@@ -1,0 +1,80 @@
+namespace NeuralLab.Common;
+
+/// <summary>
+/// Writes a command's outputs so that a failed run leaves nothing half-written: every file goes to a
+/// hidden staging folder inside the target directory (same file system, so renames are atomic), and
+/// <see cref="Commit"/> renames each one into place. Disposing without committing deletes the staging.
+/// </summary>
+public sealed class OutputDirectory : IDisposable
+{
+    readonly string _staging;
+    readonly List<string> _names = [];
+    bool _committed;
+
+    public string Root { get; }
+
+    OutputDirectory(string root, string staging)
+    {
+        Root = root;
+        _staging = staging;
+    }
+
+    /// <summary>Creates (or reuses) <paramref name="directory"/> and checks that it can be written.</summary>
+    public static OutputDirectory Open(string directory)
+    {
+        string root = Path.GetFullPath(directory);
+        try
+        {
+            if (File.Exists(root)) throw new BadInputException($"output directory '{directory}' is a file");
+            Directory.CreateDirectory(root);
+            string staging = Path.Combine(root, $".neurallab-staging-{Environment.ProcessId}-{Guid.NewGuid():N}");
+            Directory.CreateDirectory(staging);
+            return new OutputDirectory(root, staging);
+        }
+        catch (Exception e) when (e is UnauthorizedAccessException or IOException)
+        {
+            throw new BadInputException($"cannot write to output directory '{directory}': {e.Message}", e);
+        }
+    }
+
+    /// <summary>The staging path for an output named <paramref name="name"/> (may contain sub-folders).</summary>
+    public string PathFor(string name)
+    {
+        if (Path.IsPathRooted(name) || name.Contains("..")) throw new ArgumentException($"not a relative output name: {name}");
+        string path = Path.Combine(_staging, name);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        if (!_names.Contains(name)) _names.Add(name);
+        return path;
+    }
+
+    public void WriteAllText(string name, string text) => File.WriteAllText(PathFor(name), text);
+
+    public void WriteAllBytes(string name, byte[] bytes) => File.WriteAllBytes(PathFor(name), bytes);
+
+    /// <summary>The final path an output will have after <see cref="Commit"/>.</summary>
+    public string FinalPath(string name) => Path.Combine(Root, name);
+
+    public IReadOnlyList<string> Names => _names;
+
+    public void Commit()
+    {
+        foreach (string name in _names)
+        {
+            string from = Path.Combine(_staging, name);
+            if (!File.Exists(from)) continue;
+            string to = Path.Combine(Root, name);
+            Directory.CreateDirectory(Path.GetDirectoryName(to)!);
+            File.Move(from, to, overwrite: true);
+        }
+        _committed = true;
+        Directory.Delete(_staging, recursive: true);
+    }
+
+    public void Dispose()
+    {
+        if (!_committed && Directory.Exists(_staging))
+        {
+            try { Directory.Delete(_staging, recursive: true); } catch (IOException) { }
+        }
+    }
+}
