@@ -13,15 +13,18 @@ public static class Cli
 {
     public const int Success = 0, InternalFailure = 1, BadInput = 2;
 
-    public static RootCommand BuildRoot()
+    public static Command BuildRoot()
     {
-        var root = new RootCommand(
+        // A named Command rather than RootCommand, so usage lines say "neurallab" whatever the host file is called.
+        var root = new Command("neurallab",
             "NeuralLab: the neural-network systems of the homework, runnable and checked with numbers, on TorchSharp.\n" +
             "Every command takes --json (result on stdout), --seed, --out DIR and --quick.");
         var factories = typeof(Cli).Assembly.GetTypes()
             .Where(t => typeof(ICommandFactory).IsAssignableFrom(t) && t is { IsAbstract: false, IsInterface: false })
             .Select(t => (ICommandFactory)Activator.CreateInstance(t)!)
             .OrderBy(f => f.Order);
+        root.Options.Add(new System.CommandLine.Help.HelpOption());
+        root.Options.Add(new VersionOption());
         foreach (var factory in factories) root.Subcommands.Add(factory.Create());
         return root;
     }
