@@ -43,7 +43,7 @@ public static class Cli
         }
         if (parsed.Errors.Count > 0)
         {
-            stderr.WriteLine($"neurallab: {parsed.Errors[0].Message} (see --help)");
+            stderr.WriteLine($"neurallab: {OneLine(parsed.Errors[0].Message)} (see --help)");
             return BadInput;
         }
         try

@@ -12,7 +12,7 @@ public sealed class ConsoleProgress : IProgress<ProgressReport>
     readonly TextWriter _stderr;
     readonly bool _live;
     readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
-    TimeSpan _lastLine = TimeSpan.MinValue;
+    TimeSpan _lastLine = TimeSpan.FromSeconds(-3600);
     ProgressTask? _task;
     ProgressReport? _latest;
 

@@ -9,14 +9,16 @@ public sealed class OutputDirectory : IDisposable
 {
     readonly string _staging;
     readonly List<string> _names = [];
+    readonly bool _createdRoot;
     bool _committed;
 
     public string Root { get; }
 
-    OutputDirectory(string root, string staging)
+    OutputDirectory(string root, string staging, bool createdRoot)
     {
         Root = root;
         _staging = staging;
+        _createdRoot = createdRoot;
     }
 
     /// <summary>Creates (or reuses) <paramref name="directory"/> and checks that it can be written.</summary>
@@ -26,10 +28,11 @@ public sealed class OutputDirectory : IDisposable
         try
         {
             if (File.Exists(root)) throw new BadInputException($"output directory '{directory}' is a file");
+            bool created = !Directory.Exists(root);
             Directory.CreateDirectory(root);
             string staging = Path.Combine(root, $".neurallab-staging-{Environment.ProcessId}-{Guid.NewGuid():N}");
             Directory.CreateDirectory(staging);
-            return new OutputDirectory(root, staging);
+            return new OutputDirectory(root, staging, created);
         }
         catch (Exception e) when (e is UnauthorizedAccessException or IOException)
         {
@@ -74,7 +77,13 @@ public sealed class OutputDirectory : IDisposable
     {
         if (!_committed && Directory.Exists(_staging))
         {
-            try { Directory.Delete(_staging, recursive: true); } catch (IOException) { }
+            try
+            {
+                Directory.Delete(_staging, recursive: true);
+                // A directory this run created stays only if the run succeeded.
+                if (_createdRoot && !Directory.EnumerateFileSystemEntries(Root).Any()) Directory.Delete(Root);
+            }
+            catch (IOException) { }
         }
     }
 }

@@ -1,0 +1,131 @@
+using System.CommandLine;
+using System.Globalization;
+using NeuralLab.Common;
+using NeuralLab.NeuralFields;
+
+namespace NeuralLab.Cli.Commands;
+
+/// <summary><c>neurallab fit [IMAGE]</c>: the main job.</summary>
+public sealed class FitCommand : ICommandFactory
+{
+    public int Order => 10;
+
+    public Command Create()
+    {
+        var image = new Argument<string?>("IMAGE") { Description = "PNG, JPEG or WebP to fit; default: the embedded cameraman.", Arity = ArgumentArity.ZeroOrOne };
+        var preset = new Option<string?>("--preset") { Description = "The homework's recipes: relu (300 epochs, lr 0.001, batch 64), tanh (300 epochs, lr 0.001, batch 100), sine (200 epochs, lr 0.0001, batch 2048). Flags override." };
+        var activation = new Option<string?>("--activation") { Description = "relu | tanh | sine (default sine)." };
+        var hidden = new Option<int?>("--hidden") { Description = "Units per hidden layer (default 256)." };
+        var layers = new Option<int?>("--layers") { Description = "Hidden-to-hidden layers (default 3)." };
+        var omega0 = new Option<double?>("--omega0") { Description = "SIREN's frequency factor ω0 in sin(ω0·(Wx+b)) (default 30)." };
+        var init = new Option<string?>("--init") { Description = "siren | default: SIREN's initialisation, or libtorch's default (the Q8 ablation)." };
+        var lr = new Option<double?>("--lr") { Description = $"Adam's learning rate (default {FitDefaults.Config.LearningRate})." };
+        var steps = new Option<int?>("--steps") { Description = $"Optimiser steps (default {FitDefaults.Config.Steps})." };
+        var epochs = new Option<int?>("--epochs") { Description = "Passes over all pixels in shuffled minibatches (instead of --steps)." };
+        var batch = new Option<string?>("--batch") { Description = $"Pixels per step, or 'full' for the whole image (default {FitDefaults.Config.Batch})." };
+        var schedule = new Option<string?>("--schedule") { Description = "Learning-rate decay: constant | step (halve at 25/50/75 %) | cosine (to lr/100)." };
+        var targetPsnr = new Option<double?>("--target-psnr") { Description = "Stop as soon as the whole-image PSNR reaches this many dB." };
+        var size = new Option<int?>("--size") { Description = $"Resize so the longer side has N pixels (box filter when shrinking; default {FitDefaults.Size})." };
+        var channels = new Option<int?>("--channels") { Description = "1 (grayscale) or 3 (RGB); default: as the image." };
+        var maxPixels = new Option<long>("--max-pixels") { Description = "Refuse images with more pixels than this (checked from the header).", DefaultValueFactory = _ => FieldImage.DefaultMaxPixels };
+        var evalEvery = new Option<int?>("--eval-every") { Description = "Whole-image PSNR every N steps (default: about every half epoch)." };
+        var common = new CommonOptions();
+        var command = new Command("fit",
+            "Fit an image with a coordinate MLP (ReLU, Tanh or SIREN) and show its gradient and Laplacian.\n" +
+            "Writes reconstruction.png, gradient.png, laplacian.png, the ground truth's three, curves.png, metrics.json and a checkpoint (model.json + model.bin) to --out.\n" +
+            "Examples:\n  neurallab fit --out runs/cameraman\n  neurallab fit photo.jpg --size 512 --channels 3 --target-psnr 35 --out runs/photo\n  neurallab fit --preset relu --epochs 20 --out runs/relu")
+        {
+            image, preset, activation, hidden, layers, omega0, init, lr, steps, epochs, batch, schedule, targetPsnr, size, channels, maxPixels, evalEvery,
+        };
+        common.AddTo(command);
+        command.SetAction(parsed =>
+        {
+            var c = common.Read(parsed);
+            var stdout = parsed.InvocationConfiguration.Output;
+            var stderr = parsed.InvocationConfiguration.Error;
+            var basis = parsed.GetValue(preset) is string p ? FitPresets.Get(p) : FitDefaults.Config;
+            bool budgetGiven = parsed.GetValue(steps) is not null || parsed.GetValue(epochs) is not null;
+            var arch = basis.Architecture;
+            arch = arch with
+            {
+                Activation = parsed.GetValue(activation) is string a ? ParseActivation(a) : arch.Activation,
+                Hidden = parsed.GetValue(hidden) ?? arch.Hidden,
+                Layers = parsed.GetValue(layers) ?? arch.Layers,
+                Omega0 = parsed.GetValue(omega0) ?? arch.Omega0,
+                Init = parsed.GetValue(init) is string i ? ParseInit(i) : arch.Init,
+            };
+            var config = basis with
+            {
+                LearningRate = parsed.GetValue(lr) ?? basis.LearningRate,
+                Steps = budgetGiven ? parsed.GetValue(steps) : c.Quick ? 200 : basis.Steps,
+                Epochs = budgetGiven ? parsed.GetValue(epochs) : c.Quick ? null : basis.Epochs,
+                Batch = parsed.GetValue(batch) is string b ? ParseBatch(b) : basis.Batch,
+                Schedule = parsed.GetValue(schedule) is string s ? ParseSchedule(s) : basis.Schedule,
+                TargetPsnr = parsed.GetValue(targetPsnr),
+                EvalEvery = parsed.GetValue(evalEvery),
+                Seed = c.Seed,
+            };
+            int? sizeValue = parsed.GetValue(size) ?? (c.Quick ? 64 : FitDefaults.Size);
+            string? path = parsed.GetValue(image);
+            var target = FieldImage.Load(path, parsed.GetValue(channels), sizeValue, parsed.GetValue(maxPixels));
+            config = config with { Architecture = arch with { Channels = target.Channels } };
+            config.Validate();
+            using var output = c.OpenOut();
+            using var cancel = new CancellationTokenSource();
+            ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cancel.Cancel(); };
+            Console.CancelKeyPress += onCancel;
+            try
+            {
+                var (metrics, fit) = ConsoleProgress.Run(stderr, progress =>
+                    FieldExperiment.Run(target, path ?? FieldImage.DefaultName, config, output, progress, cancel.Token));
+                fit.Dispose();
+                output?.Commit();
+                if (c.Json) c.EmitJson(stdout, metrics);
+                else
+                {
+                    stdout.WriteLine($"{metrics.Activation} field on {metrics.Image} ({metrics.Width}×{metrics.Height}): " +
+                                     $"PSNR {metrics.Psnr:F2} dB after {metrics.Steps} steps in {metrics.Seconds:F1} s ({metrics.StoppedBecause})");
+                    stdout.WriteLine($"mean |Laplacian| {metrics.LaplacianAbsMean:G4} (ground truth {metrics.GroundTruthLaplacianAbsMean:G4}); " +
+                                     $"gradient correlation with Sobel {metrics.GradientCorrelation:F3}");
+                    if (output != null) stdout.WriteLine($"wrote {string.Join(", ", FieldExperiment.OutputFiles)} to {output.Root}");
+                }
+            }
+            finally
+            {
+                Console.CancelKeyPress -= onCancel;
+            }
+            return 0;
+        });
+        return command;
+    }
+
+    internal static FieldActivation ParseActivation(string s) => s.ToLowerInvariant() switch
+    {
+        "relu" => FieldActivation.Relu,
+        "tanh" => FieldActivation.Tanh,
+        "sine" or "siren" or "sin" => FieldActivation.Sine,
+        _ => throw new BadInputException($"unknown activation '{s}' (expected relu, tanh or sine)"),
+    };
+
+    static FieldInit ParseInit(string s) => s.ToLowerInvariant() switch
+    {
+        "siren" => FieldInit.Siren,
+        "default" => FieldInit.Default,
+        _ => throw new BadInputException($"unknown --init '{s}' (expected siren or default)"),
+    };
+
+    static int? ParseBatch(string s)
+    {
+        if (s.Equals("full", StringComparison.OrdinalIgnoreCase)) return null;
+        if (int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out int b) && b > 0) return b;
+        throw new BadInputException($"--batch must be a positive number of pixels or 'full', not '{s}'");
+    }
+
+    static LearningRateSchedule ParseSchedule(string s) => s.ToLowerInvariant() switch
+    {
+        "constant" => LearningRateSchedule.Constant,
+        "step" => LearningRateSchedule.Step,
+        "cosine" => LearningRateSchedule.Cosine,
+        _ => throw new BadInputException($"unknown --schedule '{s}' (expected constant, step or cosine)"),
+    };
+}

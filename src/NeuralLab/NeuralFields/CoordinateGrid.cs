@@ -1,0 +1,23 @@
+using static TorchSharp.torch;
+
+namespace NeuralLab.NeuralFields;
+
+/// <summary>
+/// Pixel-centre coordinates of an image: the longer side spans [-1, 1]; the shorter side keeps the
+/// same spacing, centred on 0, so a pixel is square in field coordinates too.
+/// </summary>
+public static class CoordinateGrid
+{
+    /// <summary>Distance between neighbouring pixel centres in field units: 2 / (longer side − 1).</summary>
+    public static double Spacing(int height, int width) => 2.0 / Math.Max(1, Math.Max(height, width) - 1);
+
+    /// <summary>Coordinates (height·width, 2) in row-major pixel order; column 0 is x (across), 1 is y (down).</summary>
+    public static Tensor Create(int height, int width, ScalarType dtype = ScalarType.Float32)
+    {
+        double h = Spacing(height, width);
+        var xs = (arange(width, dtype: float64) - (width - 1) / 2.0) * h;   // (W)
+        var ys = (arange(height, dtype: float64) - (height - 1) / 2.0) * h; // (H)
+        var grid = meshgrid([ys, xs], indexing: "ij");                        // 2 × (H, W)
+        return stack([grid[1].reshape(-1), grid[0].reshape(-1)], dim: 1).to_type(dtype); // (H·W, 2)
+    }
+}

@@ -1,0 +1,95 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace NeuralLab.NeuralFields;
+
+public enum FieldActivation { Relu, Tanh, Sine }
+
+/// <summary>How the weights start: SIREN's scheme for sine networks, or libtorch's default (the Q8 ablation).</summary>
+public enum FieldInit { Siren, Default }
+
+/// <summary>The architecture of a coordinate MLP; stored in checkpoints.</summary>
+public sealed record FieldArchitecture(
+    FieldActivation Activation = FieldActivation.Sine,
+    int Hidden = 256,
+    int Layers = 3,
+    int Channels = 1,
+    double Omega0 = 30.0,
+    FieldInit Init = FieldInit.Siren)
+{
+    public void Validate()
+    {
+        if (Hidden <= 0) throw new Common.BadInputException($"--hidden must be positive, not {Hidden}");
+        if (Layers < 0) throw new Common.BadInputException($"--layers must be zero or more, not {Layers}");
+        if (Channels is not (1 or 3)) throw new Common.BadInputException($"--channels must be 1 or 3, not {Channels}");
+        if (!(Omega0 > 0) || double.IsInfinity(Omega0)) throw new Common.BadInputException($"--omega0 must be positive, not {Omega0}");
+    }
+}
+
+/// <summary>
+/// A coordinate MLP f: [-1,1]² → R^channels: Linear(2→hidden), <see cref="FieldArchitecture.Layers"/>
+/// hidden-to-hidden layers, each followed by the activation, then a linear output layer.
+/// For sine: sin(ω0·(Wx + b)) with SIREN's initialisation (Sitzmann et al. 2020, Sec. 3.2 and
+/// supplement Sec. 1.5): first layer W ~ U(−1/in, 1/in), later layers W ~ U(−√(6/in)/ω0, √(6/in)/ω0),
+/// so that pre-activations stay standard-normal-ish through depth; biases keep libtorch's default.
+/// </summary>
+public sealed class CoordinateMlp : nn.Module<Tensor, Tensor>
+{
+    readonly ModuleList<Linear> hidden = new();
+    readonly Linear output;
+
+    public FieldArchitecture Architecture { get; }
+
+    public CoordinateMlp(FieldArchitecture architecture) : base(nameof(CoordinateMlp))
+    {
+        architecture.Validate();
+        Architecture = architecture;
+        hidden.Add(nn.Linear(2, architecture.Hidden));
+        for (int i = 0; i < architecture.Layers; i++) hidden.Add(nn.Linear(architecture.Hidden, architecture.Hidden));
+        output = nn.Linear(architecture.Hidden, architecture.Channels);
+        RegisterComponents();
+        if (architecture is { Activation: FieldActivation.Sine, Init: FieldInit.Siren }) ApplySirenInit();
+    }
+
+    void ApplySirenInit()
+    {
+        using var noGrad = no_grad();
+        double omega0 = Architecture.Omega0;
+        bool first = true;
+        foreach (var layer in hidden.Append(output))
+        {
+            long fanIn = layer.weight!.shape[1];
+            double bound = first ? 1.0 / fanIn : Math.Sqrt(6.0 / fanIn) / omega0;
+            layer.weight.uniform_(-bound, bound);
+            first = false;
+        }
+    }
+
+    public override Tensor forward(Tensor coordinates) // (N, 2) → (N, channels)
+    {
+        var x = coordinates;
+        double omega0 = Architecture.Omega0;
+        foreach (var layer in hidden)
+        {
+            x = Architecture.Activation switch
+            {
+                // ω0·(xWᵀ + b) in one fused addmm instead of a linear and a scale.
+                FieldActivation.Sine => addmm(layer.bias!, x, layer.weight!.t(), beta: (float)omega0, alpha: (float)omega0).sin(),
+                FieldActivation.Tanh => layer.call(x).tanh_(),
+                _ => layer.call(x).relu_(),
+            };
+        }
+        return output.call(x);
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            hidden.Dispose();
+            output.Dispose();
+        }
+        base.Dispose(disposing);
+    }
+}

@@ -1,0 +1,113 @@
+using ScottPlot;
+using SkiaSharp;
+using static TorchSharp.torch;
+
+namespace NeuralLab.NeuralFields;
+
+/// <summary>PNG pictures of fields, their derivative maps and training curves.</summary>
+public static class FieldFigures
+{
+    /// <summary>Writes values in [-1, 1] shaped (H·W, C), C ∈ {1, 3}, as an 8-bit PNG.</summary>
+    public static void SaveImage(Tensor values, int height, int width, string path)
+    {
+        using var scope = NewDisposeScope();
+        long channels = values.shape[1];
+        var bytes = ((values.detach().to_type(ScalarType.Float32).clamp(-1, 1) + 1) * 127.5f).round().to_type(ScalarType.Byte);
+        var data = bytes.data<byte>().ToArray();
+        using var bitmap = new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Opaque));
+        var pixels = bitmap.GetPixelSpan();
+        for (int p = 0; p < height * width; p++)
+        {
+            byte r = data[p * channels], g = channels == 3 ? data[p * 3 + 1] : r, b = channels == 3 ? data[p * 3 + 2] : r;
+            pixels[4 * p] = r; pixels[4 * p + 1] = g; pixels[4 * p + 2] = b; pixels[4 * p + 3] = 255;
+        }
+        Encode(bitmap, path);
+    }
+
+    /// <summary>A non-negative map (H·W) with a sequential colour map (magma), 0 → black, <paramref name="scale"/> → bright.</summary>
+    public static void SaveMagnitude(Tensor values, int height, int width, double scale, string path) =>
+        SaveColormapped(values, height, width, v => Math.Clamp(v / scale, 0, 1), new ScottPlot.Colormaps.Magma(), path);
+
+    /// <summary>A signed map (H·W) with a diverging colour map (balance): zero is the middle, ±<paramref name="scale"/> the ends.</summary>
+    public static void SaveDiverging(Tensor values, int height, int width, double scale, string path) =>
+        SaveColormapped(values, height, width, v => Math.Clamp(0.5 + 0.5 * v / scale, 0, 1), new ScottPlot.Colormaps.Balance(), path);
+
+    /// <summary>A robust display scale: the 99th percentile of |values| (a few sharp pixels would otherwise wash the map out).</summary>
+    public static double RobustScale(Tensor values)
+    {
+        using var scope = NewDisposeScope();
+        var a = values.detach().abs().reshape(-1).to_type(ScalarType.Float64);
+        double q = a.quantile(0.99).item<double>();
+        return q > 0 ? q : Math.Max(a.max().item<double>(), 1e-12);
+    }
+
+    static void SaveColormapped(Tensor values, int height, int width, Func<double, double> position, IColormap colormap, string path)
+    {
+        var data = values.detach().to_type(ScalarType.Float64).reshape(-1).data<double>().ToArray();
+        var lookup = Enumerable.Range(0, 256).Select(i => colormap.GetColor(i / 255.0)).ToArray();
+        using var bitmap = new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Opaque));
+        var pixels = bitmap.GetPixelSpan();
+        for (int p = 0; p < height * width; p++)
+        {
+            double v = double.IsFinite(data[p]) ? position(data[p]) : 0.5;
+            var c = lookup[(int)Math.Round(v * 255)];
+            pixels[4 * p] = c.R; pixels[4 * p + 1] = c.G; pixels[4 * p + 2] = c.B; pixels[4 * p + 3] = 255;
+        }
+        Encode(bitmap, path);
+    }
+
+    static void Encode(SKBitmap bitmap, string path)
+    {
+        using var image = SKImage.FromBitmap(bitmap);
+        using var png = image.Encode(SKEncodedImageFormat.Png, 100);
+        using var file = File.Create(path);
+        png.SaveTo(file);
+    }
+
+    /// <summary>Loss and PSNR against step and against seconds, as a 2×2 grid in one PNG.</summary>
+    public static void SaveCurves(FitResult fit, string path, string title)
+    {
+        var evaluations = fit.Evaluations;
+        double secondsPerStep = fit.Steps > 0 ? fit.Seconds / fit.Steps : 0;
+        // Thin the per-step losses to at most 2000 points (block means) so large runs plot quickly.
+        int block = Math.Max(1, fit.StepLosses.Count / 2000);
+        var lossSteps = new List<double>();
+        var losses = new List<double>();
+        for (int i = 0; i < fit.StepLosses.Count; i += block)
+        {
+            var span = fit.StepLosses.Skip(i).Take(block).ToList();
+            lossSteps.Add(i + span.Count);
+            losses.Add(Math.Log10(Math.Max(span.Average(v => (double)v), 1e-12)));
+        }
+        var evalSteps = evaluations.Select(e => (double)e.Step).ToArray();
+        var evalSeconds = evaluations.Select(e => e.Seconds).ToArray();
+        var psnr = evaluations.Select(e => e.Psnr).ToArray();
+        var panels = new (string X, string Y, double[] Xs, double[] Ys)[]
+        {
+            ("step", "log10 training loss (MSE)", lossSteps.ToArray(), losses.ToArray()),
+            ("step", "PSNR (dB), whole image", evalSteps, psnr),
+            ("seconds", "log10 training loss (MSE)", lossSteps.Select(s => s * secondsPerStep).ToArray(), losses.ToArray()),
+            ("seconds", "PSNR (dB), whole image", evalSeconds, psnr),
+        };
+        const int w = 560, h = 380;
+        using var surface = SKSurface.Create(new SKImageInfo(2 * w, 2 * h + 40));
+        surface.Canvas.Clear(SKColors.White);
+        using (var font = new SKFont(SKTypeface.Default, 20))
+        using (var paint = new SKPaint { Color = SKColors.Black, IsAntialias = true })
+            surface.Canvas.DrawText(title, 12, 28, font, paint);
+        for (int i = 0; i < panels.Length; i++)
+        {
+            var (xLabel, yLabel, xs, ys) = panels[i];
+            var plot = new Plot();
+            if (xs.Length > 0) plot.Add.ScatterLine(xs, ys);
+            plot.XLabel(xLabel);
+            plot.YLabel(yLabel);
+            using var png = SKImage.FromEncodedData(plot.GetImageBytes(w, h, ImageFormat.Png));
+            surface.Canvas.DrawImage(png, (i % 2) * w, 40 + (i / 2) * h);
+        }
+        using var snapshot = surface.Snapshot();
+        using var data = snapshot.Encode(SKEncodedImageFormat.Png, 100);
+        using var file = File.Create(path);
+        data.SaveTo(file);
+    }
+}

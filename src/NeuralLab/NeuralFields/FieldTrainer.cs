@@ -1,0 +1,205 @@
+using System.Diagnostics;
+using NeuralLab.Common;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace NeuralLab.NeuralFields;
+
+/// <summary>One whole-image evaluation during a fit.</summary>
+public sealed record FitEvaluation(long Step, double Seconds, double Psnr, double Mse, double LearningRate);
+
+/// <summary>The outcome of <see cref="FieldTrainer.Fit"/>; owns <see cref="Model"/>.</summary>
+public sealed class FitResult : IDisposable
+{
+    public required CoordinateMlp Model { get; init; }
+    public required FitConfig Config { get; init; }
+    public required long Steps { get; init; }
+    public required double Seconds { get; init; }
+    public required double Psnr { get; init; }
+    /// <summary>Why training ended: "budget", "target_psnr" or "cancelled".</summary>
+    public required string StoppedBecause { get; init; }
+    /// <summary>Training loss (minibatch MSE) of every step.</summary>
+    public required IReadOnlyList<float> StepLosses { get; init; }
+    public required IReadOnlyList<FitEvaluation> Evaluations { get; init; }
+
+    /// <summary>First evaluation at or above <paramref name="db"/>, if any.</summary>
+    public FitEvaluation? FirstReaching(double db) => Evaluations.FirstOrDefault(e => e.Psnr >= db);
+
+    public void Dispose() => Model.Dispose();
+}
+
+/// <summary>Fits a <see cref="CoordinateMlp"/> to an image with Adam on the MSE.</summary>
+public static class FieldTrainer
+{
+    /// <summary>Pixels per forward/backward chunk: a whole-image step is accumulated over chunks of this
+    /// size. Same gradient (the loss is a mean, so each chunk's loss is weighted by its share), but each
+    /// activation stays under glibc's mmap threshold instead of page-faulting fresh 64 MB buffers
+    /// (see docs/neural-fields.md, "Speed").</summary>
+    public const int ChunkPixels = 8192;
+
+    public static double Psnr(double mse) => 10 * Math.Log10(4 / mse);
+
+    public static FitResult Fit(FieldImage image, FitConfig config, IProgress<ProgressReport>? progress = null, CancellationToken cancel = default)
+    {
+        config.Validate();
+        if (config.Architecture.Channels != image.Channels)
+            throw new BadInputException($"the network has {config.Architecture.Channels} output channel(s) but the image has {image.Channels}");
+        var random = Seeding.SeedEverything(config.Seed);
+        var generator = new Generator((ulong)config.Seed);
+        var model = new CoordinateMlp(config.Architecture);
+        try
+        {
+            return Train(model, image, config, generator, progress, cancel);
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+        finally
+        {
+            generator.Dispose();
+            _ = random;
+        }
+    }
+
+    static FitResult Train(CoordinateMlp model, FieldImage image, FitConfig config, Generator generator,
+        IProgress<ProgressReport>? progress, CancellationToken cancel)
+    {
+        int n = image.PixelCount;
+        int batch = config.BatchFor(n);
+        long total = config.PlannedSteps(n);
+        long stepsPerEpoch = (n + batch - 1) / batch;
+        // Evaluation costs a forward pass over the image (about a third of a full-batch step); spacing
+        // it by about half an epoch's worth of steps keeps it near 10 % of the run.
+        long evalEvery = config.EvalEvery ?? Math.Max(1, Math.Min(Math.Max(10, stepsPerEpoch / 2), Math.Max(1, total / 20)));
+        string task = $"fit {config.Architecture.Activation.ToString().ToLowerInvariant()}";
+
+        using var coordinates = CoordinateGrid.Create(image.Height, image.Width); // (N, 2)
+        using var targets = image.ToTensor();                                      // (N, C)
+        using var optimizer = new Adam(model.parameters(), config.LearningRate);
+        var losses = new List<float>((int)Math.Min(total, 1_000_000));
+        var evaluations = new List<FitEvaluation>();
+        var clock = Stopwatch.StartNew();
+        Tensor? order = null;
+        double firstLoss = double.NaN;
+        string stopped = "budget";
+        long step = 0;
+        model.train();
+        try
+        {
+            while (step < total)
+            {
+                if (cancel.IsCancellationRequested) { stopped = "cancelled"; break; }
+                long inEpoch = step % stepsPerEpoch;
+                if (inEpoch == 0 && batch < n)
+                {
+                    order?.Dispose();
+                    order = randperm(n, generator: generator).DetachFromDisposeScope(); // (N)
+                }
+                optimizer.LearningRate = config.LearningRateAt(step, total);
+                float loss = batch < n
+                    ? MinibatchStep(model, optimizer, coordinates, targets, order!, inEpoch * batch, Math.Min(batch, n - inEpoch * batch))
+                    : FullBatchStep(model, optimizer, coordinates, targets);
+                step++;
+                losses.Add(loss);
+                if (double.IsNaN(firstLoss)) firstLoss = loss;
+                if (!float.IsFinite(loss) || loss > Math.Max(100 * firstLoss, 10))
+                    throw new BadInputException(
+                        $"training diverged at step {step}: loss {loss:G4} (first step {firstLoss:G4}); lower --lr (now {config.LearningRate:G4})");
+                if (step % evalEvery == 0 || step == total)
+                {
+                    var evaluation = Evaluate(model, coordinates, targets, step, clock.Elapsed.TotalSeconds, optimizer.LearningRate);
+                    evaluations.Add(evaluation);
+                    progress?.Report(new ProgressReport(task, step, total,
+                        [("loss", loss), ("psnr", evaluation.Psnr), ("lr", optimizer.LearningRate)]));
+                    if (config.TargetPsnr is double target && evaluation.Psnr >= target) { stopped = "target_psnr"; break; }
+                }
+            }
+        }
+        finally
+        {
+            order?.Dispose();
+        }
+        if (evaluations.Count == 0 || evaluations[^1].Step != step)
+            evaluations.Add(Evaluate(model, coordinates, targets, step, clock.Elapsed.TotalSeconds, optimizer.LearningRate));
+        model.eval();
+        return new FitResult
+        {
+            Model = model,
+            Config = config,
+            Steps = step,
+            Seconds = clock.Elapsed.TotalSeconds,
+            Psnr = evaluations[^1].Psnr,
+            StoppedBecause = stopped,
+            StepLosses = losses,
+            Evaluations = evaluations,
+        };
+    }
+
+    static float MinibatchStep(CoordinateMlp model, Optimizer optimizer, Tensor coordinates, Tensor targets, Tensor order, long start, long length)
+    {
+        using var scope = NewDisposeScope();
+        var indices = order.narrow(0, start, length);  // (B)
+        var x = coordinates.index_select(0, indices); // (B, 2)
+        var y = targets.index_select(0, indices);     // (B, C)
+        optimizer.ZeroGrad();
+        var loss = nn.functional.mse_loss(model.call(x), y);
+        loss.backward();
+        optimizer.Step();
+        return loss.item<float>();
+    }
+
+    static float FullBatchStep(CoordinateMlp model, Optimizer optimizer, Tensor coordinates, Tensor targets)
+    {
+        long n = coordinates.shape[0];
+        double total = 0;
+        optimizer.ZeroGrad();
+        for (long start = 0; start < n; start += ChunkPixels)
+        {
+            using var scope = NewDisposeScope();
+            long length = Math.Min(ChunkPixels, n - start);
+            var x = coordinates.narrow(0, start, length);                        // (b, 2)
+            var y = targets.narrow(0, start, length);                            // (b, C)
+            var sumSquared = (model.call(x) - y).square().sum();
+            // Mean over all N·C values, accumulated chunk by chunk.
+            (sumSquared / (n * targets.shape[1])).backward();
+            total += sumSquared.item<float>();
+        }
+        optimizer.Step();
+        return (float)(total / (n * targets.shape[1]));
+    }
+
+    /// <summary>Whole-image MSE and PSNR of <paramref name="model"/>, in chunks, without a graph.</summary>
+    public static FitEvaluation Evaluate(CoordinateMlp model, Tensor coordinates, Tensor targets, long step, double seconds, double learningRate)
+    {
+        double mse = MeanSquaredError(model, coordinates, targets);
+        return new FitEvaluation(step, seconds, Psnr(mse), mse, learningRate);
+    }
+
+    public static double MeanSquaredError(CoordinateMlp model, Tensor coordinates, Tensor targets)
+    {
+        using var noGrad = no_grad();
+        long n = coordinates.shape[0];
+        double sum = 0;
+        for (long start = 0; start < n; start += ChunkPixels)
+        {
+            using var scope = NewDisposeScope();
+            long length = Math.Min(ChunkPixels, n - start);
+            sum += (model.call(coordinates.narrow(0, start, length)) - targets.narrow(0, start, length)).square().sum().item<float>();
+        }
+        return sum / (n * targets.shape[1]);
+    }
+
+    /// <summary>The field's values (H·W, C) on the image's pixel grid.</summary>
+    public static Tensor Render(CoordinateMlp model, int height, int width)
+    {
+        using var noGrad = no_grad();
+        using var coordinates = CoordinateGrid.Create(height, width);
+        var chunks = new List<Tensor>();
+        using var scope = NewDisposeScope();
+        for (long start = 0; start < coordinates.shape[0]; start += ChunkPixels)
+            chunks.Add(model.call(coordinates.narrow(0, start, Math.Min(ChunkPixels, coordinates.shape[0] - start))));
+        return cat(chunks, 0).MoveToOuterDisposeScope();
+    }
+}

@@ -1,0 +1,84 @@
+using NeuralLab.Common;
+
+namespace NeuralLab.NeuralFields;
+
+/// <summary>Learning-rate decay over the run (the homework's Q7).</summary>
+public enum LearningRateSchedule
+{
+    /// <summary>The rate never changes.</summary>
+    Constant,
+    /// <summary>Halved at 25 %, 50 % and 75 % of the planned steps (ends at lr/8).</summary>
+    Step,
+    /// <summary>Half a cosine from lr down to lr/100 over the planned steps (Loshchilov &amp; Hutter 2017, no restarts).</summary>
+    Cosine,
+}
+
+/// <summary>Everything that decides a fit; stored in checkpoints and metrics.</summary>
+public sealed record FitConfig
+{
+    public FieldArchitecture Architecture { get; init; } = new();
+    public double LearningRate { get; init; } = 1e-4;
+    /// <summary>Optimiser steps; exclusive with <see cref="Epochs"/>.</summary>
+    public int? Steps { get; init; }
+    /// <summary>Passes over all pixels in shuffled minibatches; exclusive with <see cref="Steps"/>.</summary>
+    public int? Epochs { get; init; }
+    /// <summary>Pixels per step; null is the whole image per step.</summary>
+    public int? Batch { get; init; } = 4096;
+    public LearningRateSchedule Schedule { get; init; } = LearningRateSchedule.Constant;
+    public int Seed { get; init; }
+    /// <summary>Stop as soon as an evaluation reaches this PSNR (dB).</summary>
+    public double? TargetPsnr { get; init; }
+    /// <summary>Evaluate whole-image PSNR every this many steps; null chooses about every 0.5 epoch-equivalents of compute.</summary>
+    public int? EvalEvery { get; init; }
+
+    public void Validate()
+    {
+        Architecture.Validate();
+        if (!(LearningRate > 0) || double.IsInfinity(LearningRate)) throw new BadInputException($"--lr must be positive, not {LearningRate}");
+        if (Steps is not null && Epochs is not null) throw new BadInputException("give --steps or --epochs, not both");
+        if (Steps is <= 0) throw new BadInputException($"--steps must be positive, not {Steps}");
+        if (Epochs is <= 0) throw new BadInputException($"--epochs must be positive, not {Epochs}");
+        if (Batch is <= 0) throw new BadInputException($"--batch must be positive or 'full', not {Batch}");
+        if (EvalEvery is <= 0) throw new BadInputException($"--eval-every must be positive, not {EvalEvery}");
+        if (TargetPsnr is double t && (double.IsNaN(t) || double.IsInfinity(t))) throw new BadInputException("--target-psnr must be a finite number of dB");
+    }
+
+    /// <summary>Pixels per step for an image of <paramref name="pixels"/> pixels.</summary>
+    public int BatchFor(int pixels) => Batch is int b ? Math.Min(b, pixels) : pixels;
+
+    /// <summary>Planned steps for an image of <paramref name="pixels"/> pixels.</summary>
+    public long PlannedSteps(int pixels)
+    {
+        if (Steps is int s) return s;
+        long perEpoch = (pixels + BatchFor(pixels) - 1) / BatchFor(pixels);
+        return (Epochs ?? 1) * perEpoch;
+    }
+
+    /// <summary>The learning rate at step <paramref name="step"/> (0-based) of <paramref name="total"/>.</summary>
+    public double LearningRateAt(long step, long total)
+    {
+        double progress = total <= 1 ? 0 : (double)step / total;
+        return Schedule switch
+        {
+            LearningRateSchedule.Step => LearningRate * Math.Pow(0.5, Math.Min(3, Math.Floor(progress * 4))),
+            LearningRateSchedule.Cosine => LearningRate * (0.01 + 0.99 * 0.5 * (1 + Math.Cos(Math.PI * progress))),
+            _ => LearningRate,
+        };
+    }
+}
+
+/// <summary>The homework's three recipes, with exactly its hyperparameters.</summary>
+public static class FitPresets
+{
+    public static readonly IReadOnlyDictionary<string, FitConfig> All = new Dictionary<string, FitConfig>
+    {
+        ["relu"] = new() { Architecture = new(FieldActivation.Relu), Epochs = 300, LearningRate = 1e-3, Batch = 64 },
+        ["tanh"] = new() { Architecture = new(FieldActivation.Tanh), Epochs = 300, LearningRate = 1e-3, Batch = 100 },
+        ["sine"] = new() { Architecture = new(FieldActivation.Sine), Epochs = 200, LearningRate = 1e-4, Batch = 2048 },
+    };
+
+    public static FitConfig Get(string name) =>
+        All.TryGetValue(name.ToLowerInvariant(), out var preset)
+            ? preset
+            : throw new BadInputException($"unknown preset '{name}' (expected relu, tanh or sine)");
+}

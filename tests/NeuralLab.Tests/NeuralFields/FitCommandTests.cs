@@ -1,0 +1,99 @@
+using System.Text.Json;
+using NeuralLab.NeuralFields;
+using SkiaSharp;
+
+namespace NeuralLab.Tests.NeuralFields;
+
+public class FitCommandTests
+{
+    static readonly string[] Tiny = ["--quick", "--size", "32", "--hidden", "32", "--layers", "1", "--steps", "20"];
+
+    [Fact]
+    public void QuickFitWritesEveryOutputAndJson()
+    {
+        using var dir = new TempDir();
+        var result = CliRunner.Run(["fit", .. Tiny, "--json", "--out", dir.Path]);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        using var json = JsonDocument.Parse(result.Stdout);
+        var root = json.RootElement;
+        foreach (var key in new[] { "psnr", "steps", "seconds", "activation", "laplacian_abs_mean" })
+            Assert.True(root.TryGetProperty(key, out _), key);
+        Assert.Equal("sine", root.GetProperty("activation").GetString());
+        Assert.Equal(20, root.GetProperty("steps").GetInt32());
+        foreach (var name in FieldExperiment.OutputFiles) Assert.True(File.Exists(Path.Combine(dir.Path, name)), name);
+        Assert.DoesNotContain(Directory.GetDirectories(dir.Path), d => Path.GetFileName(d).StartsWith(".neurallab-staging"));
+
+        var render = CliRunner.Run("render", dir.Path, "--size", "128", "--what", "laplacian", "--out", dir.File("lap.png"));
+        Assert.True(render.ExitCode == 0, render.ToString());
+        using var bitmap = SKBitmap.Decode(dir.File("lap.png"));
+        Assert.Equal((128, 128), (bitmap.Width, bitmap.Height));
+    }
+
+    [Fact]
+    public void PresetIsOverriddenByFlags()
+    {
+        var result = CliRunner.Run(["fit", "--preset", "relu", .. Tiny, "--json"]);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        using var json = JsonDocument.Parse(result.Stdout);
+        Assert.Equal("relu", json.RootElement.GetProperty("activation").GetString());
+        Assert.Equal(0.001, json.RootElement.GetProperty("learning_rate").GetDouble());
+        Assert.Equal("64", json.RootElement.GetProperty("batch").GetString());
+        Assert.Equal(20, json.RootElement.GetProperty("steps").GetInt32()); // --steps overrides the preset's epochs
+    }
+
+    public static TheoryData<string, string[], string> BadInputs()
+    {
+        var data = new TheoryData<string, string[], string>
+        {
+            { "missing file", ["fit", "{dir}/nope.png"], "does not exist" },
+            { "not an image", ["fit", "{dir}/text.png"], "not an image" },
+            { "truncated image", ["fit", "{dir}/cut.png"], "corrupt or truncated" },
+            { "empty image", ["fit", "{dir}/empty.png"], "empty" },
+            { "over the pixel budget", ["fit", "--max-pixels", "1000"], "--max-pixels" },
+            { "unknown activation", ["fit", "--activation", "swish"], "unknown activation 'swish'" },
+            { "unknown preset", ["fit", "--preset", "gelu"], "unknown preset 'gelu'" },
+            { "zero steps", ["fit", "--steps", "0"], "--steps must be positive" },
+            { "negative epochs", ["fit", "--epochs", "-2"], "--epochs must be positive" },
+            { "zero batch", ["fit", "--batch", "0"], "--batch must be" },
+            { "word batch", ["fit", "--batch", "many"], "--batch must be" },
+            { "zero learning rate", ["fit", "--lr", "0"], "--lr must be positive" },
+            { "negative learning rate", ["fit", "--lr", "-1e-3"], "--lr must be positive" },
+            { "unwritable output", ["fit", "--out", "{dir}/text.png/sub"], "cannot write" },
+            { "checkpoint not ours", ["render", "{dir}/text.png"], "not a NeuralLab field checkpoint" },
+            { "checkpoint directory not ours", ["render", "{dir}"], "not a NeuralLab field checkpoint" },
+            { "unknown render kind", ["render", "{dir}", "--what", "hessian"], "unknown --what" },
+            { "non-numeric flag", ["fit", "--steps", "ten"], "ten" },
+        };
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(BadInputs))]
+    public void BadInputGetsOneLineAndExitCodeTwoAndNoOutput(string why, string[] args, string expected)
+    {
+        using var dir = new TempDir();
+        File.WriteAllText(dir.File("text.png"), "this is not a picture");
+        File.WriteAllBytes(dir.File("empty.png"), []);
+        using (var camera = FieldImage.OpenDefault())
+        {
+            var bytes = new byte[3000];
+            camera.ReadExactly(bytes);
+            File.WriteAllBytes(dir.File("cut.png"), bytes);
+        }
+        var before = Directory.GetFileSystemEntries(dir.Path).Order().ToArray();
+        string outDir = dir.File("out");
+        var full = args.Select(a => a.Replace("{dir}", dir.Path)).ToList();
+        if (!full.Contains("--out") && full[0] == "fit") full.AddRange(["--out", outDir]);
+        if (full[0] == "fit")
+        {
+            if (!full.Contains("--quick")) full.Add("--quick");
+            for (int i = 1; i < Tiny.Length; i += 2)
+                if (!full.Contains(Tiny[i]) && !(Tiny[i] == "--steps" && full.Contains("--epochs"))) full.AddRange([Tiny[i], Tiny[i + 1]]);
+        }
+        var result = CliRunner.Run([.. full]);
+        Assert.True(result.ExitCode == 2, $"{why}: {result}");
+        Assert.Single(result.Stderr.TrimEnd('\n').Split('\n'));
+        Assert.Contains(expected, result.Stderr);
+        Assert.Equal(before, Directory.GetFileSystemEntries(dir.Path).Order().ToArray()); // nothing written, not even --out
+    }
+}
