@@ -1,0 +1,214 @@
+using System.CommandLine;
+using System.Diagnostics;
+using NeuralLab.Common;
+using NeuralLab.Report;
+
+namespace NeuralLab.Cli.Commands;
+
+/// <summary>
+/// neurallab report: runs every section of the homework and writes DIR/index.html (self-contained),
+/// DIR/report.md (figures beside it) and DIR/claims.json. Exit 0 when every section ran, whatever the
+/// verdicts; 1 when a section crashed (the page still shows the rest); 2 for bad input.
+/// </summary>
+public sealed class ReportCommand : ICommandFactory
+{
+    public const string DefaultOutputDirectory = "report";
+
+    readonly Func<IReadOnlyList<IReportSection>> _sections;
+    readonly Func<string, bool> _openInBrowser;
+
+    public ReportCommand() : this(() => ReportSections.Discover(), OpenWithXdg) { }
+
+    /// <summary>For tests: other sections than the library's, and a browser opener that does not launch anything.</summary>
+    internal ReportCommand(Func<IReadOnlyList<IReportSection>> sections, Func<string, bool> openInBrowser)
+    {
+        _sections = sections;
+        _openInBrowser = openInBrowser;
+    }
+
+    public int Order => 100;
+
+    public Command Create()
+    {
+        var cmd = new Command("report",
+            "Run every section of the homework and check every numbered answer of the written solution (1.1–1.7, 2.2–2.5, " +
+            "3.1–3.5, 4, 5.1–5.6) against this run's numbers. Writes DIR/index.html (one self-contained page: figures " +
+            "embedded, no network needed), DIR/report.md with DIR/figures/, and DIR/claims.json. Progress (the running " +
+            "section, time left) goes to stderr. Exit 0 when every section ran, whatever the verdicts; 1 when a section " +
+            "crashed (the page shows it and lists its claims as not checked); 2 for bad input.");
+        var common = new CommonOptions();
+        common.Quick.Description = "The default: smaller images and budgets, the whole report in under 10 minutes on 2 cores (the page says what was shrunk).";
+        common.Out.Description = $"Directory for index.html, report.md, figures/ and claims.json (default: {DefaultOutputDirectory}/; written atomically).";
+        common.Json.Description = "Print the claims list (as in claims.json) on stdout instead of the summary.";
+        common.AddTo(cmd);
+        var full = new Option<bool>("--full") { Description = "The homework's exact hyperparameters (4000 ResNet iterations, the 200/300-epoch image recipes); takes much longer." };
+        var open = new Option<bool>("--open") { Description = "Open index.html in the desktop's browser (xdg-open) when done; otherwise say where it is." };
+        var profile = new Option<string?>("--profile")
+        {
+            Description = "For the test suite only: 'test' runs tiny budgets (seconds per section); 'quick' and 'full' are the same as --quick and --full.",
+            Hidden = true,
+        };
+        var broken = new Option<string[]>("--break")
+        {
+            Description = "For tests: corrupt the computation behind claim ID on purpose, to see its verdict change (repeatable).",
+            Hidden = true,
+        };
+        cmd.Options.Add(full);
+        cmd.Options.Add(open);
+        cmd.Options.Add(profile);
+        cmd.Options.Add(broken);
+
+        cmd.SetAction(parsed =>
+        {
+            var c = common.Read(parsed);
+            var stdout = parsed.InvocationConfiguration.Output;
+            var stderr = parsed.InvocationConfiguration.Error;
+            var chosen = ChooseProfile(c.Quick, parsed.GetValue(full), parsed.GetValue(profile));
+            var brokenClaims = CheckBroken(parsed.GetValue(broken) ?? []);
+            string outDir = c.Out ?? DefaultOutputDirectory;
+            string invocation = $"neurallab report --{ReportProfiles.Name(chosen)} --seed {c.Seed}" +
+                                (c.Out != null ? $" --out {c.Out}" : "") + string.Concat(brokenClaims.Select(b => $" --break {b}"));
+            var options = new ReportOptions(chosen, c.Seed, outDir, brokenClaims.Count > 0 ? brokenClaims : null, invocation);
+
+            var report = ConsoleProgress.Run(stderr, progress => ReportRunner.Run(options, _sections(), new PlainLinesIfDisplayFails(progress, stderr)));
+
+            if (c.Json) c.EmitJson(stdout, report.Claims);
+            else PrintSummary(stdout, report);
+            if (report.Sections.All(s => s.Status == SectionStatus.Missing))
+                stderr.WriteLine("neurallab: this build has no report sections; every claim is listed as not checked");
+            foreach (var s in report.Sections.Where(s => s.Status == SectionStatus.Failed))
+                stderr.WriteLine($"neurallab: section {s.Number} ({s.Title}) failed: {s.Error?.ReplaceLineEndings(" ")}; the page shows it");
+            if (parsed.GetValue(open) && !_openInBrowser(report.IndexPath))
+                stderr.WriteLine($"neurallab: could not open a browser; the report is at {report.IndexPath}");
+            return report.AllSectionsRan ? Cli.Success : Cli.InternalFailure;
+        });
+        return cmd;
+    }
+
+    static ReportProfile ChooseProfile(bool quick, bool full, string? profile)
+    {
+        if (quick && full) throw new BadInputException("--quick and --full exclude each other: choose one");
+        var flag = full ? ReportProfile.Full : quick ? ReportProfile.Quick : (ReportProfile?)null;
+        if (profile == null) return flag ?? ReportProfile.Quick;
+        // Checked here rather than with AcceptOnlyFromAmong, whose parse error spans several lines.
+        if (profile is not ("test" or "quick" or "full"))
+            throw new BadInputException($"--profile '{profile}' is not a profile: use test, quick or full");
+        var named = Enum.Parse<ReportProfile>(profile, ignoreCase: true);
+        if (flag != null && flag != named)
+            throw new BadInputException($"--profile {profile} contradicts --{ReportProfiles.Name(flag.Value)}: give one of them");
+        return named;
+    }
+
+    static HashSet<string> CheckBroken(string[] ids)
+    {
+        foreach (string id in ids)
+        {
+            if (!ExpectedClaims.Ids.Contains(id))
+                throw new BadInputException($"--break {id}: not a claim of the written solution (one of {string.Join(", ", ExpectedClaims.Ids)})");
+        }
+        return ids.ToHashSet(StringComparer.Ordinal);
+    }
+
+    static void PrintSummary(TextWriter stdout, ReportOutcome r)
+    {
+        stdout.WriteLine($"NeuralLab report: {ReportProfiles.Name(r.Profile)} profile, seed {r.Seed}, {FormatSeconds(r.Seconds)} in all");
+        foreach (var s in r.Sections)
+        {
+            string status = s.Status switch { SectionStatus.Ran => "ran", SectionStatus.Failed => "FAILED", _ => "not run" };
+            string time = s.Status == SectionStatus.Missing ? "" : FormatSeconds(s.Seconds);
+            string detail = s.Status == SectionStatus.Failed ? s.Error?.ReplaceLineEndings(" ") ?? "" :
+                            s.Status == SectionStatus.Missing ? "no implementation in this build" : $"{Count(s.Claims.Count, "claim")}, {Count(s.Figures.Count, "figure")}";
+            stdout.WriteLine($"  {s.Number}. {Trim(s.Title, 44),-44} {status,-7} {time,9}  {detail}");
+        }
+        stdout.WriteLine();
+        foreach (var c in r.Claims)
+            stdout.WriteLine($"  {c.Claim,-5} {c.Verdict,-24} {Trim(c.Statement, 80)}");
+        foreach (string id in r.NotChecked)
+            stdout.WriteLine($"  {id,-5} {VerdictText.NotChecked}");
+        stdout.WriteLine();
+        int hold = r.Claims.Count(c => c.Verdict == VerdictText.Holds);
+        int cond = r.Claims.Count(c => c.Verdict == VerdictText.HoldsUnderCondition);
+        int fail = r.Claims.Count(c => c.Verdict == VerdictText.DoesNotHold);
+        stdout.WriteLine($"{ExpectedClaims.Ids.Count - r.NotChecked.Count} of {ExpectedClaims.Ids.Count} claims checked: {hold} hold, {cond} hold under a condition, {fail} do not hold" +
+                         (r.NotChecked.Count > 0 ? $"; not checked: {string.Join(", ", r.NotChecked)}" : ""));
+        stdout.WriteLine($"Wrote {r.IndexPath} (self-contained; open it in any browser)");
+        stdout.WriteLine($"      {r.MarkdownPath} (figures in {Path.Combine(Path.GetDirectoryName(r.MarkdownPath)!, ReportRunner.FiguresFolder)}/)");
+        stdout.WriteLine($"      {r.ClaimsPath}");
+    }
+
+    /// <summary>
+    /// Forwards to the shared progress display; if that display throws (ConsoleProgress's log-line mode
+    /// computes now − TimeSpan.MinValue on its first line, which overflows), falls back to plain log lines:
+    /// one when a section starts and one every 5 seconds, with the time the report has left.
+    /// </summary>
+    sealed class PlainLinesIfDisplayFails(IProgress<ProgressReport> display, TextWriter stderr) : IProgress<ProgressReport>
+    {
+        readonly Stopwatch _clock = Stopwatch.StartNew();
+        bool _fallback;
+        string? _section;
+        double _lastLine = double.NegativeInfinity;
+
+        public void Report(ProgressReport value)
+        {
+            if (!_fallback)
+            {
+                try
+                {
+                    display.Report(value);
+                    return;
+                }
+                catch (Exception)
+                {
+                    _fallback = true;
+                }
+            }
+            // The report's task reads "report [i/n] Title: inner task"; a new "[i/n]" is a new section.
+            string section = value.Task.Split(':')[0];
+            double now = _clock.Elapsed.TotalSeconds;
+            if (section == _section && now - _lastLine < 5 && value.Done < value.Total) return;
+            _section = section;
+            _lastLine = now;
+            string figures = string.Join("  ", value.Figures.Select(f => $"{f.Name} {f.Value:G4}"));
+            stderr.WriteLine($"[{now,7:F1}s] {value.Task}  {figures}");
+        }
+    }
+
+    static string Count(int n, string noun) => n == 1 ? $"1 {noun}" : $"{n} {noun}s";
+
+    static string Trim(string s, int width)
+    {
+        s = s.ReplaceLineEndings(" ");
+        return s.Length <= width ? s : s[..(width - 1)] + "…";
+    }
+
+    static string FormatSeconds(double s) => s < 60 ? $"{s:F1} s" : $"{(int)(s / 60)} min {(int)(s % 60):00} s";
+
+    /// <summary>Hands the page to the desktop's browser. Without a display, xdg-open would fall back to a text browser in this
+    /// terminal, so it is not tried; the caller then prints where the file is.</summary>
+    static bool OpenWithXdg(string path)
+    {
+        if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("DISPLAY")) && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("WAYLAND_DISPLAY")))
+            return false;
+        try
+        {
+            var start = new ProcessStartInfo("xdg-open", [path])
+            {
+                UseShellExecute = false,
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            };
+            using var process = Process.Start(start);
+            if (process == null) return false;
+            process.OutputDataReceived += (_, _) => { };
+            process.ErrorDataReceived += (_, _) => { };
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+            // xdg-open returns once the browser is launched; one that is still running after a while is a browser in the foreground.
+            return !process.WaitForExit(TimeSpan.FromSeconds(10)) || process.ExitCode == 0;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return false; // no xdg-open on this machine
+        }
+    }
+}

@@ -1,0 +1,71 @@
+using System.Globalization;
+using System.Reflection;
+using System.Runtime.InteropServices;
+
+namespace NeuralLab.Report;
+
+/// <summary>Wording shared by the HTML and Markdown pages, so both say the same thing.</summary>
+internal static class ReportText
+{
+    public const string Title = "NeuralLab report: the homework's written solution, checked by computation";
+
+    public const string Lead =
+        "Each of the homework's five sections is run here, and every numbered answer of the written solution is checked " +
+        "against the numbers of this run.";
+
+    public const string HowVerdictsAreDerived =
+        "Every verdict is computed by the section from this run's numbers, never typed in advance: a claim **holds** when the " +
+        "computation agrees with it (to the tolerance stated in its evidence), **holds under a condition** when it agrees only " +
+        "under an assumption the written solution leaves out (the evidence shows both cases, the correction names the " +
+        "condition), and **does not hold** when the numbers contradict it (the correction says what is right instead). " +
+        "A claim with no verdict is listed as **not checked**: the report never fills it in. The test suite corrupts one " +
+        "computation on purpose and checks that its verdict changes.";
+
+    public static string Seconds(double s)
+    {
+        if (s < 60) return s.ToString(s < 1 ? "0.00" : s < 10 ? "0.0" : "0", CultureInfo.InvariantCulture) + " s";
+        if (s < 3600) return $"{(int)(s / 60)} min {(int)(s % 60):00} s";
+        return $"{(int)(s / 3600)} h {(int)(s % 3600 / 60):00} min";
+    }
+
+    public static string Machine() =>
+        $"{Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}, NeuralLab {Version()}";
+
+    static string Version()
+    {
+        string? v = typeof(ReportText).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion;
+        return v?.Split('+')[0] ?? "?";
+    }
+
+    public static string Invocation(ReportOutcome r) =>
+        r.Invocation ?? $"neurallab report --{ReportProfiles.Name(r.Profile)} --seed {r.Seed}";
+
+    public static string Summary(ReportOutcome r)
+    {
+        int Count(string verdict) => r.Claims.Count(c => c.Verdict == verdict);
+        int expectedChecked = ExpectedClaims.Ids.Count - r.NotChecked.Count;
+        return $"{expectedChecked} of {ExpectedClaims.Ids.Count} numbered answers checked: {Count(VerdictText.Holds)} hold, " +
+               $"{Count(VerdictText.HoldsUnderCondition)} hold under a condition, {Count(VerdictText.DoesNotHold)} do not hold" +
+               (r.NotChecked.Count > 0 ? $"; not checked: {string.Join(", ", r.NotChecked)}." : ".");
+    }
+
+    /// <summary>Why an expected claim has no verdict.</summary>
+    public static string WhyNotChecked(ReportOutcome r, string claimId)
+    {
+        int? number = ExpectedClaims.SectionOf(claimId);
+        var section = r.Sections.FirstOrDefault(s => s.Number == number);
+        return section?.Status switch
+        {
+            SectionStatus.Failed => $"Section {number} failed before it could check this claim ({section.Error}).",
+            SectionStatus.Ran => $"Section {number} ran but returned no verdict for this claim.",
+            _ => $"No implementation of section {number} is in this build.",
+        };
+    }
+
+    public static string StatusWord(SectionOutcome s) => s.Status switch
+    {
+        SectionStatus.Ran => "ran",
+        SectionStatus.Failed => "failed",
+        _ => "not run (no implementation)",
+    };
+}
