@@ -1,0 +1,62 @@
+using NeuralLab.Common;
+
+namespace NeuralLab.Recurrence;
+
+/// <param name="Activation">σ.</param>
+/// <param name="W">The weight.</param>
+/// <param name="AbsDhTDh1">|∂h_T/∂h_1| for T = 1..MaxT (index T−1).</param>
+/// <param name="Slope">Least-squares slope of ln|∂h_T/∂h_1| against T: the per-step growth rate.</param>
+/// <param name="LogAbsW">ln|w|, the slope the linear case must have.</param>
+public sealed record SweepCurve(string Activation, double W, double[] AbsDhTDh1, double Slope, double LogAbsW);
+
+public sealed record SweepResult(string Form, int MaxT, int Seed, double[] X, IReadOnlyList<SweepCurve> Curves, double Seconds);
+
+/// <summary>
+/// Homework 2.5: how ∂h_T/∂h_1 = ∏_{t=2..T} ∂h_t/∂h_{t−1} grows or shrinks with T. Each length T is a
+/// separate network on the first T inputs, differentiated by the hand-written BPTT, so every point is
+/// a full backward pass rather than a running product.
+/// </summary>
+public static class GradientSweep
+{
+    public static readonly double[] HomeworkWeights = [0.5, 0.9, 1.0, 1.1, 1.5];
+
+    public static readonly Activation[] HomeworkActivations = [Activation.Identity, Activation.Tanh];
+
+    /// <summary>Standard normal inputs from <paramref name="random"/> (Box–Muller).</summary>
+    public static double[] GaussianInputs(Random random, int length) =>
+        [.. Enumerable.Range(0, length).Select(_ => Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble()))];
+
+    public static SweepResult Run(int maxT = 200, IReadOnlyList<double>? weights = null, IReadOnlyList<Activation>? activations = null,
+        RnnForm form = RnnForm.Outer, int seed = 0, IProgress<ProgressReport>? progress = null)
+    {
+        if (maxT < 2 || maxT > 100_000) throw new BadInputException($"--max-T must be between 2 and 100000, got {maxT}");
+        weights ??= HomeworkWeights;
+        activations ??= HomeworkActivations;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var x = GaussianInputs(new Random(seed), maxT);
+        var curves = new List<SweepCurve>();
+        int done = 0, total = weights.Count * activations.Count;
+        foreach (var sigma in activations)
+            foreach (double w in weights)
+            {
+                var rnn = new ScalarRnn(w, sigma, form);
+                var magnitudes = new double[maxT];
+                for (int T = 1; T <= maxT; T++)
+                    magnitudes[T - 1] = Math.Abs(BackpropThroughTime.OfOutput(rnn, new ArraySegment<double>(x, 0, T)).DLossDh[0]);
+                curves.Add(new SweepCurve(sigma.Name(), w, magnitudes, LogSlope(magnitudes), Math.Log(Math.Abs(w))));
+                progress?.Report(new ProgressReport("sweep", ++done, total, [("slope", curves[^1].Slope)]));
+            }
+        return new SweepResult(form.Name(), maxT, seed, x, curves, clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>Least-squares slope of ln v_T against T over the finite, non-zero points.</summary>
+    public static double LogSlope(IReadOnlyList<double> values)
+    {
+        var points = values.Select((v, i) => (T: i + 1.0, L: Math.Log(v))).Where(p => double.IsFinite(p.L)).ToList();
+        if (points.Count < 2) return double.NaN;
+        double meanT = points.Average(p => p.T), meanL = points.Average(p => p.L);
+        double covariance = points.Sum(p => (p.T - meanT) * (p.L - meanL));
+        double variance = points.Sum(p => (p.T - meanT) * (p.T - meanT));
+        return covariance / variance;
+    }
+}
