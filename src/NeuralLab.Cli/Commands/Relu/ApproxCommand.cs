@@ -1,0 +1,148 @@
+using System.CommandLine;
+using System.Globalization;
+using NeuralLab.Common;
+using NeuralLab.Expressivity;
+
+namespace NeuralLab.Cli.Commands.Relu;
+
+/// <summary>`neurallab relu approx "EXPR" --eps E [--domain a,b]`: a certified ReLU network for a formula.</summary>
+public static class ApproxCommand
+{
+    /// <summary>What --json prints; units, max_error, eps and domain are issue 3's fields.</summary>
+    public sealed record Result(
+        string Formula,
+        int Units,
+        double MaxError,
+        double Eps,
+        double[] Domain,
+        bool Certified,
+        int Pieces,
+        int GridPoints,
+        double WorstX,
+        double RoundingAllowance,
+        int? UniformPieces,
+        int? SquareBound,
+        AdamResult? Adam,
+        string[] Files);
+
+    public sealed record AdamResult(int Steps, double MaxError);
+
+    public static Command Create()
+    {
+        var expression = new Argument<string>("expr")
+        {
+            Description = "A formula in x, e.g. \"x^2\", \"sin(6*x)\", \"abs(x - 0.3)\". Operators + - * / % ^ (power; -x^2 = -(x^2)); " +
+                          "functions sin cos tan asin acos atan sinh cosh tanh exp log ln log10 log2 sqrt abs sign floor ceiling relu pow min max; constants pi, e.",
+        };
+        var eps = new Option<double>("--eps") { Description = "The error to certify: max |network(x) - f(x)| <= eps on the grid.", Required = true };
+        var domain = new Option<string>("--domain")
+        {
+            Description = "The interval a,b with a < b, e.g. --domain -1,1.",
+            DefaultValueFactory = _ => "0,1",
+        };
+        var adamSteps = new Option<int?>("--adam-steps")
+        {
+            Description = "Also train a network of the same width by Adam for this many steps and report its max error (default 2000, 200 with --quick; 0: skip).",
+        };
+        var command = new Command("approx",
+            "Builds the ReLU network of f's piecewise-linear interpolant on adaptively chosen knots (few where f is nearly linear, many where it curves), " +
+            "one hidden unit per piece, and certifies max |network - f| <= eps on the knots and 101 points between each pair. " +
+            "--out DIR writes approx.png (f, the network, the knots), approx-error.png and network.json (weights and knots).")
+        {
+            expression, eps, domain, adamSteps,
+        };
+        var common = new CommonOptions();
+        common.AddTo(command);
+        command.SetAction(parseResult =>
+        {
+            var c = common.Read(parseResult);
+            var stdout = parseResult.InvocationConfiguration.Output;
+            var stderr = parseResult.InvocationConfiguration.Error;
+            var (a, b) = ParseDomain(parseResult.GetValue(domain)!);
+            double epsilon = parseResult.GetValue(eps);
+            if (!(epsilon > 0) || double.IsInfinity(epsilon)) throw new BadInputException($"--eps must be a positive number, got {epsilon.ToString(CultureInfo.InvariantCulture)}");
+            int steps = parseResult.GetValue(adamSteps) ?? (c.Quick ? 200 : 2000);
+            if (steps < 0) throw new BadInputException($"--adam-steps must be 0 or more, got {steps}");
+            var formula = Formula.Parse(parseResult.GetValue(expression)!);
+
+            // Built before --out is opened: a formula that fails on the domain leaves no directory behind.
+            var (approximation, adam) = ConsoleProgress.Run(stderr, progress =>
+            {
+                var r = AdaptiveApproximator.Build(formula, a, b, epsilon, progress);
+                var comparison = steps > 0 ? ApproximatorStudy.CompareWithAdam(r, formula.AsFunction(), steps, c.Seed, progress) : null;
+                return (r, comparison);
+            });
+            using (approximation)
+            {
+                using var outDir = c.OpenOut();
+                var files = outDir == null ? [] : WriteFiles(outDir, approximation, formula);
+                var result = new Result(formula.Text, approximation.Units, approximation.Certificate.MaxError, epsilon, [a, b],
+                    approximation.Certificate.Meets, approximation.Pieces, approximation.Certificate.GridPoints, approximation.Certificate.WorstX,
+                    approximation.Certificate.RoundingAllowance,
+                    AdaptiveApproximator.UniformPieces(formula.AsFunction(), a, b, epsilon, name: formula.Text),
+                    IsSquare(formula) ? AdaptiveApproximator.UniformBoundForSquare(epsilon, a, b) : null,
+                    adam == null ? null : new AdamResult(adam.Steps, adam.AdamMaxError),
+                    outDir == null ? [] : files.Select(outDir.FinalPath).ToArray());
+                outDir?.Commit();
+                if (c.Json) c.EmitJson(stdout, result);
+                else Print(stdout, result);
+                if (!result.Certified)
+                {
+                    stderr.WriteLine($"neurallab: internal error: the constructed network misses eps on its grid ({result.MaxError:G4} > {epsilon:G4})");
+                    return Cli.InternalFailure;
+                }
+                return Cli.Success;
+            }
+        });
+        return command;
+    }
+
+    internal static (double A, double B) ParseDomain(string text)
+    {
+        var parts = text.Split(',');
+        if (parts.Length != 2
+            || !double.TryParse(parts[0], NumberStyles.Float, CultureInfo.InvariantCulture, out double a)
+            || !double.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out double b)
+            || !double.IsFinite(a) || !double.IsFinite(b))
+            throw new BadInputException($"--domain must be two finite numbers a,b (e.g. --domain=-1,1), got '{text}'");
+        if (!(a < b)) throw new BadInputException($"--domain needs a < b, got a = {a.ToString(CultureInfo.InvariantCulture)}, b = {b.ToString(CultureInfo.InvariantCulture)}");
+        return (a, b);
+    }
+
+    static bool IsSquare(Formula f) => f.Text.Replace(" ", "") is "x^2" or "x**2" or "x*x" or "pow(x,2)";
+
+    static string[] WriteFiles(OutputDirectory outDir, ReluApproximation r, Formula formula)
+    {
+        ExpressivityFigures.Approximation(outDir.PathFor("approx.png"), r, formula.AsFunction());
+        ExpressivityFigures.ApproximationError(outDir.PathFor("approx-error.png"), r, formula.AsFunction());
+        var w = r.Network.Weights;
+        outDir.WriteAllText("network.json", Json.Serialize(new
+        {
+            formula = r.Function,
+            domain = new[] { r.A, r.B },
+            r.Eps,
+            r.Units,
+            max_error = r.Certificate.MaxError,
+            form = "f(x) = w1 . relu(w0 * x + b0) + b1",
+            w0 = w.W0,
+            b0 = w.B0,
+            w1 = w.W1,
+            b1 = w.B1,
+            knots = r.Knots,
+            values = r.Values,
+        }));
+        return ["approx.png", "approx-error.png", "network.json"];
+    }
+
+    static void Print(TextWriter stdout, Result r)
+    {
+        string G(double v) => v.ToString("G4", CultureInfo.InvariantCulture);
+        stdout.WriteLine($"f(x) = {r.Formula} on [{G(r.Domain[0])}, {G(r.Domain[1])}], eps = {G(r.Eps)}");
+        stdout.WriteLine($"  units            {r.Units} (one per piece; {r.Pieces} pieces)");
+        stdout.WriteLine($"  max error        {G(r.MaxError)} at x = {G(r.WorstX)}  ({(r.Certified ? "certified" : "NOT certified")} on {r.GridPoints} grid points: knots + 101 per piece)");
+        stdout.WriteLine($"  uniform knots    {(r.UniformPieces is { } u ? $"{u} pieces for the same eps" : "more than 16384 pieces for the same eps")}");
+        if (r.SquareBound is { } bound) stdout.WriteLine($"  x^2 bound        ceil((b - a)/(2 sqrt(eps))) = {bound}");
+        if (r.Adam is { } adam) stdout.WriteLine($"  Adam, same width max error {G(adam.MaxError)} after {adam.Steps} steps (constructed: {G(r.MaxError)})");
+        foreach (var file in r.Files) stdout.WriteLine($"  wrote            {file}");
+    }
+}

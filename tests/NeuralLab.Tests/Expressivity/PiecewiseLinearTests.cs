@@ -1,0 +1,54 @@
+using NeuralLab.Expressivity;
+
+namespace NeuralLab.Tests.Expressivity;
+
+public class PiecewiseLinearTests
+{
+    // Oracle: locating the piece and interpolating, in plain .NET, against the network computed by libtorch.
+    [Theory]
+    [InlineData(1, 0.0, 0.0)]
+    [InlineData(2, 1.5, -0.5)]
+    [InlineData(5, 0.0, 2.0)]
+    [InlineData(17, -3.0, 0.0)]
+    [InlineData(60, 0.7, -1.3)]
+    public void NetworkEqualsTheInterpolantEverywhere(int knotCount, double leftSlope, double rightSlope)
+    {
+        var rng = new Random(knotCount);
+        // Knots jittered around an even grid on [−5, 5]: slopes stay O(10), so float64 leaves ~1e-14.
+        double spacing = 10.0 / knotCount;
+        var xs = Enumerable.Range(0, knotCount).Select(i => -5 + spacing * (i + 0.25 + 0.5 * rng.NextDouble())).ToArray();
+        var ys = xs.Select(_ => 6 * rng.NextDouble() - 3).ToArray();
+        using var network = PiecewiseLinear.FromKnots(xs, ys, leftSlope, rightSlope);
+        var grid = Enumerable.Range(0, 20_001).Select(i => -8 + 16.0 * i / 20_000).Concat(xs).ToArray();
+        var values = network.Evaluate(grid);
+        double worst = grid.Select((x, i) => Math.Abs(values[i] - PiecewiseLinear.Evaluate(xs, ys, x, leftSlope, rightSlope))).Max();
+        Assert.True(worst <= 1e-12, $"max error {worst}");
+        // It passes through the knots themselves.
+        var atKnots = network.Evaluate(xs);
+        for (int i = 0; i < xs.Length; i++) Assert.Equal(ys[i], atKnots[i], 1e-12);
+    }
+
+    [Fact]
+    public void OneUnitPerKinkPlusOneForALeftSlope()
+    {
+        // Knots at 0, 1, 2, 3 with values 0, 1, 2, 0: slopes 0 | 1, 1, −2 | 0. Kinks at 0 (0→1), 3 (−2→0) and 2 (1→−2);
+        // 1 is on a straight line and gets no unit.
+        double[] xs = [0, 1, 2, 3], ys = [0, 1, 2, 0];
+        using var flatEnds = PiecewiseLinear.FromKnots(xs, ys);
+        Assert.Equal(3, flatEnds.Units);
+        // A left slope adds the mirrored unit ReLU(x₀ − x).
+        using var slopedLeft = PiecewiseLinear.FromKnots(xs, ys, leftSlope: 2);
+        Assert.Equal(4, slopedLeft.Units);
+        // Continuing the last piece removes the kink at 3.
+        using var continued = PiecewiseLinear.FromKnots(xs, ys, rightSlope: -2);
+        Assert.Equal(2, continued.Units);
+    }
+
+    [Fact]
+    public void RejectsKnotsThatDoNotIncrease()
+    {
+        Assert.Throws<ArgumentException>(() => PiecewiseLinear.FromKnots([0, 1, 1], [0, 1, 2]));
+        Assert.Throws<ArgumentException>(() => PiecewiseLinear.FromKnots([0, 1], [0]));
+        Assert.Throws<ArgumentException>(() => PiecewiseLinear.FromKnots([0, double.NaN], [0, 1]));
+    }
+}

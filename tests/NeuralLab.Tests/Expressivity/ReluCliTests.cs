@@ -1,0 +1,97 @@
+using System.Text.Json;
+using NeuralLab.Expressivity;
+
+namespace NeuralLab.Tests.Expressivity;
+
+public class ReluCliTests
+{
+    [Fact]
+    public void ApproxPrintsTheIssuesJsonAndWritesItsFiles()
+    {
+        using var dir = new TempDir();
+        string outDir = dir.File("out");
+        var run = CliRunner.Run("relu", "approx", "x^2", "--eps", "1e-3", "--json", "--quick", "--adam-steps", "50", "--out", outDir);
+        Assert.True(run.ExitCode == 0, run.ToString());
+        using var json = JsonDocument.Parse(run.Stdout);
+        var root = json.RootElement;
+        Assert.Equal(AdaptiveApproximator.UniformBoundForSquare(1e-3), root.GetProperty("units").GetInt32());
+        Assert.True(root.GetProperty("max_error").GetDouble() <= 1e-3 + root.GetProperty("rounding_allowance").GetDouble());
+        Assert.Equal(1e-3, root.GetProperty("eps").GetDouble());
+        Assert.Equal([0.0, 1.0], root.GetProperty("domain").EnumerateArray().Select(e => e.GetDouble()));
+        Assert.True(root.GetProperty("certified").GetBoolean());
+        Assert.Equal(50, root.GetProperty("adam").GetProperty("steps").GetInt32());
+        Assert.Equal(["approx-error.png", "approx.png", "network.json"], Directory.GetFiles(outDir).Select(Path.GetFileName).Order());
+
+        // The weights file rebuilds the same network (oracle: x² itself, within the certified ε).
+        using var weights = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "network.json")));
+        double[] Read(string name) => weights.RootElement.GetProperty(name).EnumerateArray().Select(e => e.GetDouble()).ToArray();
+        using var network = new ShallowNetwork(Read("w0"), Read("b0"), Read("w1"), weights.RootElement.GetProperty("b1").GetDouble());
+        var xs = CurveFitting.Linspace(0, 1, 1001);
+        var ys = network.Evaluate(xs);
+        Assert.True(xs.Select((x, i) => Math.Abs(ys[i] - x * x)).Max() <= 1e-3 * (1 + 1e-9));
+    }
+
+    [Fact]
+    public void ApproxAcceptsANegativeDomainAndPrintsATable()
+    {
+        var run = CliRunner.Run("relu", "approx", "tanh(50*x)", "--eps", "1e-2", "--domain", "-1,1", "--adam-steps", "0");
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains("f(x) = tanh(50*x) on [-1, 1]", run.Stdout);
+        Assert.Contains("certified", run.Stdout);
+    }
+
+    [Theory]
+    [InlineData("x*(", "1e-3", "0,1", "cannot parse formula 'x*('")]
+    [InlineData("x + y", "1e-3", "0,1", "unknown variable 'y'")]
+    [InlineData("log(x)", "1e-3", "0,1", "not finite at x = 0")]
+    [InlineData("1/(x - 0.25)", "1e-3", "0,1", "not finite at x = 0.25")]
+    [InlineData("x^2", "0", "0,1", "--eps must be a positive number, got 0")]
+    [InlineData("x^2", "-0.1", "0,1", "--eps must be a positive number, got -0.1")]
+    [InlineData("x^2", "abc", "0,1", "--eps")]
+    [InlineData("x^2", "1e-3", "1,1", "--domain needs a < b")]
+    [InlineData("x^2", "1e-3", "2,1", "--domain needs a < b")]
+    [InlineData("x^2", "1e-3", "0;1", "--domain must be two finite numbers")]
+    [InlineData("sign(x)", "1e-3", "-1,1", "cannot reach")]
+    public void BadInputIsOneLineExitTwoAndLeavesNoFiles(string expression, string eps, string domain, string message)
+    {
+        using var dir = new TempDir();
+        string outDir = dir.File("out");
+        var run = CliRunner.Run("relu", "approx", expression, "--eps", eps, "--domain", domain, "--out", outDir, "--adam-steps", "0");
+        Assert.Equal(2, run.ExitCode);
+        var lines = run.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => l.StartsWith("neurallab:")).ToArray();
+        Assert.Single(lines);
+        Assert.Contains(message, lines[0]);
+        Assert.Equal("", run.Stdout);
+        Assert.False(Directory.Exists(outDir) && Directory.EnumerateFileSystemEntries(outDir).Any(), "files left behind");
+    }
+
+    [Fact]
+    public void ConstructionsJsonHasEveryCheck()
+    {
+        var run = CliRunner.Run("relu", "constructions", "--json", "--quick");
+        Assert.True(run.ExitCode == 0, run.ToString());
+        using var json = JsonDocument.Parse(run.Stdout);
+        var rows = json.RootElement.GetProperty("constructions").EnumerateArray().ToArray();
+        Assert.Equal(["1.1", "1.2", "1.3", "1.4"], rows.Select(r => r.GetProperty("id").GetString()).Distinct());
+        bool Exact(string id, string role) => rows.Where(r => r.GetProperty("id").GetString() == id && r.GetProperty("role").GetString() == role)
+            .All(r => r.GetProperty("exact").GetBoolean());
+        Assert.True(Exact("1.1", "corrected") && Exact("1.2", "corrected") && Exact("1.4", "hat") && Exact("1.4", "from knots"));
+        Assert.False(Exact("1.1", "stated"));
+        var homogeneity = json.RootElement.GetProperty("homogeneity");
+        Assert.True(homogeneity.GetProperty("max_relative_deviation").GetDouble() <= 1e-12);
+        double bound = homogeneity.GetProperty("bound").GetProperty("mse").GetDouble();
+        foreach (var t in homogeneity.GetProperty("trained").EnumerateArray().Where(t => !t.GetProperty("biases").GetBoolean()))
+            Assert.True(t.GetProperty("final_mse").GetDouble() >= bound * (1 - 1e-9));
+        Assert.NotEmpty(json.RootElement.GetProperty("outside_growth").EnumerateArray());
+    }
+
+    [Fact]
+    public void ConstructionsTablePrintsTheNumbers()
+    {
+        var run = CliRunner.Run("relu", "constructions", "--quick");
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains("1.1-1.4", run.Stdout);
+        Assert.Contains("1.5", run.Stdout);
+        Assert.Contains("1.6", run.Stdout);
+    }
+}
