@@ -15,6 +15,7 @@ public sealed class ConsoleProgress : IProgress<ProgressReport>
     TimeSpan _lastLine = TimeSpan.FromSeconds(-3600);
     ProgressTask? _task;
     ProgressReport? _latest;
+    string? _lastTask;
 
     ConsoleProgress(TextWriter stderr, bool live)
     {
@@ -62,7 +63,10 @@ public sealed class ConsoleProgress : IProgress<ProgressReport>
             return;
         }
         var now = _clock.Elapsed;
-        if (now - _lastLine >= TimeSpan.FromSeconds(5) || value.Done >= value.Total)
+        // A new task (the next section, the next fit) always gets a line; within one, every 5 s and at the end.
+        bool newTask = value.Task != _lastTask;
+        _lastTask = value.Task;
+        if (newTask || now - _lastLine >= TimeSpan.FromSeconds(5) || value.Done >= value.Total)
         {
             _lastLine = now;
             _stderr.WriteLine($"[{now.TotalSeconds,7:F1}s] {Describe(value)}");
