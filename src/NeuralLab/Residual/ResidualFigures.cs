@@ -33,8 +33,8 @@ public static class ResidualFigures
         plt.XLabel("iteration");
         plt.YLabel("cross-entropy risk");
         plt.Axes.SetLimitsY(0, Math.Max(0.5, runs.SelectMany(r => r.Curve).Select(p => Math.Max(p.TrainLoss, p.TestLoss)).DefaultIfEmpty(1).Max() * 1.05));
-        plt.ShowLegend(Alignment.UpperRight);
-        plt.SavePng(path, Width, Height);
+        plt.ShowLegend(Edge.Bottom); // below the axes: the curves span the whole width
+        plt.SavePng(path, Width, Height + 60);
     }
 
     /// <summary>Counts of [true class][predicted class], coloured by the fraction of the true class's images.</summary>
