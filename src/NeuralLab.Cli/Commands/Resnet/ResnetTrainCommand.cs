@@ -1,0 +1,136 @@
+using System.CommandLine;
+using System.Globalization;
+using NeuralLab.Common;
+using NeuralLab.Residual;
+
+namespace NeuralLab.Cli.Commands.Resnet;
+
+/// <summary>neurallab resnet train: the homework's recipe for each C, risk curves, accuracy, confusion matrix, checkpoints.</summary>
+internal static class ResnetTrainCommand
+{
+    const int QuickIterations = 100;
+
+    /// <summary>One line of --json output per C (the issue's fields first).</summary>
+    internal sealed record RunJson(int Channels, double TestAccuracy, double TestLoss, double Seconds,
+        int Iterations, int TrainImages, int TestImages, int[][] ConfusionMatrix);
+
+    public static Command Create()
+    {
+        var command = new Command("train",
+            "Train the ResNet the homework's way for each C: SGD with step 0.1 on random minibatches of 128, cross-entropy, " +
+            "4000 iterations; every 25 iterations the training-batch loss and the test loss (BatchNorm in eval mode). " +
+            "Prints test accuracy and loss per C; --out writes risk curves (C ≤ 4 together, larger C alone), confusion " +
+            "matrices, curves.csv and checkpoints.");
+        var channels = new Option<int[]>("--channels")
+        {
+            Description = "Widths C to train, e.g. --channels 1 2 4 64 (the homework's).",
+            AllowMultipleArgumentsPerToken = true,
+            DefaultValueFactory = _ => [1, 2, 4, 64],
+        };
+        var iterations = new Option<int?>("--iterations") { Description = $"SGD iterations per C (default 4000; {QuickIterations} with --quick)." };
+        var batch = new Option<int>("--batch") { Description = "Minibatch size.", DefaultValueFactory = _ => 128 };
+        var learningRate = new Option<double>("--learning-rate") { Description = "SGD step size.", DefaultValueFactory = _ => 0.1 };
+        var checkpointEvery = new Option<int>("--checkpoint-every")
+        {
+            Description = "With --out: also save checkpoints/resnet-cC-iterN.pt every N iterations (the final resnet-cC.pt is always saved).",
+            DefaultValueFactory = _ => 0,
+        };
+        var threads = new Option<int>("--threads")
+        {
+            Description = "libtorch intra-op threads. The ResNet's ops are tiny and OpenMP threads spin-wait between them, so 1 is fastest here.",
+            DefaultValueFactory = _ => 1,
+        };
+        var data = new ResnetDataOptions();
+        command.Options.Add(channels);
+        command.Options.Add(iterations);
+        command.Options.Add(batch);
+        command.Options.Add(learningRate);
+        command.Options.Add(checkpointEvery);
+        command.Options.Add(threads);
+        data.AddTo(command);
+        var common = new CommonOptions();
+        common.AddTo(command);
+        command.SetAction(parsed =>
+        {
+            var c = common.Read(parsed);
+            var stdout = parsed.InvocationConfiguration.Output;
+            var stderr = parsed.InvocationConfiguration.Error;
+            var widths = parsed.GetValue(channels) ?? [];
+            if (widths.Length == 0) throw new BadInputException("--channels needs at least one width");
+            var baseOptions = new ResNetTrainingOptions
+            {
+                Iterations = parsed.GetValue(iterations) ?? (c.Quick ? QuickIterations : 4000),
+                BatchSize = parsed.GetValue(batch),
+                LearningRate = parsed.GetValue(learningRate),
+                CheckpointEvery = parsed.GetValue(checkpointEvery),
+                Seed = c.Seed,
+                Threads = parsed.GetValue(threads),
+            };
+            foreach (int width in widths) (baseOptions with { Channels = width }).Validate();
+            var digits = data.Read(parsed);
+            var (train, test) = digits.SplitInHalf(c.Seed);
+            using var outDir = c.OpenOut();
+            var results = ConsoleProgress.Run(stderr, progress => widths.Select(width =>
+            {
+                var options = baseOptions with { Channels = width };
+                return ResNetTraining.Train(train, test, options, progress,
+                    outDir == null ? null : (iteration, model) => SaveCheckpoint(outDir, model, options, iteration, digits.Source));
+            }).ToList());
+            var json = results.Select(r => new RunJson(r.Channels, r.TestAccuracy, r.TestLoss, r.Seconds, r.Iterations,
+                train.Count, test.Count, r.ConfusionMatrix)).ToList();
+            if (outDir != null)
+            {
+                WriteFigures(outDir, results, digits.Source, train.Count, c.Seed);
+                outDir.WriteAllText("curves.csv", CurvesCsv(results));
+                outDir.WriteAllText("results.json", Json.Serialize(json));
+                outDir.Commit();
+            }
+            if (c.Json) c.EmitJson(stdout, json);
+            else PrintTable(stdout, results, digits.Source, train.Count, test.Count);
+            return 0;
+        });
+        return command;
+    }
+
+    static void SaveCheckpoint(OutputDirectory outDir, ResNet model, ResNetTrainingOptions options, int iteration, string source)
+    {
+        string name = iteration == options.Iterations
+            ? $"checkpoints/resnet-c{options.Channels}.pt"
+            : $"checkpoints/resnet-c{options.Channels}-iter{iteration}.pt";
+        string weights = outDir.PathFor(name);
+        outDir.PathFor(Path.ChangeExtension(name, ".json"));
+        ResNetCheckpoint.Save(model, new CheckpointInfo(options.Channels, DigitsData.Classes, options.Bias, iteration,
+            options.Iterations, options.BatchSize, options.LearningRate, options.Seed, source), weights);
+    }
+
+    static void WriteFigures(OutputDirectory outDir, List<ResNetTrainingResult> results, string source, int trainCount, int seed)
+    {
+        int iterations = results[0].Iterations;
+        var narrow = results.Where(r => r.Channels <= 4).ToList();
+        if (narrow.Count > 0)
+            ResidualFigures.RiskCurves(narrow, $"ResNet risk, C = {string.Join(", ", narrow.Select(r => r.Channels))} ({iterations} iterations, {trainCount} training images, seed {seed})",
+                outDir.PathFor($"risk-curves-c{string.Join("-", narrow.Select(r => r.Channels))}.png"));
+        foreach (var wide in results.Where(r => r.Channels > 4))
+            ResidualFigures.RiskCurves([wide], $"ResNet risk, C = {wide.Channels} ({iterations} iterations, {trainCount} training images, seed {seed})",
+                outDir.PathFor($"risk-curves-c{wide.Channels}.png"));
+        foreach (var r in results)
+            ResidualFigures.ConfusionMatrix(r.ConfusionMatrix, $"C = {r.Channels}: test accuracy {r.TestAccuracy:P1} ({Path.GetFileName(source)})",
+                outDir.PathFor($"confusion-c{r.Channels}.png"));
+    }
+
+    static string CurvesCsv(List<ResNetTrainingResult> results)
+    {
+        var lines = new List<string> { "channels,iteration,train_loss,test_loss" };
+        foreach (var r in results)
+            lines.AddRange(r.Curve.Select(p => string.Create(CultureInfo.InvariantCulture, $"{r.Channels},{p.Iteration},{p.TrainLoss:R},{p.TestLoss:R}")));
+        return string.Join('\n', lines) + "\n";
+    }
+
+    static void PrintTable(TextWriter stdout, List<ResNetTrainingResult> results, string source, int trainCount, int testCount)
+    {
+        stdout.WriteLine($"{source}: {trainCount} training and {testCount} test images, {results[0].Iterations} iterations per C");
+        stdout.WriteLine($"{"C",5}  {"test accuracy",13}  {"test loss",9}  {"seconds",8}");
+        foreach (var r in results)
+            stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{r.Channels,5}  {r.TestAccuracy,13:P2}  {r.TestLoss,9:F4}  {r.Seconds,8:F1}"));
+    }
+}

@@ -1,0 +1,42 @@
+using NeuralLab.Common;
+
+namespace NeuralLab.Residual;
+
+/// <summary>What a checkpoint's weights were trained with (saved beside them as JSON).</summary>
+public sealed record CheckpointInfo(int Channels, int Classes, ConvBias Bias, int Iteration, int Iterations, int BatchSize, double LearningRate, int Seed, string Data);
+
+/// <summary>
+/// Weights (TorchSharp's format: parameters and BatchNorm's running statistics) in NAME.pt, and the
+/// configuration and step in NAME.json beside it, so that a checkpoint rebuilds its own network.
+/// Plain SGD has no state of its own to save.
+/// </summary>
+public static class ResNetCheckpoint
+{
+    public static void Save(ResNet model, CheckpointInfo info, string weightsPath)
+    {
+        model.save(weightsPath);
+        File.WriteAllText(InfoPath(weightsPath), Json.Serialize(info));
+    }
+
+    public static (ResNet Model, CheckpointInfo Info) Load(string weightsPath)
+    {
+        string infoPath = InfoPath(weightsPath);
+        if (!File.Exists(weightsPath) || !File.Exists(infoPath))
+            throw new BadInputException($"checkpoint '{weightsPath}' needs both the weights and '{infoPath}'");
+        var info = Json.Deserialize<CheckpointInfo>(File.ReadAllText(infoPath))
+            ?? throw new BadInputException($"checkpoint description '{infoPath}' is empty");
+        var model = new ResNet(info.Channels, info.Classes, info.Bias);
+        try
+        {
+            model.load(weightsPath);
+        }
+        catch (Exception e) when (e is not BadInputException)
+        {
+            model.Dispose();
+            throw new BadInputException($"checkpoint '{weightsPath}' does not hold a ResNet with C = {info.Channels}: {e.Message}", e);
+        }
+        return (model, info);
+    }
+
+    public static string InfoPath(string weightsPath) => Path.ChangeExtension(weightsPath, ".json");
+}

@@ -1,0 +1,128 @@
+using System.Diagnostics;
+using NeuralLab.Common;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace NeuralLab.Residual;
+
+/// <summary>The homework's recipe: SGD with step 0.1, random minibatches of 128, 4000 iterations, risks every 25.</summary>
+public sealed record ResNetTrainingOptions
+{
+    public int Channels { get; init; } = 64;
+    public int Iterations { get; init; } = 4000;
+    public int BatchSize { get; init; } = 128;
+    public double LearningRate { get; init; } = 0.1;
+    /// <summary>Every this many iterations the training-batch loss and the test loss are recorded.</summary>
+    public int EvaluateEvery { get; init; } = 25;
+    /// <summary>Checkpoint every this many iterations (0: only at the end).</summary>
+    public int CheckpointEvery { get; init; }
+    public ConvBias Bias { get; init; } = ConvBias.None;
+    public int Seed { get; init; }
+    /// <summary>libtorch intra-op threads while training (see <see cref="IntraOpThreads"/>).</summary>
+    public int Threads { get; init; } = 1;
+
+    public void Validate()
+    {
+        if (Channels < 1) throw new BadInputException($"--channels {Channels}: a ResNet needs at least 1 channel");
+        if (Channels > 4096) throw new BadInputException($"--channels {Channels}: more than 4096 channels is not a small ResNet");
+        if (Iterations < 1) throw new BadInputException($"--iterations {Iterations}: must be at least 1");
+        if (BatchSize < 2) throw new BadInputException($"--batch {BatchSize}: BatchNorm needs at least 2 images per batch");
+        if (!(LearningRate > 0) || !double.IsFinite(LearningRate)) throw new BadInputException($"--learning-rate {LearningRate}: must be positive and finite");
+        if (EvaluateEvery < 1) throw new BadInputException($"evaluate-every {EvaluateEvery}: must be at least 1");
+        if (Threads < 1) throw new BadInputException($"--threads {Threads}: must be at least 1");
+        if (CheckpointEvery < 0) throw new BadInputException($"--checkpoint-every {CheckpointEvery}: must be 0 (end only) or positive");
+    }
+}
+
+/// <summary>One point of the risk curves: the loss of the iteration's training batch and the loss on the whole test set.</summary>
+public sealed record RiskPoint(int Iteration, double TrainLoss, double TestLoss);
+
+/// <summary>What a training run reached; the confusion matrix counts [true class][predicted class] on the test set.</summary>
+public sealed record ResNetTrainingResult(
+    int Channels,
+    int Iterations,
+    double TestAccuracy,
+    double TestLoss,
+    double Seconds,
+    IReadOnlyList<RiskPoint> Curve,
+    int[][] ConfusionMatrix);
+
+/// <summary>Test-set loss, accuracy and confusion of a model, in evaluation mode.</summary>
+public sealed record Evaluation(double Loss, double Accuracy, int[][] ConfusionMatrix);
+
+public static class ResNetTraining
+{
+    /// <summary>
+    /// Trains a fresh <see cref="ResNet"/> from <paramref name="options"/>' seed. <paramref name="checkpoint"/>
+    /// is called with the model every <see cref="ResNetTrainingOptions.CheckpointEvery"/> iterations and at the end.
+    /// </summary>
+    public static ResNetTrainingResult Train(DigitsData train, DigitsData test, ResNetTrainingOptions options,
+        IProgress<ProgressReport>? progress = null, Action<int, ResNet>? checkpoint = null)
+    {
+        options.Validate();
+        var clock = Stopwatch.StartNew();
+        using var threads = IntraOpThreads.Use(options.Threads);
+        torch.random.manual_seed(options.Seed);
+        var batches = new Random(options.Seed);
+        using var model = new ResNet(options.Channels, DigitsData.Classes, options.Bias);
+        using var trainSet = LabelledTensors.From(train);
+        using var testSet = LabelledTensors.From(test);
+        using var sgd = new Sgd(model.parameters(), options.LearningRate);
+        var curve = new List<RiskPoint>();
+        string task = $"resnet C={options.Channels}";
+        model.train();
+        for (int iteration = 1; iteration <= options.Iterations; iteration++)
+        {
+            double trainLoss;
+            using (NewDisposeScope())
+            {
+                var (x, y) = trainSet.Batch(batches, options.BatchSize); // (B, 1, 8, 8), (B)
+                var loss = nn.functional.cross_entropy(model.call(x), y);
+                sgd.ZeroGrad();
+                loss.backward();
+                sgd.Step();
+                trainLoss = loss.item<float>();
+            }
+            if (iteration % options.EvaluateEvery == 0 || iteration == options.Iterations)
+            {
+                double testLoss = Evaluate(model, testSet).Loss;
+                curve.Add(new RiskPoint(iteration, trainLoss, testLoss));
+                progress?.Report(new ProgressReport(task, iteration, options.Iterations, [("train loss", trainLoss), ("test loss", testLoss)]));
+            }
+            if (checkpoint != null && options.CheckpointEvery > 0 && iteration % options.CheckpointEvery == 0 && iteration != options.Iterations)
+                checkpoint(iteration, model);
+        }
+        var final = Evaluate(model, testSet);
+        checkpoint?.Invoke(options.Iterations, model);
+        return new ResNetTrainingResult(options.Channels, options.Iterations, final.Accuracy, final.Loss,
+            clock.Elapsed.TotalSeconds, curve, final.ConfusionMatrix);
+    }
+
+    /// <summary>Mean cross-entropy, accuracy and confusion on <paramref name="data"/> with BatchNorm's running statistics (eval mode).</summary>
+    public static Evaluation Evaluate(ResNet model, LabelledTensors data)
+    {
+        bool wasTraining = model.training;
+        model.eval();
+        try
+        {
+            using var scope = NewDisposeScope();
+            using var noGrad = no_grad();
+            var logits = model.call(data.Images);                          // (n, classes)
+            double loss = nn.functional.cross_entropy(logits, data.Labels).item<float>();
+            long[] predicted = logits.argmax(1).data<long>().ToArray();
+            long[] truth = data.Labels.data<long>().ToArray();
+            var confusion = Enumerable.Range(0, DigitsData.Classes).Select(_ => new int[DigitsData.Classes]).ToArray();
+            int correct = 0;
+            for (int i = 0; i < truth.Length; i++)
+            {
+                confusion[truth[i]][predicted[i]]++;
+                if (truth[i] == predicted[i]) correct++;
+            }
+            return new Evaluation(loss, (double)correct / truth.Length, confusion);
+        }
+        finally
+        {
+            if (wasTraining) model.train();
+        }
+    }
+}
