@@ -75,8 +75,13 @@ public abstract class Optimizer : IDisposable
 /// <summary>Plain stochastic gradient descent, p ← p − lr·g (the homework's ResNet recipe).</summary>
 public sealed class Sgd(IEnumerable<Tensor> parameters, double learningRate) : Optimizer(parameters, learningRate)
 {
-    protected override void Update(int index, Tensor parameter, Tensor gradient) =>
-        parameter.add_(gradient, alpha: -LearningRate);
+    protected override void Update(int index, Tensor parameter, Tensor gradient)
+    {
+        // Scalars held in a using: an implicit double→Scalar temporary can be finalized by a GC on
+        // another thread while the native call still reads it.
+        using var alpha = (-LearningRate).ToScalar();
+        parameter.add_(gradient, alpha: alpha);
+    }
 }
 
 /// <summary>Adam (Kingma &amp; Ba 2015, Algorithm 1) with bias correction, as torch.optim.Adam without weight decay.</summary>
@@ -102,11 +107,16 @@ public sealed class Adam : Optimizer
         double biasCorrection2 = 1 - Math.Pow(_beta2, StepCount);
         var m = _m[index];
         var v = _v[index];
-        m.mul_(_beta1).add_(gradient, alpha: 1 - _beta1);
-        v.mul_(_beta2).addcmul_(gradient, gradient, value: 1 - _beta2);
+        // Scalars held in usings: see Sgd.Update.
+        using Scalar beta1 = _beta1.ToScalar(), oneMinusBeta1 = (1 - _beta1).ToScalar();
+        using Scalar beta2 = _beta2.ToScalar(), oneMinusBeta2 = (1 - _beta2).ToScalar();
+        using Scalar sqrtCorrection2 = Math.Sqrt(biasCorrection2).ToScalar(), eps = _eps.ToScalar();
+        using Scalar step = (-LearningRate / biasCorrection1).ToScalar();
+        m.mul_(beta1).add_(gradient, alpha: oneMinusBeta1);
+        v.mul_(beta2).addcmul_(gradient, gradient, value: oneMinusBeta2);
         // torch.optim.Adam: denom = sqrt(v)/sqrt(bc2) + eps; p -= lr/bc1 · m/denom.
-        using var denom = v.sqrt().div_(Math.Sqrt(biasCorrection2)).add_(_eps);
-        parameter.addcdiv_(m, denom, value: -LearningRate / biasCorrection1);
+        using var denom = v.sqrt().div_(sqrtCorrection2).add_(eps);
+        parameter.addcdiv_(m, denom, value: step);
     }
 
     public override IReadOnlyList<Tensor> State => [.. _m, .. _v];

@@ -9,27 +9,33 @@ public class FitTests
 {
     static FieldImage CameramanCrop() => FieldImage.Load(null, size: 256).Crop(64, 96, 64, 64);
 
-    // The homework's Q5/Q8 at a small budget: SIREN fits a 64×64 crop above 30 dB, beats ReLU and Tanh
-    // given the same steps, and without SIREN's initialisation the same sine network stays far worse.
+    // The homework's Q5/Q8 at a small budget: SIREN fits a 64×64 crop above 30 dB and beats ReLU and
+    // Tanh given the same steps; without SIREN's initialisation the same sine network fits worse and its
+    // derivatives are noise (the sines alias: gradient uncorrelated with the image's, Laplacian huge).
     [Fact]
     public void SirenBeatsReluAndTanhAndNeedsItsInitialisation()
     {
         var crop = CameramanCrop();
-        var budget = new FitConfig { Steps = 300, Batch = null, LearningRate = 1e-4, EvalEvery = 300 };
-        double Psnr(FieldActivation activation, FieldInit init = FieldInit.Siren, double lr = 1e-4)
+        var budget = new FitConfig { Steps = 250, Batch = null, LearningRate = 1e-4, EvalEvery = 250 };
+        FitMetrics Fit(FieldActivation activation, FieldInit init = FieldInit.Siren, double lr = 1e-4)
         {
-            using var fit = FieldTrainer.Fit(crop, budget with { Architecture = new(activation, Init: init), LearningRate = lr });
-            return fit.Psnr;
+            var (metrics, fit) = FieldExperiment.Run(crop, "crop", budget with { Architecture = new(activation, Hidden: 128, Init: init), LearningRate = lr }, output: null);
+            fit.Dispose();
+            return metrics;
         }
-        double siren = Psnr(FieldActivation.Sine);
+        var siren = Fit(FieldActivation.Sine);
         // ReLU and Tanh get the homework's own learning rate (1e-3), their better one.
-        double relu = Psnr(FieldActivation.Relu, lr: 1e-3);
-        double tanh = Psnr(FieldActivation.Tanh, lr: 1e-3);
-        double sineDefaultInit = Psnr(FieldActivation.Sine, FieldInit.Default);
-        Assert.True(siren > 30, $"SIREN {siren:F2} dB");
-        Assert.True(siren > relu + 5, $"SIREN {siren:F2} dB vs ReLU {relu:F2} dB");
-        Assert.True(siren > tanh + 5, $"SIREN {siren:F2} dB vs Tanh {tanh:F2} dB");
-        Assert.True(siren > sineDefaultInit + 10, $"SIREN {siren:F2} dB vs sine with default init {sineDefaultInit:F2} dB");
+        var relu = Fit(FieldActivation.Relu, lr: 1e-3);
+        var tanh = Fit(FieldActivation.Tanh, lr: 1e-3);
+        var defaultInit = Fit(FieldActivation.Sine, FieldInit.Default);
+        Assert.True(siren.Psnr > 30, $"SIREN {siren.Psnr:F2} dB");
+        Assert.True(siren.Psnr > relu.Psnr + 5, $"SIREN {siren.Psnr:F2} dB vs ReLU {relu.Psnr:F2} dB");
+        Assert.True(siren.Psnr > tanh.Psnr + 5, $"SIREN {siren.Psnr:F2} dB vs Tanh {tanh.Psnr:F2} dB");
+        Assert.True(siren.Psnr > defaultInit.Psnr + 3, $"SIREN {siren.Psnr:F2} dB vs sine with default init {defaultInit.Psnr:F2} dB");
+        Assert.True(siren.GradientCorrelation > 0.7 && defaultInit.GradientCorrelation < 0.2,
+            $"gradient correlation with Sobel: SIREN {siren.GradientCorrelation:F3}, default init {defaultInit.GradientCorrelation:F3}");
+        Assert.True(defaultInit.LaplacianAbsMean > 100 * siren.LaplacianAbsMean,
+            $"mean |Laplacian|: SIREN {siren.LaplacianAbsMean:G3}, default init {defaultInit.LaplacianAbsMean:G3}");
     }
 
     [Fact]
@@ -111,7 +117,7 @@ public class FitTests
     [Fact]
     public void NativeMemoryStaysFlatOverHundredsOfSteps()
     {
-        var image = FieldImage.Load(null, size: 128);
+        var image = FieldImage.Load(null, size: 64);
         var rss = new List<long>();
         var live = new List<long>();
         var progress = new Progress(_ =>
@@ -119,10 +125,11 @@ public class FitTests
             rss.Add(CurrentRss());
             live.Add(DisposeScopeManager.Statistics.ThreadTotalLiveCount);
         });
-        using var fit = FieldTrainer.Fit(image, new FitConfig { Steps = 400, Batch = 4096, EvalEvery = 50 }, progress);
+        using var fit = FieldTrainer.Fit(image, new FitConfig { Architecture = new(Hidden: 128), Steps = 400, Batch = 2048, EvalEvery = 50 }, progress);
         Assert.Equal(8, rss.Count);
         // Compare after warm-up (allocator pools fill in the first evaluations).
         long growth = rss[^1] - rss[1];
+        // Without the collection policy this configuration grew by about 2–5 MB per step (docs/engine.md).
         Assert.True(growth < 64L << 20, $"RSS grew by {growth >> 20} MB over 300 steps: {string.Join(", ", rss.Select(r => r >> 20))} MB");
         Assert.True(live[^1] - live[1] <= 0, $"live tensors: {string.Join(", ", live)}");
     }
