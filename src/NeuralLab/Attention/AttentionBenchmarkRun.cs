@@ -10,16 +10,20 @@ namespace NeuralLab.Attention;
 /// <param name="Dimension">d, of queries, keys and values.</param>
 /// <param name="Rank">k, the number of Nyström landmarks.</param>
 /// <param name="Repeats">Timed runs per method and n; the median is reported.</param>
-/// <param name="DenseBudgetBytes">Largest (n, n) float32 matrix full attention may form at once; above it, it runs in query chunks.</param>
-/// <param name="ChunkRows">Queries per chunk when chunking.</param>
+/// <param name="ChunkBytes">Largest block of float32 weights full attention forms at once; up to n = 4096 that is the whole
+/// (n, n) matrix, at n = 16384 blocks of 1024 queries. Blocks above glibc's 32 MiB mmap ceiling go back to the system when
+/// freed; measured at n = 16384, 4 MiB blocks (64 queries) instead left the resident size 0.8–1.0 GiB higher after
+/// one pass (the freed heap was not reused), while 64 MiB blocks peaked 128 MiB above the baseline and returned it all.</param>
 public sealed record AttentionBenchSettings(
     IReadOnlyList<int> Sizes,
     int Dimension = 64,
     int Rank = 64,
     int Repeats = 3,
-    long DenseBudgetBytes = 256L << 20,
-    int ChunkRows = 1024)
+    long ChunkBytes = 64L << 20)
 {
+    /// <summary>Queries per block for sequence length n: ChunkBytes / (4 n), at least 1 and at most n.</summary>
+    public int ChunkRows(int n) => (int)Math.Clamp(ChunkBytes / (4L * n), 1, n);
+
     /// <summary>Throws <see cref="BadInputException"/> naming the first unusable setting.</summary>
     public void Validate()
     {
@@ -31,7 +35,7 @@ public sealed record AttentionBenchSettings(
         foreach (int n in Sizes)
             if (Rank > n) throw new BadInputException($"--k {Rank} exceeds --n {n}: a rank-k factorisation of an n x n matrix needs k <= n");
         if (Repeats <= 0) throw new BadInputException($"--repeats must be positive, got {Repeats}");
-        if (ChunkRows <= 0) throw new BadInputException($"chunk rows must be positive, got {ChunkRows}");
+        if (ChunkBytes <= 0) throw new BadInputException($"chunk size must be positive, got {ChunkBytes} bytes");
     }
 }
 
@@ -39,21 +43,26 @@ public sealed record AttentionBenchSettings(
 /// <param name="N">Sequence length.</param>
 /// <param name="D">Dimension.</param>
 /// <param name="K">Landmarks.</param>
-/// <param name="FullSeconds">Median time of our full attention softmax(QKᵀ/√d)V.</param>
+/// <param name="FullSeconds">Median time of our exact attention softmax(QKᵀ/√d)V (<see cref="FullMethod"/>).</param>
 /// <param name="LowrankSeconds">Median time of Nyström attention with k landmarks.</param>
 /// <param name="RelativeError">‖Nyström − full‖_F / ‖full‖_F.</param>
-/// <param name="SdpaSeconds">Median time of libtorch's scaled_dot_product_attention (the engine's own full attention).</param>
-/// <param name="FullMethod">"dense" or "chunked(rows)".</param>
+/// <param name="SdpaSeconds">Median time of libtorch's scaled_dot_product_attention, its fused flash-attention kernel (exact, no n × n matrix).</param>
+/// <param name="FullMethod">"dense" (the whole (n, n) matrix at once) or "chunked(rows)".</param>
 /// <param name="DenseMatrixBytes">What the (n, n) float32 attention matrix alone would take.</param>
 /// <param name="FullPeakBytes">Peak resident memory above the baseline during one full run, when measured.</param>
+/// <param name="SdpaPeakBytes">The same for libtorch's scaled_dot_product_attention.</param>
 /// <param name="LowrankPeakBytes">The same for Nyström.</param>
 public sealed record AttentionBenchRow(
     int N, int D, int K,
     double FullSeconds, double LowrankSeconds, double RelativeError,
     double SdpaSeconds, string FullMethod, long DenseMatrixBytes,
-    long? FullPeakBytes, long? LowrankPeakBytes)
+    long? FullPeakBytes, long? SdpaPeakBytes, long? LowrankPeakBytes)
 {
+    /// <summary>Full attention time over Nyström time.</summary>
     public double Speedup => FullSeconds / LowrankSeconds;
+
+    /// <summary>libtorch's fused exact attention time over Nyström time: the stronger baseline.</summary>
+    public double SpeedupOverSdpa => SdpaSeconds / LowrankSeconds;
 }
 
 /// <summary>Resident-memory high-water mark of the process (Linux /proc), supplied by the caller.</summary>
@@ -102,21 +111,22 @@ public static class AttentionBenchmarkRun
         torch.random.manual_seed(seed);
         var (q, k, v) = AttentionInputs.SmoothSequence(n, s.Dimension, ScalarType.Float32); // (n, d) each
         double tau = Math.Sqrt(s.Dimension);
-        long denseBytes = 4L * n * n;
-        bool dense = denseBytes <= s.DenseBudgetBytes;
-        Tensor Full() => dense ? SoftmaxAttention.Batched(q, k, v, tau) : SoftmaxAttention.Chunked(q, k, v, tau, s.ChunkRows);
+        int rows = s.ChunkRows(n);
+        Tensor Full() => rows == n ? SoftmaxAttention.Batched(q, k, v, tau) : SoftmaxAttention.Chunked(q, k, v, tau, rows);
         Tensor LowRank() => NystromAttention.Forward(q, k, v, s.Rank, tau);
         Tensor Sdpa() => SoftmaxAttention.Libtorch(q, k, v, tau);
 
-        // Low-rank first: freed heap pages stay resident, so whatever runs second may reuse the first's memory.
+        // Low-rank first: freed heap pages stay resident, so whatever runs later may reuse earlier memory.
+        // Each RunOnce is also the warm-up of its method's timed runs.
         var (approx, lowPeak) = RunOnce(LowRank, memory); // (n, d)
         var (full, fullPeak) = RunOnce(Full, memory); // (n, d)
+        long? sdpaPeak = RunOnce(Sdpa, memory).PeakBytes;
         double error = full.to_type(ScalarType.Float64).sub(approx.to_type(ScalarType.Float64)).norm().item<double>()
                        / full.to_type(ScalarType.Float64).norm().item<double>();
         return new AttentionBenchRow(n, s.Dimension, s.Rank,
             Seconds(Full, s.Repeats, warmUp: false).Median, Seconds(LowRank, s.Repeats, warmUp: false).Median, error,
-            Seconds(Sdpa, s.Repeats).Median, dense ? "dense" : $"chunked({s.ChunkRows})", denseBytes,
-            fullPeak, lowPeak);
+            Seconds(Sdpa, s.Repeats, warmUp: false).Median, rows == n ? "dense" : $"chunked({rows})", 4L * n * n,
+            fullPeak, sdpaPeak, lowPeak);
     }
 
     static (Tensor Output, long? PeakBytes) RunOnce(Func<Tensor> method, IPeakMemoryProbe? memory)

@@ -37,7 +37,8 @@ internal static class LogPlot
         if (logX)
         {
             var ticks = new ScottPlot.TickGenerators.NumericManual();
-            foreach (double x in allX) ticks.AddMajor(Math.Log10(x), x.ToString("G4", CultureInfo.InvariantCulture));
+            foreach (double x in allX)
+                ticks.AddMajor(Math.Log10(x), x.ToString(x == Math.Floor(x) ? "0" : "G4", CultureInfo.InvariantCulture));
             plot.Axes.Bottom.TickGenerator = ticks;
         }
         if (logY)
