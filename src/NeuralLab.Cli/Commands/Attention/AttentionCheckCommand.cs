@@ -1,0 +1,64 @@
+using System.CommandLine;
+using NeuralLab.Attention;
+using NeuralLab.Common;
+
+namespace NeuralLab.Cli.Commands.Attention;
+
+/// <summary>One claim as <c>attention check --json</c> prints it.</summary>
+/// <param name="Claim">Id, "3.1" to "3.5".</param>
+/// <param name="Holds">False only when the verdict is does_not_hold.</param>
+/// <param name="Verdict">holds, holds_under_condition or does_not_hold.</param>
+/// <param name="Statement">The claim as the solution makes it.</param>
+/// <param name="Evidence">The named numbers that decide the verdict.</param>
+/// <param name="Correction">What is right instead, when the verdict is not holds.</param>
+public sealed record ClaimJson(string Claim, bool Holds, Verdict Verdict, string Statement,
+    IReadOnlyDictionary<string, object?> Evidence, string? Correction);
+
+internal static class AttentionCheckCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("check",
+            "Check claims 3.1-3.5 in float64: weights in (0,1) and where float32/float64 saturate (3.1), copying (3.2) and " +
+            "averaging (3.3) against their closed forms, the RBF-kernel form for any bandwidth and its failure for keys of " +
+            "unequal norm (3.4), and low-rank attention: exact factored product, rank of real softmax matrices, error " +
+            "against k, time against n (3.5). Prints claims, evidence and computed verdicts; --out DIR writes the figures. " +
+            "About a minute; --quick takes seconds.");
+        var common = new CommonOptions();
+        common.AddTo(command);
+        command.SetAction(parseResult =>
+        {
+            var c = common.Read(parseResult);
+            var stdout = parseResult.InvocationConfiguration.Output;
+            var stderr = parseResult.InvocationConfiguration.Error;
+            using var outDir = c.OpenOut();
+            var profile = c.Quick ? ReportProfile.Test : ReportProfile.Quick;
+            var result = ConsoleProgress.Run(stderr, progress => AttentionChecks.Run(profile, c.Seed, progress: progress));
+            if (outDir != null)
+            {
+                AttentionFigures.WriteAll(result, outDir.PathFor);
+                outDir.Commit();
+            }
+            var claims = result.Claims
+                .Select(x => new ClaimJson(x.Id, x.Verdict != Verdict.DoesNotHold, x.Verdict, x.Statement, x.Evidence, x.Correction))
+                .ToList();
+            if (c.Json) c.EmitJson(stdout, claims);
+            else PrintTable(stdout, claims, result.Seconds);
+            return Cli.Success;
+        });
+        return command;
+    }
+
+    static void PrintTable(TextWriter stdout, IReadOnlyList<ClaimJson> claims, double seconds)
+    {
+        stdout.WriteLine($"{"claim",-6} {"verdict",-22} statement");
+        foreach (var claim in claims)
+        {
+            stdout.WriteLine($"{claim.Claim,-6} {Json.Serialize(claim.Verdict).Trim('"'),-22} {claim.Statement}");
+            foreach (var (name, value) in claim.Evidence)
+                stdout.WriteLine($"{"",6}   {name,-38} {TextFormat.Value(value)}");
+            if (claim.Correction != null) stdout.WriteLine($"{"",6}   correction: {claim.Correction}");
+        }
+        stdout.WriteLine($"({seconds:F1} s)");
+    }
+}

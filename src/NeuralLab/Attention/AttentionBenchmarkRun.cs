@@ -1,0 +1,160 @@
+using System.Diagnostics;
+using NeuralLab.Common;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace NeuralLab.Attention;
+
+/// <summary>What the attention benchmark runs.</summary>
+/// <param name="Sizes">Sequence lengths n.</param>
+/// <param name="Dimension">d, of queries, keys and values.</param>
+/// <param name="Rank">k, the number of Nyström landmarks.</param>
+/// <param name="Repeats">Timed runs per method and n; the median is reported.</param>
+/// <param name="ChunkBytes">Largest block of float32 weights full attention forms at once; up to n = 4096 that is the whole
+/// (n, n) matrix, at n = 16384 blocks of 1024 queries. Blocks above glibc's 32 MiB mmap ceiling go back to the system when
+/// freed; measured at n = 16384, 4 MiB blocks (64 queries) instead left the resident size 0.8–1.0 GiB higher after
+/// one pass (the freed heap was not reused), while 64 MiB blocks peaked 128 MiB above the baseline and returned it all.</param>
+public sealed record AttentionBenchSettings(
+    IReadOnlyList<int> Sizes,
+    int Dimension = 64,
+    int Rank = 64,
+    int Repeats = 3,
+    long ChunkBytes = 64L << 20)
+{
+    /// <summary>Queries per block for sequence length n: ChunkBytes / (4 n), at least 1 and at most n.</summary>
+    public int ChunkRows(int n) => (int)Math.Clamp(ChunkBytes / (4L * n), 1, n);
+
+    /// <summary>Throws <see cref="BadInputException"/> naming the first unusable setting.</summary>
+    public void Validate()
+    {
+        if (Sizes.Count == 0) throw new BadInputException("--n needs at least one sequence length");
+        foreach (int n in Sizes)
+            if (n <= 0) throw new BadInputException($"--n must be positive, got {n}");
+        if (Dimension <= 0) throw new BadInputException($"--d must be positive, got {Dimension}");
+        if (Rank <= 0) throw new BadInputException($"--k must be positive, got {Rank}");
+        foreach (int n in Sizes)
+            if (Rank > n) throw new BadInputException($"--k {Rank} exceeds --n {n}: a rank-k factorisation of an n x n matrix needs k <= n");
+        if (Repeats <= 0) throw new BadInputException($"--repeats must be positive, got {Repeats}");
+        if (ChunkBytes <= 0) throw new BadInputException($"chunk size must be positive, got {ChunkBytes} bytes");
+    }
+}
+
+/// <summary>One row of the benchmark: full softmax attention against Nyström attention at one n.</summary>
+/// <param name="N">Sequence length.</param>
+/// <param name="D">Dimension.</param>
+/// <param name="K">Landmarks.</param>
+/// <param name="FullSeconds">Median time of our exact attention softmax(QKᵀ/√d)V (<see cref="FullMethod"/>).</param>
+/// <param name="LowrankSeconds">Median time of Nyström attention with k landmarks.</param>
+/// <param name="RelativeError">‖Nyström − full‖_F / ‖full‖_F.</param>
+/// <param name="SdpaSeconds">Median time of libtorch's scaled_dot_product_attention, its fused flash-attention kernel (exact, no n × n matrix).</param>
+/// <param name="FullMethod">"dense" (the whole (n, n) matrix at once) or "chunked(rows)".</param>
+/// <param name="DenseMatrixBytes">What the (n, n) float32 attention matrix alone would take.</param>
+/// <param name="FullPeakBytes">Peak resident memory above the baseline during one full run, when measured.</param>
+/// <param name="SdpaPeakBytes">The same for libtorch's scaled_dot_product_attention.</param>
+/// <param name="LowrankPeakBytes">The same for Nyström.</param>
+public sealed record AttentionBenchRow(
+    int N, int D, int K,
+    double FullSeconds, double LowrankSeconds, double RelativeError,
+    double SdpaSeconds, string FullMethod, long DenseMatrixBytes,
+    long? FullPeakBytes, long? SdpaPeakBytes, long? LowrankPeakBytes)
+{
+    /// <summary>Full attention time over Nyström time.</summary>
+    public double Speedup => FullSeconds / LowrankSeconds;
+
+    /// <summary>libtorch's fused exact attention time over Nyström time: the stronger baseline.</summary>
+    public double SpeedupOverSdpa => SdpaSeconds / LowrankSeconds;
+}
+
+/// <summary>Resident-memory high-water mark of the process (Linux /proc), supplied by the caller.</summary>
+public interface IPeakMemoryProbe
+{
+    /// <summary>Resets the high-water mark to the current resident size.</summary>
+    void Reset();
+
+    long CurrentBytes();
+
+    long PeakBytes();
+}
+
+/// <summary>Times full softmax attention against Nyström attention (float32, τ = √d) on a smooth token sequence.</summary>
+public static class AttentionBenchmarkRun
+{
+    public static IReadOnlyList<AttentionBenchRow> Run(AttentionBenchSettings settings, int seed,
+        IPeakMemoryProbe? memory = null, IProgress<ProgressReport>? progress = null)
+    {
+        settings.Validate();
+        var rows = new List<AttentionBenchRow>();
+        foreach (int n in settings.Sizes)
+        {
+            progress?.Report(new ProgressReport("attention bench", rows.Count, settings.Sizes.Count, [("n", n)]));
+            rows.Add(Measure(n, settings, seed, memory));
+        }
+        progress?.Report(new ProgressReport("attention bench", rows.Count, settings.Sizes.Count, []));
+        return rows;
+    }
+
+    /// <summary>The smallest n from which on low-rank attention was faster at every measured size, or null.</summary>
+    public static int? Crossover(IReadOnlyList<AttentionBenchRow> rows)
+    {
+        int? crossover = null;
+        foreach (var row in rows.OrderByDescending(r => r.N))
+        {
+            if (row.LowrankSeconds >= row.FullSeconds) break;
+            crossover = row.N;
+        }
+        return crossover;
+    }
+
+    static AttentionBenchRow Measure(int n, AttentionBenchSettings s, int seed, IPeakMemoryProbe? memory)
+    {
+        using var scope = NewDisposeScope();
+        torch.random.manual_seed(seed);
+        var (q, k, v) = AttentionInputs.SmoothSequence(n, s.Dimension, ScalarType.Float32); // (n, d) each
+        double tau = Math.Sqrt(s.Dimension);
+        int rows = s.ChunkRows(n);
+        Tensor Full() => rows == n ? SoftmaxAttention.Batched(q, k, v, tau) : SoftmaxAttention.Chunked(q, k, v, tau, rows);
+        Tensor LowRank() => NystromAttention.Forward(q, k, v, s.Rank, tau);
+        Tensor Sdpa() => SoftmaxAttention.Libtorch(q, k, v, tau);
+
+        // Low-rank first: freed heap pages stay resident, so whatever runs later may reuse earlier memory.
+        // Each RunOnce is also the warm-up of its method's timed runs.
+        var (approx, lowPeak) = RunOnce(LowRank, memory); // (n, d)
+        var (full, fullPeak) = RunOnce(Full, memory); // (n, d)
+        long? sdpaPeak = RunOnce(Sdpa, memory).PeakBytes;
+        double error = full.to_type(ScalarType.Float64).sub(approx.to_type(ScalarType.Float64)).norm().item<double>()
+                       / full.to_type(ScalarType.Float64).norm().item<double>();
+        return new AttentionBenchRow(n, s.Dimension, s.Rank,
+            Seconds(Full, s.Repeats, warmUp: false).Median, Seconds(LowRank, s.Repeats, warmUp: false).Median, error,
+            Seconds(Sdpa, s.Repeats, warmUp: false).Median, rows == n ? "dense" : $"chunked({rows})", 4L * n * n,
+            fullPeak, sdpaPeak, lowPeak);
+    }
+
+    static (Tensor Output, long? PeakBytes) RunOnce(Func<Tensor> method, IPeakMemoryProbe? memory)
+    {
+        memory?.Reset();
+        long? baseline = memory?.CurrentBytes();
+        var output = method();
+        long? peak = memory == null ? null : Math.Max(0, memory.PeakBytes() - baseline!.Value);
+        return (output, peak);
+    }
+
+    /// <summary>
+    /// Wall times of <paramref name="repeats"/> runs after an untimed warm-up (unless the caller already ran it); each run's tensors are freed
+    /// before the next. libtorch on CPU is synchronous: the result is complete when the call returns.
+    /// </summary>
+    public static (double Median, double Min) Seconds(Func<Tensor> method, int repeats, bool warmUp = true)
+    {
+        if (warmUp)
+            using (NewDisposeScope()) method();
+        var times = new double[repeats];
+        for (int r = 0; r < repeats; r++)
+        {
+            using var scope = NewDisposeScope();
+            var clock = Stopwatch.StartNew();
+            method();
+            times[r] = clock.Elapsed.TotalSeconds;
+        }
+        Array.Sort(times);
+        return (times[repeats / 2], times[0]);
+    }
+}

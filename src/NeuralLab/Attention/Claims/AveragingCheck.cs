@@ -1,0 +1,100 @@
+using NeuralLab.Common;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace NeuralLab.Attention;
+
+/// <summary>Claim 3.3's measurements for one dimension d (with n = d orthonormal keys, a full basis).</summary>
+/// <param name="Dimension">d = n.</param>
+/// <param name="Error">‖c − (v₁+v₂)/2‖ per s.</param>
+/// <param name="ClosedForm">e^{−s}/(2+(n−2)e^{−s}) · ‖Σ_{j&gt;2} vⱼ − (n−2)(v₁+v₂)/2‖ per s.</param>
+/// <param name="MaxWeightRelativeError">Largest |α₁ − w(s)|/w(s) and |α₂ − w(s)|/w(s) with w(s) = 1/(2+(n−2)e^{−s}).</param>
+/// <param name="ValueScale">max‖vⱼ‖.</param>
+public sealed record AveragingCurve(int Dimension, IReadOnlyList<double> Error, IReadOnlyList<double> ClosedForm,
+    double MaxWeightRelativeError, double ValueScale)
+{
+    /// <summary>Largest relative gap to the closed form where it is far above float64 rounding (&gt; 1e-4·max‖v‖).</summary>
+    public double MaxClosedFormRelativeError =>
+        Error.Zip(ClosedForm, (e, c) => c > 1e-4 * ValueScale ? Math.Abs(e - c) / c : 0).Max();
+
+    /// <summary>Smallest s on the grid at which the error falls below 1e-3·max‖v‖; grows like ln d.</summary>
+    public double ScaleForError(IReadOnlyList<double> scales, double relative = 1e-3)
+    {
+        for (int i = 0; i < scales.Count; i++)
+            if (Error[i] <= relative * ValueScale) return scales[i];
+        return double.PositiveInfinity;
+    }
+}
+
+/// <summary>What claim 3.3's check measured.</summary>
+public sealed record AveragingResult(IReadOnlyList<double> Scales, IReadOnlyList<AveragingCurve> Curves)
+{
+    public Claim ToClaim()
+    {
+        double weightError = Curves.Max(c => c.MaxWeightRelativeError);
+        double finalError = Curves.Max(c => c.Error[^1] / c.ValueScale);
+        double closedFormError = Curves.Max(c => c.MaxClosedFormRelativeError);
+        bool holds = weightError <= 1e-12 && closedFormError <= 1e-9 && finalError <= 1e-10;
+        var evidence = new Dictionary<string, object?>
+        {
+            ["dimensions"] = Curves.Select(c => c.Dimension).ToArray(),
+            ["s_max"] = Scales[^1],
+            ["max_weight_relative_error"] = weightError,
+            ["max_closed_form_relative_error"] = closedFormError,
+            ["max_relative_error_at_s_max"] = finalError,
+        };
+        foreach (var c in Curves)
+        {
+            evidence[$"error_at_s5_d{c.Dimension}"] = c.Error[Array.IndexOf(Scales.ToArray(), 5.0)];
+            evidence[$"s_for_1e-3_d{c.Dimension}"] = c.ScaleForError(Scales);
+        }
+        return new Claim("3.3",
+            "Averaging: with orthonormal keys and q = s(k_1 + k_2), c tends to (v_1 + v_2)/2 as s grows.",
+            holds ? Verdict.Holds : Verdict.DoesNotHold, evidence,
+            holds ? null : "q must weigh k_1 and k_2 equally: then alpha_1 = alpha_2 = 1/(2 + (n-2)e^-s) -> 1/2 and c -> (v_1 + v_2)/2.");
+    }
+}
+
+/// <summary>
+/// Claim 3.3: with q = s(k₁ + k₂) the scores are s, s, 0, …, 0, so α₁ = α₂ = 1/(2+(n−2)e^{−s}) and
+/// c − (v₁+v₂)/2 = e^{−s}/(2+(n−2)e^{−s}) · (Σ_{j&gt;2} vⱼ − (n−2)(v₁+v₂)/2): the error shrinks like e^{−s}
+/// but grows with n = d, so the s needed for a given error grows like ln d.
+/// </summary>
+public static class AveragingCheck
+{
+    /// <param name="dimensions">The d to try; n = d keys each.</param>
+    /// <param name="maxScale">Largest s; s runs over 0, 1, …, maxScale.</param>
+    /// <param name="broken">Fault injection: q = s(k₁ + ½k₂), a wrong weight on k₂.</param>
+    public static AveragingResult Run(IReadOnlyList<int> dimensions, int maxScale = 30, bool broken = false)
+    {
+        var scales = Enumerable.Range(0, maxScale + 1).Select(s => (double)s).ToArray();
+        var curves = dimensions.Select(d => Curve(d, scales, broken)).ToList();
+        return new AveragingResult(scales, curves);
+    }
+
+    static AveragingCurve Curve(int d, double[] scales, bool broken)
+    {
+        if (d < 2) throw new ArgumentOutOfRangeException(nameof(d), "averaging needs at least two keys");
+        using var scope = NewDisposeScope();
+        int n = d;
+        var k = AttentionInputs.OrthonormalKeys(n, d); // (n, d)
+        var v = randn(n, d, dtype: ScalarType.Float64).div(Math.Sqrt(d)); // (n, dᵥ), ‖vⱼ‖ ≈ 1
+        var target = v[0].add(v[1]).div(2); // (dᵥ)
+        double residualNorm = v.narrow(0, 2, n - 2).sum(dim: 0).sub(target.mul(n - 2)).norm().item<double>();
+        var direction = k[0].add(k[1].mul(broken ? 0.5 : 1.0)); // (d)
+        var error = new double[scales.Length];
+        var closed = new double[scales.Length];
+        double weightError = 0;
+        for (int j = 0; j < scales.Length; j++)
+        {
+            double s = scales[j];
+            var alpha = SoftmaxAttention.Weights(k, direction.mul(s)); // (n)
+            error[j] = alpha.matmul(v).sub(target).norm().item<double>();
+            double w = 1 / (2 + (n - 2) * Math.Exp(-s));
+            closed[j] = Math.Exp(-s) * w * residualNorm;
+            weightError = Math.Max(weightError, Math.Max(
+                Math.Abs(alpha[0].item<double>() - w), Math.Abs(alpha[1].item<double>() - w)) / w);
+        }
+        return new AveragingCurve(d, error, closed, weightError, v.norm(dim: 1).max().item<double>());
+    }
+}

@@ -1,0 +1,73 @@
+using System.Text.Json;
+
+namespace NeuralLab.Tests.Attention;
+
+public class AttentionCommandTests
+{
+    [Fact]
+    public void CheckPrintsEveryClaimAsJsonAndWritesFigures()
+    {
+        using var dir = new TempDir();
+        var r = CliRunner.Run("attention", "check", "--quick", "--json", "--out", dir.Path);
+        Assert.True(r.ExitCode == 0, r.ToString());
+        using var json = JsonDocument.Parse(r.Stdout);
+        var claims = json.RootElement.EnumerateArray().ToList();
+        Assert.Equal(["3.1", "3.2", "3.3", "3.4", "3.5"], claims.Select(c => c.GetProperty("claim").GetString()));
+        Assert.All(claims, c => Assert.True(c.GetProperty("holds").GetBoolean()));
+        Assert.Equal("holds_under_condition", claims[3].GetProperty("verdict").GetString());
+        Assert.True(claims[0].GetProperty("evidence").GetProperty("float32_gap_alpha_is_one").GetDouble() is > 16 and < 17.5);
+        Assert.Equal(4, Directory.GetFiles(dir.Path, "*.png").Length);
+    }
+
+    [Fact]
+    public void CheckPrintsATableWithoutJson()
+    {
+        var r = CliRunner.Run("attention", "check", "--quick");
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Contains("holds_under_condition", r.Stdout);
+        Assert.Contains("float64_gap_alpha_is_one", r.Stdout);
+    }
+
+    [Fact]
+    public void BenchReportsTheIssuesFieldsAndWritesThePlot()
+    {
+        using var dir = new TempDir();
+        var r = CliRunner.Run("attention", "bench", "--n", "128", "256", "--k", "32", "--repeats", "1", "--json", "--out", dir.Path);
+        Assert.True(r.ExitCode == 0, r.ToString());
+        using var json = JsonDocument.Parse(r.Stdout);
+        var rows = json.RootElement.EnumerateArray().ToList();
+        Assert.Equal([128, 256], rows.Select(x => x.GetProperty("n").GetInt32()));
+        foreach (var row in rows)
+        {
+            Assert.Equal(64, row.GetProperty("d").GetInt32());
+            Assert.Equal(32, row.GetProperty("k").GetInt32());
+            Assert.True(row.GetProperty("full_seconds").GetDouble() > 0);
+            Assert.True(row.GetProperty("lowrank_seconds").GetDouble() > 0);
+            Assert.True(row.GetProperty("relative_error").GetDouble() is > 0 and < 1);
+        }
+        Assert.True(File.Exists(Path.Combine(dir.Path, "attention_bench_time.png")));
+    }
+
+    [Theory]
+    [InlineData("--n", "0")]
+    [InlineData("--n", "-5")]
+    [InlineData("--n", "256", "0")]
+    [InlineData("--d", "0")]
+    [InlineData("--k", "0")]
+    [InlineData("--k", "-1")]
+    [InlineData("--n", "256", "--k", "300")]
+    [InlineData("--n", "abc")]
+    [InlineData("--repeats", "0")]
+    [InlineData("--threads", "-2")]
+    public void BadBenchInputIsOneLineAndExitCodeTwoWithNoFiles(params string[] flags)
+    {
+        using var dir = new TempDir();
+        string outDir = dir.File("out");
+        var r = CliRunner.Run(["attention", "bench", "--quick", "--out", outDir, .. flags]);
+        Assert.True(r.ExitCode == 2, r.ToString());
+        Assert.Single(r.Stderr.Trim().Split('\n'));
+        Assert.StartsWith("neurallab: ", r.Stderr);
+        Assert.Equal("", r.Stdout);
+        Assert.False(Directory.Exists(outDir) && Directory.EnumerateFileSystemEntries(outDir).Any(), "output left behind");
+    }
+}
