@@ -44,7 +44,7 @@ public static class FieldExperiment
     public static readonly string[] OutputFiles =
     [
         "reconstruction.png", "gradient.png", "laplacian.png", "ground_truth.png", "ground_truth_gradient.png",
-        "ground_truth_laplacian.png", "curves.png", "metrics.json", FieldCheckpoint.ConfigFile, FieldCheckpoint.WeightsFile,
+        "ground_truth_laplacian.png", "panel.png", "curves.png", "metrics.json", FieldCheckpoint.ConfigFile, FieldCheckpoint.WeightsFile,
     ];
 
     /// <summary>Fits and measures; writes into <paramref name="output"/> when given (the caller commits).</summary>
@@ -91,6 +91,15 @@ public static class FieldExperiment
             FieldFigures.SaveMagnitude(sobel.norm(1, keepdim: false, p: 2), h, w, gradientScale, output.PathFor("ground_truth_gradient.png"));
             FieldFigures.SaveDiverging(laplacian, h, w, laplacianScale, output.PathFor("laplacian.png"));
             FieldFigures.SaveDiverging(discreteLaplacian, h, w, laplacianScale, output.PathFor("ground_truth_laplacian.png"));
+            string activation = fit.Config.Architecture.Activation.ToString().ToLowerInvariant();
+            FieldPanels.Compose(
+                [
+                    ("ground truth", [output.PathFor("ground_truth.png"), output.PathFor("ground_truth_gradient.png"), output.PathFor("ground_truth_laplacian.png")]),
+                    ($"{activation} field\n{fit.Psnr:F1} dB\n{fit.Steps} steps\n{fit.Seconds:F0} s",
+                        [output.PathFor("reconstruction.png"), output.PathFor("gradient.png"), output.PathFor("laplacian.png")]),
+                ],
+                $"{imageName}, {w}×{h}: the fit, its gradient and Laplacian (autograd) beside the image's (Sobel, 5-point)",
+                output.PathFor("panel.png"), cell: Math.Clamp(Math.Max(w, h), 160, 320));
             FieldFigures.SaveCurves(fit, output.PathFor("curves.png"),
                 $"{fit.Config.Architecture.Activation} field, {w}×{h}, {fit.Steps} steps, {fit.Seconds:F0} s, final {fit.Psnr:F2} dB");
         }

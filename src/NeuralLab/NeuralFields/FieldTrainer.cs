@@ -70,9 +70,9 @@ public static class FieldTrainer
         int batch = config.BatchFor(n);
         long total = config.PlannedSteps(n);
         long stepsPerEpoch = (n + batch - 1) / batch;
-        // Evaluation costs a forward pass over the image (about a third of a full-batch step); spacing
-        // it by about half an epoch's worth of steps keeps it near 10 % of the run.
-        long evalEvery = config.EvalEvery ?? Math.Max(1, Math.Min(Math.Max(10, stepsPerEpoch / 2), Math.Max(1, total / 20)));
+        // Evaluation is a forward pass over the whole image, about a third of an epoch's training
+        // compute; every 4 epochs keeps it under 10 % of the run, and at least 20 points make a curve.
+        long evalEvery = config.EvalEvery ?? Math.Max(1, Math.Min(4 * stepsPerEpoch, Math.Max(1, total / 20)));
         string task = $"fit {config.Architecture.Activation.ToString().ToLowerInvariant()}";
 
         using var coordinates = CoordinateGrid.Create(image.Height, image.Width); // (N, 2)

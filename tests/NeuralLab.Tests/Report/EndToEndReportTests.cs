@@ -8,7 +8,7 @@ namespace NeuralLab.Tests.Report;
 /// <summary>The real thing: the library's own sections, discovered, at the test profile.</summary>
 public class EndToEndReportTests
 {
-    [Fact(Skip = "enable after sections merge")]
+    [Fact]
     public void The_real_sections_check_every_numbered_answer_render_in_a_browser_and_a_broken_computation_flips_its_verdict()
     {
         var sections = ReportSections.Discover();
