@@ -98,7 +98,7 @@ public static class FieldExperiment
                     ($"{activation} field\n{fit.Psnr:F1} dB\n{fit.Steps} steps\n{fit.Seconds:F0} s",
                         [output.PathFor("reconstruction.png"), output.PathFor("gradient.png"), output.PathFor("laplacian.png")]),
                 ],
-                $"{imageName}, {w}×{h}: the fit, its gradient and Laplacian (autograd) beside the image's (Sobel, 5-point)",
+                $"{imageName}, {w}×{h}: fit, gradient and Laplacian by autograd; the image's by Sobel and 5-point stencil",
                 output.PathFor("panel.png"), cell: Math.Clamp(Math.Max(w, h), 160, 320));
             FieldFigures.SaveCurves(fit, output.PathFor("curves.png"),
                 $"{fit.Config.Architecture.Activation} field, {w}×{h}, {fit.Steps} steps, {fit.Seconds:F0} s, final {fit.Psnr:F2} dB");

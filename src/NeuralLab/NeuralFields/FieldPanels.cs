@@ -22,6 +22,9 @@ public static class FieldPanels
         using var titleFont = new SKFont(SKTypeface.Default, 18);
         using var font = new SKFont(SKTypeface.Default, 15);
         using var ink = new SKPaint { Color = SKColors.Black, IsAntialias = true };
+        // Shrink a long title to the panel's width rather than cut it off.
+        float measured = titleFont.MeasureText(title);
+        if (measured > width - 16) titleFont.Size = titleFont.Size * (width - 16) / measured;
         canvas.DrawText(title, 8, 22, titleFont, ink);
         for (int c = 0; c < Columns.Length; c++)
             canvas.DrawText(Columns[c], labelWidth + c * (cell + gap) + 4, header - 10, font, ink);
