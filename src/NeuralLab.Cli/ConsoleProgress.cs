@@ -64,8 +64,10 @@ public sealed class ConsoleProgress : IProgress<ProgressReport>
         }
         var now = _clock.Elapsed;
         // A new task (the next section, the next fit) always gets a line; within one, every 5 s and at the end.
-        bool newTask = value.Task != _lastTask;
-        _lastTask = value.Task;
+        // The task's first three words name it ("report [2/5] Recurrence", "fit sine"); the rest may be live counts.
+        string key = string.Join(' ', value.Task.Split(' ', StringSplitOptions.RemoveEmptyEntries).Take(3));
+        bool newTask = key != _lastTask;
+        _lastTask = key;
         if (newTask || now - _lastLine >= TimeSpan.FromSeconds(5) || value.Done >= value.Total)
         {
             _lastLine = now;

@@ -32,7 +32,7 @@ public sealed class FitCommand : ICommandFactory
         var common = new CommonOptions();
         var command = new Command("fit",
             "Fit an image with a coordinate MLP (ReLU, Tanh or SIREN) and show its gradient and Laplacian.\n" +
-            "Writes reconstruction.png, gradient.png, laplacian.png, the ground truth's three, curves.png, metrics.json and a checkpoint (model.json + model.bin) to --out.\n" +
+            "Writes reconstruction.png, gradient.png, laplacian.png, the ground truth's three, panel.png (all six side by side), curves.png, metrics.json and a checkpoint (model.json + model.bin) to --out.\n" +
             "Examples:\n  neurallab fit --out runs/cameraman\n  neurallab fit photo.jpg --size 512 --channels 3 --target-psnr 35 --out runs/photo\n  neurallab fit --preset relu --epochs 20 --out runs/relu")
         {
             image, preset, activation, hidden, layers, omega0, init, lr, steps, epochs, batch, schedule, targetPsnr, size, channels, maxPixels, evalEvery,

@@ -152,11 +152,17 @@ public sealed class NeuralFieldsReportSection : IReportSection
             sineFits ? null : "SIREN is best but below 30 dB at this budget; it needs more steps.", "fields-sine.png");
 
         double corrSine = M("sine").GradientCorrelation, corrRelu = M("relu").GradientCorrelation, corrTanh = M("tanh").GradientCorrelation;
-        bool gradients = corrSine > Math.Max(corrRelu, corrTanh) && corrSine > 0.8;
+        // Sobel is itself a smoothed finite difference, so no field reaches correlation 1 with it; the
+        // claim is comparative: SIREN's gradient is clearly (≥ 0.1) the closest of the three.
+        double margin = corrSine - Math.Max(corrRelu, corrTanh);
+        if (context.IsBroken("5.3")) margin = -margin; // fault injection: compare against the wrong field
+        bool gradients = margin >= 0.1;
         yield return new Claim("5.3", "The SIREN field's gradient (by autograd) reproduces the image's gradient; ReLU's and Tanh's do less well.",
-            gradients ? Verdict.Holds : Verdict.DoesNotHold,
+            gradients ? Verdict.Holds : margin > 0 ? Verdict.HoldsUnderCondition : Verdict.DoesNotHold,
             new Dictionary<string, object?> { ["gradient_correlation_sine"] = corrSine, ["gradient_correlation_relu"] = corrRelu, ["gradient_correlation_tanh"] = corrTanh },
-            gradients ? null : "The correlation with the Sobel gradient does not single SIREN out at this budget.", "fields-sine.png");
+            gradients ? null : margin > 0
+                ? "SIREN's gradient is the closest to Sobel's, but by less than 0.1 in correlation at this budget."
+                : "At this budget SIREN's gradient is not the closest to the image's.", "fields-sine.png");
 
         // Q6: the Laplacian of a piecewise-linear function is zero wherever it is defined.
         double reluZero = M("relu").LaplacianZeroFraction, tanhZero = M("tanh").LaplacianZeroFraction;
