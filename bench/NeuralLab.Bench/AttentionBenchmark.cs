@@ -1,3 +1,4 @@
+using NeuralLab.Common;
 using NeuralLab.Attention;
 using TorchSharp;
 
@@ -34,7 +35,7 @@ public sealed class AttentionBenchmark : IBenchmark
         if (threads > 0) torch.set_num_threads(threads);
         var settings = new AttentionBenchSettings(sizes, Repeats: repeats);
         Console.Error.WriteLine($"attention: threads {torch.get_num_threads()}, repeats {repeats}, load average {File.ReadAllText("/proc/loadavg").Trim()}");
-        var rows = AttentionBenchmarkRun.Run(settings, seed, new ProcMemory(),
+        var rows = AttentionBenchmarkRun.Run(settings, seed, new ProcessMemoryProbe(),
             new Progress<NeuralLab.Common.ProgressReport>(p => Console.Error.WriteLine($"  {p.Task} {p.Done}/{p.Total}")));
 
         Console.WriteLine("| n | full (s) | libtorch SDPA (s) | Nyström k = 64 (s) | speed-up vs full / vs SDPA | relative error | peak RSS full / SDPA / Nyström (MiB) | n×n float32 (MiB) | full method |");
@@ -59,18 +60,10 @@ public sealed class AttentionBenchmark : IBenchmark
                 rows.Select(r => r.SdpaSeconds).ToArray());
             Console.WriteLine($"figure: {figure.FileName}: {figure.Caption}");
         }
-        Console.WriteLine($"peak RSS of the whole run: {PeakMemory.PeakRssBytes() / 1048576.0:F0} MiB (since the last reset)");
+        Console.WriteLine($"peak RSS of the whole run: {ProcessMemory.PeakRssBytes() / 1048576.0:F0} MiB (since the last reset)");
         return 0;
     }
 
     static string Mib(long? bytes) => bytes is null ? "-" : (bytes.Value / 1048576.0).ToString("F1");
 
-    sealed class ProcMemory : IPeakMemoryProbe
-    {
-        public void Reset() => PeakMemory.ResetPeak();
-
-        public long CurrentBytes() => PeakMemory.CurrentRssBytes();
-
-        public long PeakBytes() => PeakMemory.PeakRssBytes();
-    }
 }

@@ -1,3 +1,4 @@
+using NeuralLab.Common;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
@@ -33,7 +34,7 @@ public sealed class NeuralFieldsBenchmark : IBenchmark
         if (mode is "all" or "quality") Quality(target, options);
         if (mode is "all" or "maps") Maps(target);
         if (mode is "soak") Soak(target, options);
-        Console.WriteLine($"peak RSS {PeakMemory.PeakRssBytes() / 1e6:F0} MB");
+        Console.WriteLine($"peak RSS {ProcessMemory.PeakRssBytes() / 1e6:F0} MB");
         return 0;
     }
 
@@ -125,7 +126,7 @@ public sealed class NeuralFieldsBenchmark : IBenchmark
         Console.WriteLine($"\n## soak: {steps} steps at batch 4096, RSS every 1000 steps");
         var rss = new List<double>();
         using var fit = FieldTrainer.Fit(target, new FitConfig { Steps = steps, Batch = 4096, EvalEvery = every },
-            new Progress(r => { if (collect) { GC.Collect(); GC.WaitForPendingFinalizers(); } rss.Add(PeakMemory.CurrentRssBytes() / 1e6); Console.WriteLine($"step {r.Done,6}  RSS {rss[^1]:F0} MB  live {TorchSharp.DisposeScopeManager.Statistics.ThreadTotalLiveCount}  gc0 {GC.CollectionCount(0)}"); }));
+            new Progress(r => { if (collect) { GC.Collect(); GC.WaitForPendingFinalizers(); } rss.Add(ProcessMemory.CurrentRssBytes() / 1e6); Console.WriteLine($"step {r.Done,6}  RSS {rss[^1]:F0} MB  live {TorchSharp.DisposeScopeManager.Statistics.ThreadTotalLiveCount}  gc0 {GC.CollectionCount(0)}"); }));
         Console.WriteLine($"RSS first {rss.First():F0} MB, last {rss.Last():F0} MB, max {rss.Max():F0} MB");
     }
 }

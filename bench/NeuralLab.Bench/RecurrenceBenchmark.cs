@@ -1,3 +1,4 @@
+using NeuralLab.Common;
 using System.Diagnostics;
 using NeuralLab.Recurrence;
 
@@ -47,11 +48,11 @@ public sealed class RecurrenceBenchmark : IBenchmark
         Console.WriteLine($"| 2.5 sweep, 10 curves × T = 1..200 (hand-written) | 200 | | {clock.Elapsed.TotalMilliseconds:F0} ms | |");
 
         // Native memory over a long autograd run: the step must not leak (NOTES-torchsharp.md §2).
-        long before = PeakMemory.CurrentRssBytes();
+        long before = ProcessMemory.CurrentRssBytes();
         GradientRemedies.Train(task with { Steps = 600, InitialW = 0.6 }, xs, target, Remedy.Truncation);
-        long after = PeakMemory.CurrentRssBytes();
+        long after = ProcessMemory.CurrentRssBytes();
         Console.WriteLine();
-        Console.WriteLine($"RSS before/after 600 autograd training steps (truncated BPTT, T = 200): {before / 1048576.0:F0} MB / {after / 1048576.0:F0} MB; peak {PeakMemory.PeakRssBytes() / 1048576.0:F0} MB");
+        Console.WriteLine($"RSS before/after 600 autograd training steps (truncated BPTT, T = 200): {before / 1048576.0:F0} MB / {after / 1048576.0:F0} MB; peak {ProcessMemory.PeakRssBytes() / 1048576.0:F0} MB");
         return 0;
     }
 

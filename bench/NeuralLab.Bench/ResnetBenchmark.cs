@@ -34,7 +34,7 @@ public sealed class ResnetBenchmark : IBenchmark
         Console.WriteLine($"resnet benchmark: C={channels} batch 128, {iterations} timed iterations after 20 warm-up, {threads} thread(s), {rounds} round(s), {Environment.ProcessorCount} cores, block convolution {(dense ? "dense 2×2 form" : "libtorch conv2d")}");
         var ours = new List<Rate>();
         var theirs = new List<Rate>();
-        PeakMemory.ResetPeak();
+        ProcessMemory.ResetPeak();
         for (int round = 1; round <= rounds; round++)
         {
             var rate = OurRate(train, channels, iterations, dense);
@@ -48,7 +48,7 @@ public sealed class ResnetBenchmark : IBenchmark
             }
         }
         var mine = Rate.Median(ours);
-        Console.WriteLine($"NeuralLab median: {mine} ({1000 / mine.PerCpuSecond:F2} CPU ms/iteration), peak RSS {PeakMemory.PeakRssBytes() / 1048576.0:F0} MiB");
+        Console.WriteLine($"NeuralLab median: {mine} ({1000 / mine.PerCpuSecond:F2} CPU ms/iteration), peak RSS {ProcessMemory.PeakRssBytes() / 1048576.0:F0} MiB");
         if (theirs.Count > 0)
         {
             var peerMedian = Rate.Median(theirs);

@@ -76,6 +76,18 @@ public interface IPeakMemoryProbe
     long PeakBytes();
 }
 
+/// <summary>The process's own resident memory (/proc/self/status) as a probe; null where /proc is missing.</summary>
+public sealed class ProcessMemoryProbe : IPeakMemoryProbe
+{
+    public static ProcessMemoryProbe? TryCreate() => File.Exists("/proc/self/status") ? new ProcessMemoryProbe() : null;
+
+    public void Reset() => ProcessMemory.ResetPeak();
+
+    public long CurrentBytes() => ProcessMemory.CurrentRssBytes();
+
+    public long PeakBytes() => ProcessMemory.PeakRssBytes();
+}
+
 /// <summary>Times full softmax attention against Nyström attention (float32, τ = √d) on a smooth token sequence.</summary>
 public static class AttentionBenchmarkRun
 {

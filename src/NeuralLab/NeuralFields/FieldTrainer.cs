@@ -44,7 +44,7 @@ public static class FieldTrainer
         config.Validate();
         if (config.Architecture.Channels != image.Channels)
             throw new BadInputException($"the network has {config.Architecture.Channels} output channel(s) but the image has {image.Channels}");
-        var random = Seeding.SeedEverything(config.Seed);
+        Seeding.SeedEverything(config.Seed); // the trainer draws only from libtorch
         var generator = new Generator((ulong)config.Seed);
         var model = new CoordinateMlp(config.Architecture);
         try
@@ -59,7 +59,6 @@ public static class FieldTrainer
         finally
         {
             generator.Dispose();
-            _ = random;
         }
     }
 

@@ -122,7 +122,7 @@ public class FitTests
         var live = new List<long>();
         var progress = new Progress(_ =>
         {
-            rss.Add(CurrentRss());
+            rss.Add(ProcessMemory.CurrentRssBytes());
             live.Add(DisposeScopeManager.Statistics.ThreadTotalLiveCount);
         });
         using var fit = FieldTrainer.Fit(image, new FitConfig { Architecture = new(Hidden: 128), Steps = 400, Batch = 2048, EvalEvery = 50 }, progress);
@@ -134,12 +134,6 @@ public class FitTests
         Assert.True(live[^1] - live[1] <= 0, $"live tensors: {string.Join(", ", live)}");
     }
 
-    static long CurrentRss()
-    {
-        foreach (var line in File.ReadLines("/proc/self/status"))
-            if (line.StartsWith("VmRSS:")) return long.Parse(line[6..].Trim().Split(' ')[0]) * 1024;
-        return -1;
-    }
 
     sealed class Progress(Action<ProgressReport> a) : IProgress<ProgressReport>
     {

@@ -1,7 +1,8 @@
-namespace NeuralLab.Bench;
+namespace NeuralLab.Common;
 
-/// <summary>Resident set size of this process from /proc (native libtorch memory included).</summary>
-public static class PeakMemory
+/// <summary>Resident set size of this process from /proc (native libtorch memory included): for benchmarks,
+/// the attention benchmark's peak probe and the leak tests. -1 where /proc is missing.</summary>
+public static class ProcessMemory
 {
     /// <summary>Peak RSS so far (VmHWM), in bytes.</summary>
     public static long PeakRssBytes() => ReadStatus("VmHWM:");
@@ -17,8 +18,9 @@ public static class PeakMemory
 
     static long ReadStatus(string key)
     {
+        if (!File.Exists("/proc/self/status")) return -1;
         foreach (var line in File.ReadLines("/proc/self/status"))
-            if (line.StartsWith(key))
+            if (line.StartsWith(key, StringComparison.Ordinal))
                 return long.Parse(line[key.Length..].Trim().Split(' ')[0]) * 1024;
         return -1;
     }
