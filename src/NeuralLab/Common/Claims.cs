@@ -1,10 +1,16 @@
 namespace NeuralLab.Common;
 
 /// <summary>How a claim of the written solution fares against this run's numbers.</summary>
+/// <remarks>Exactly four values; their spellings in claims.json and on the page are in <c>Report.VerdictText</c>.</remarks>
 public enum Verdict
 {
+    /// <summary>The conclusion and the working are right.</summary>
     Holds,
+    /// <summary>The conclusion is right, but a step, formula, vector or word of the working is wrong; the correction names it with numbers.</summary>
+    HoldsWithErrorInWorking,
+    /// <summary>True only under a condition the solution does not state; the correction names it.</summary>
     HoldsUnderCondition,
+    /// <summary>The numbers contradict the conclusion.</summary>
     DoesNotHold,
 }
 
@@ -24,6 +30,50 @@ public sealed record Claim(
     Verdict Verdict,
     IReadOnlyDictionary<string, object?> Evidence,
     string? Correction = null,
+    string? Figure = null)
+{
+    /// <summary>One sentence of the decisive evidence, e.g. "w0 = w1 = [1, −1] computes x; max error 0 on 20,001 points".</summary>
+    public string Summary { get; init; } = "";
+
+    /// <summary>How the verdict was decided, fixed before the run (from <see cref="ClaimCheck.Criterion"/>).</summary>
+    public string Criterion { get; init; } = "";
+}
+
+/// <summary>
+/// The one shape of a claim check, used by every report section and by the CLI commands that print checks:
+/// one type per numbered answer holding its computation, its criterion and its fault injection.
+/// A computation shared by several claims (a training run) is computed once by the section and handed to each
+/// check's constructor; the check still owns its criterion and its corruption.
+/// </summary>
+public abstract class ClaimCheck
+{
+    /// <summary>The solution's number: "1.1" … "3.5", "4", "5.1" … "5.6".</summary>
+    public abstract string Id { get; }
+
+    /// <summary>The claim as the numbered answer makes it (a paraphrase; its target is the solution's own).</summary>
+    public abstract string Statement { get; }
+
+    /// <summary>How the verdict is decided, written before any run and never re-chosen after seeing a result.</summary>
+    public abstract string Criterion { get; }
+
+    /// <summary>Computes the evidence (corrupted when <see cref="ReportContext.IsBroken"/> names <see cref="Id"/>) and judges it.</summary>
+    public abstract Claim Run(ReportContext context);
+}
+
+/// <summary>
+/// A measurement the report reproduces beyond the numbered answers (the ResNet's accuracy, a comparison of fields):
+/// shown in the "Reproductions" table, never counted in the claims' tally.
+/// </summary>
+/// <param name="Id">A short key, e.g. "4.accuracy".</param>
+/// <param name="What">What was reproduced, in one line.</param>
+/// <param name="Result">The outcome in one sentence, with its numbers.</param>
+/// <param name="Evidence">Named numbers.</param>
+/// <param name="Figure">File name of a figure in the section's figure directory, if any.</param>
+public sealed record Reproduction(
+    string Id,
+    string What,
+    string Result,
+    IReadOnlyDictionary<string, object?> Evidence,
     string? Figure = null);
 
 /// <summary>How much compute a report run may spend.</summary>
@@ -65,7 +115,11 @@ public sealed record Figure(string FileName, string Caption, int? HomeworkFigure
 /// <param name="Figures">Figures, in display order.</param>
 /// <param name="Markdown">Short prose (Markdown) introducing the section's results; may be empty.</param>
 /// <param name="Seconds">Wall time the section took.</param>
-public sealed record SectionResult(IReadOnlyList<Claim> Claims, IReadOnlyList<Figure> Figures, string Markdown, double Seconds);
+public sealed record SectionResult(IReadOnlyList<Claim> Claims, IReadOnlyList<Figure> Figures, string Markdown, double Seconds)
+{
+    /// <summary>Measurements beyond the numbered answers, in display order (not counted as claims).</summary>
+    public IReadOnlyList<Reproduction> Reproductions { get; init; } = [];
+}
 
 /// <summary>
 /// One section of the report (homework sections 1–5). Implementations live in each system's folder

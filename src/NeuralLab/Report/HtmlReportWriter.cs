@@ -179,7 +179,7 @@ public static class HtmlReportWriter
 
     const string Css = """
 
-        :root { --holds: #1a7f37; --cond: #9a6700; --fails: #cf222e; --none: #6e7781; --line: #d0d7de; --soft: #f6f8fa; }
+        :root { --holds: #1a7f37; --working: #4d7c0f; --cond: #9a6700; --fails: #cf222e; --none: #6e7781; --line: #d0d7de; --soft: #f6f8fa; }
         * { box-sizing: border-box; }
         body { font: 15px/1.5 "DejaVu Sans", "Liberation Sans", system-ui, sans-serif; color: #1f2328; background: #fff; margin: 0 auto; max-width: 1160px; padding: 24px 28px 48px; }
         h1 { font-size: 1.65em; line-height: 1.25; margin: 0 0 6px; }
@@ -208,6 +208,7 @@ public static class HtmlReportWriter
         tr.not-checked td { color: #57606a; background: #fafbfc; }
         .verdict { display: inline-block; padding: 1px 9px; border-radius: 10px; color: #fff; font-weight: 600; font-size: 0.9em; white-space: nowrap; }
         .v-holds { background: var(--holds); }
+        .v-working { background: var(--working); }
         .v-cond { background: var(--cond); }
         .v-fails { background: var(--fails); }
         .v-none { background: var(--none); }

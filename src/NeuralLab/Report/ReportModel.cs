@@ -93,11 +93,13 @@ public sealed record ReportOutcome(
 /// <summary>The spellings of verdicts in claims.json and on the page (binding: the issue names them).</summary>
 public static class VerdictText
 {
-    public const string Holds = "holds", HoldsUnderCondition = "holds under a condition", DoesNotHold = "does not hold", NotChecked = "not checked";
+    public const string Holds = "holds", HoldsWithErrorInWorking = "holds with an error in the working",
+        HoldsUnderCondition = "holds under a condition", DoesNotHold = "does not hold", NotChecked = "not checked";
 
     public static string Of(Verdict verdict) => verdict switch
     {
         Verdict.Holds => Holds,
+        Verdict.HoldsWithErrorInWorking => HoldsWithErrorInWorking,
         Verdict.HoldsUnderCondition => HoldsUnderCondition,
         Verdict.DoesNotHold => DoesNotHold,
         _ => throw new ArgumentOutOfRangeException(nameof(verdict), verdict, "unknown verdict"),
@@ -107,6 +109,7 @@ public static class VerdictText
     public static string CssClass(string verdict) => verdict switch
     {
         Holds => "v-holds",
+        HoldsWithErrorInWorking => "v-working",
         HoldsUnderCondition => "v-cond",
         DoesNotHold => "v-fails",
         _ => "v-none",
