@@ -46,6 +46,9 @@ public sealed record ResourceBudget(long MaxBytes, double MaxSeconds)
     /// longer than half a day is almost always a typo (an extra zero or two).</summary>
     public const double DefaultHours = 12;
 
+    /// <summary>Most libtorch threads a --threads option accepts: OpenMP starts every one of them (with its stack) at once.</summary>
+    public const int MaxThreads = 1024;
+
     /// <summary>The default: 75 % of <see cref="MachineMemoryBytes"/> and 12 hours.</summary>
     public static ResourceBudget Default { get; } = new((long)(DefaultMemoryShare * MachineMemoryBytes()), DefaultHours * 3600);
 

@@ -46,6 +46,7 @@ internal static class AttentionBenchCommand
             c.Budget.Check(settings.Estimate()); // before --out is opened; the library checks again
             int threadCount = parseResult.GetValue(threads);
             if (threadCount < 0) throw new BadInputException($"--threads must be 0 (default) or positive, got {threadCount}");
+            if (threadCount > ResourceBudget.MaxThreads) throw new BadInputException($"--threads must be at most {ResourceBudget.MaxThreads}, got {threadCount}");
             using var outDir = c.OpenOut();
 
             int previousThreads = torch.get_num_threads();
