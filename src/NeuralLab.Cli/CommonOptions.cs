@@ -10,6 +10,14 @@ public sealed class CommonOptions
     public Option<int> Seed { get; } = new("--seed") { Description = "Seed for libtorch and every random generator.", DefaultValueFactory = _ => 0 };
     public Option<string?> Out { get; } = new("--out") { Description = "Directory for figures, data and checkpoints (written atomically)." };
     public Option<bool> Quick { get; } = new("--quick") { Description = "Small sizes and budgets: a run of seconds, as the tests use." };
+    public Option<double?> MaxMemory { get; } = new(ResourceBudget.MemoryOption)
+    {
+        Description = $"Memory budget in GiB: work whose estimated peak exceeds it is refused up front (default {ResourceBudget.DefaultMemoryShare:P0} of this machine's memory, {ResourceBudget.FormatBytes(ResourceBudget.Default.MaxBytes)}).",
+    };
+    public Option<double?> MaxHours { get; } = new(ResourceBudget.TimeOption)
+    {
+        Description = $"Time budget in hours: work whose estimated time (a lower bound) exceeds it is refused up front (default {ResourceBudget.DefaultHours}).",
+    };
 
     public void AddTo(Command command)
     {
@@ -17,14 +25,22 @@ public sealed class CommonOptions
         command.Options.Add(Seed);
         command.Options.Add(Out);
         command.Options.Add(Quick);
+        command.Options.Add(MaxMemory);
+        command.Options.Add(MaxHours);
     }
 
     public CommonValues Read(ParseResult parsed) =>
-        new(parsed.GetValue(Json), parsed.GetValue(Seed), parsed.GetValue(Out), parsed.GetValue(Quick));
+        new(parsed.GetValue(Json), parsed.GetValue(Seed), parsed.GetValue(Out), parsed.GetValue(Quick))
+        {
+            Budget = ResourceBudget.From(parsed.GetValue(MaxMemory), parsed.GetValue(MaxHours)),
+        };
 }
 
 public sealed record CommonValues(bool Json, int Seed, string? Out, bool Quick)
 {
+    /// <summary>What the command may spend (--max-memory, --max-hours); each command checks its estimate against it before allocating.</summary>
+    public ResourceBudget Budget { get; init; } = ResourceBudget.Default;
+
     /// <summary>Writes <paramref name="result"/> as JSON when --json was given.</summary>
     public void EmitJson<T>(TextWriter stdout, T result)
     {

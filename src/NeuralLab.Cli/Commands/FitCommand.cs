@@ -25,7 +25,8 @@ public sealed class FitCommand : ICommandFactory
         var batch = new Option<string?>("--batch") { Description = $"Pixels per step, or 'full' for the whole image (default {FitDefaults.Config.Batch})." };
         var schedule = new Option<string?>("--schedule") { Description = "Learning-rate decay: constant | step (halve at 25/50/75 %) | cosine (to lr/100)." };
         var targetPsnr = new Option<double?>("--target-psnr") { Description = "Stop as soon as the whole-image PSNR reaches this many dB." };
-        var size = new Option<int?>("--size") { Description = $"Resize so the longer side has N pixels (box filter when shrinking; default {FitDefaults.Size})." };
+        var size = new Option<int?>("--size") { Description = $"Shrink so the longer side has at most N pixels (box filter; default {FitDefaults.Size}). A smaller image keeps its size unless --upsample is given." };
+        var upsample = new Option<bool>("--upsample") { Description = "Let --size enlarge a smaller image too (each pixel becomes a block: the field learns the blocks' edges)." };
         var channels = new Option<int?>("--channels") { Description = "1 (grayscale) or 3 (RGB); default: as the image." };
         var maxPixels = new Option<long>("--max-pixels") { Description = "Refuse images with more pixels than this (checked from the header).", DefaultValueFactory = _ => FieldImage.DefaultMaxPixels };
         var evalEvery = new Option<int?>("--eval-every") { Description = "Whole-image PSNR every N steps (default: about every half epoch)." };
@@ -35,7 +36,7 @@ public sealed class FitCommand : ICommandFactory
             "Writes reconstruction.png, gradient.png, laplacian.png, the ground truth's three, panel.png (all six side by side), curves.png, metrics.json and a checkpoint (model.json + model.bin) to --out.\n" +
             "Examples:\n  neurallab fit --out runs/cameraman\n  neurallab fit photo.jpg --size 512 --channels 3 --target-psnr 35 --out runs/photo\n  neurallab fit --preset relu --epochs 20 --out runs/relu")
         {
-            image, preset, activation, hidden, layers, omega0, init, lr, steps, epochs, batch, schedule, targetPsnr, size, channels, maxPixels, evalEvery,
+            image, preset, activation, hidden, layers, omega0, init, lr, steps, epochs, batch, schedule, targetPsnr, size, upsample, channels, maxPixels, evalEvery,
         };
         common.AddTo(command);
         command.SetAction(parsed =>
@@ -67,7 +68,9 @@ public sealed class FitCommand : ICommandFactory
             };
             int? sizeValue = parsed.GetValue(size) ?? (c.Quick ? 64 : FitDefaults.Size);
             string? path = parsed.GetValue(image);
-            var target = FieldImage.Load(path, parsed.GetValue(channels), sizeValue, parsed.GetValue(maxPixels));
+            var target = FieldImage.Load(path, parsed.GetValue(channels), sizeValue, parsed.GetValue(maxPixels), parsed.GetValue(upsample));
+            if (parsed.GetValue(size) is int askedSize && Math.Max(target.Width, target.Height) < askedSize)
+                stderr.WriteLine($"neurallab: note: the image is {target.Width}×{target.Height}; --size {askedSize} does not enlarge it (add --upsample to)");
             config = config with { Architecture = arch with { Channels = target.Channels } };
             config.Validate();
             using var output = c.OpenOut();
@@ -77,7 +80,7 @@ public sealed class FitCommand : ICommandFactory
             try
             {
                 var (metrics, fit) = ConsoleProgress.Run(stderr, progress =>
-                    FieldExperiment.Run(target, path ?? FieldImage.DefaultName, config, output, progress, cancel.Token));
+                    FieldExperiment.Run(target, path ?? FieldImage.DefaultName, config, output, progress, cancel.Token, c.Budget));
                 fit.Dispose();
                 output?.Commit();
                 if (c.Json) c.EmitJson(stdout, metrics);

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using NeuralLab.Common;
 using NeuralLab.NeuralFields;
-using static TorchSharp.torch;
 
 namespace NeuralLab.Cli.Commands;
 
@@ -26,33 +25,18 @@ public sealed class RenderCommand : ICommandFactory
         {
             var c = common.Read(parsed);
             string kind = parsed.GetValue(what)!.ToLowerInvariant();
-            if (kind is not ("field" or "gradient" or "laplacian"))
+            if (!FieldRender.Kinds.Contains(kind))
                 throw new BadInputException($"unknown --what '{kind}' (expected field, gradient or laplacian)");
+            int? askedSize = parsed.GetValue(size);
+            if (askedSize is <= 0) throw new BadInputException($"--size must be positive, not {askedSize}");
+            if (askedSize is int s && (long)s * s > FieldImage.DefaultMaxPixels)
+                throw new BadInputException($"--size {s} is over the budget of {FieldImage.DefaultMaxPixels:N0} pixels (4096²)");
             var (ckpt, model) = FieldCheckpoint.Load(parsed.GetValue(checkpoint)!);
             using var _ = model;
-            int longer = parsed.GetValue(size) ?? (c.Quick ? 64 : Math.Max(ckpt.ImageHeight, ckpt.ImageWidth));
-            if (longer <= 0) throw new BadInputException($"--size must be positive, not {longer}");
-            if ((long)longer * longer > FieldImage.DefaultMaxPixels) throw new BadInputException($"--size {longer} is over the 16-megapixel budget");
-            double scale = (double)longer / Math.Max(ckpt.ImageHeight, ckpt.ImageWidth);
-            int h = Math.Max(1, (int)Math.Round(ckpt.ImageHeight * scale)), w = Math.Max(1, (int)Math.Round(ckpt.ImageWidth * scale));
+            int longer = askedSize ?? (c.Quick ? 64 : Math.Max(ckpt.ImageHeight, ckpt.ImageWidth));
+            var (h, w) = FieldImage.ScaledShape(ckpt.ImageHeight, ckpt.ImageWidth, longer);
             string outPath = c.Out ?? "render.png";
-            using var scope = NewDisposeScope();
-            AtomicFile.Write(outPath, temp =>
-            {
-                // The field's derivatives are per unit of field coordinate, so they do not depend on --size.
-                if (kind == "field")
-                {
-                    FieldFigures.SaveImage(FieldTrainer.Render(model, h, w), h, w, temp);
-                    return;
-                }
-                var (gradient, laplacian) = FieldDerivatives.Evaluate(x => model.call(x), CoordinateGrid.Create(h, w));
-                if (kind == "gradient")
-                {
-                    var magnitude = gradient.norm(1, keepdim: false, p: 2);
-                    FieldFigures.SaveMagnitude(magnitude, h, w, FieldFigures.RobustScale(magnitude), temp);
-                }
-                else FieldFigures.SaveDiverging(laplacian, h, w, FieldFigures.RobustScale(laplacian), temp);
-            });
+            FieldRender.Save(model, h, w, kind, outPath, c.Budget);
             if (c.Json) c.EmitJson(parsed.InvocationConfiguration.Output, new { file = Path.GetFullPath(outPath), width = w, height = h, what = kind });
             else parsed.InvocationConfiguration.Output.WriteLine($"wrote {kind} at {w}×{h} to {outPath}");
             return 0;

@@ -37,6 +37,27 @@ public sealed record AttentionBenchSettings(
         if (Repeats <= 0) throw new BadInputException($"--repeats must be positive, got {Repeats}");
         if (ChunkBytes <= 0) throw new BadInputException($"chunk size must be positive, got {ChunkBytes} bytes");
     }
+
+    /// <summary>
+    /// Peak memory (the largest n's) and time (every n) of the benchmark, counted from what <see cref="AttentionBenchmarkRun"/>
+    /// allocates: q, k, v and the three methods' outputs, (n, d) float32 each; the float64 copies of the error; full
+    /// attention's block of weights with the scores and exponentials beside it; Nyström's (n, k) kernels. Time: 4·n²·d
+    /// flops per exact run (QKᵀ and the weighted sum), for full attention and libtorch's, each run once untimed and
+    /// <see cref="Repeats"/> times timed.
+    /// </summary>
+    public ResourceEstimate Estimate()
+    {
+        double bytes = 0, flops = 0;
+        foreach (int size in Sizes)
+        {
+            double n = size, d = Dimension, k = Math.Min(Rank, size);
+            double block = Math.Min(ChunkBytes, 4 * n * n);
+            bytes = Math.Max(bytes, 6 * 4 * n * d + 4 * 8 * n * d + 3 * block + 4 * 4 * n * k + 4 * 4 * k * k);
+            flops += (Repeats + 1) * (2 * 4 * n * n * d + 4 * n * k * d);
+        }
+        string sizes = string.Join(", ", Sizes.Select(n => n.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)));
+        return new ResourceEstimate($"attention bench at n = {sizes}, d = {Dimension}", bytes, ResourceEstimate.SecondsAtLeast(flops, 0));
+    }
 }
 
 /// <summary>One row of the benchmark: full softmax attention against Nyström attention at one n.</summary>
@@ -92,9 +113,10 @@ public sealed class ProcessMemoryProbe : IPeakMemoryProbe
 public static class AttentionBenchmarkRun
 {
     public static IReadOnlyList<AttentionBenchRow> Run(AttentionBenchSettings settings, int seed,
-        IPeakMemoryProbe? memory = null, IProgress<ProgressReport>? progress = null)
+        IPeakMemoryProbe? memory = null, IProgress<ProgressReport>? progress = null, ResourceBudget? budget = null)
     {
         settings.Validate();
+        (budget ?? ResourceBudget.Default).Check(settings.Estimate());
         var rows = new List<AttentionBenchRow>();
         foreach (int n in settings.Sizes)
         {

@@ -66,11 +66,12 @@ public static class ApproximatorStudy
     /// (MSE on 1024 equally spaced points), then measures both on the certification grid.
     /// </summary>
     public static AdamComparison CompareWithAdam(ReluApproximation approximation, Func<double, double> f, int steps, int seed,
-        IProgress<ProgressReport>? progress = null)
+        IProgress<ProgressReport>? progress = null, ResourceBudget? budget = null)
     {
+        (budget ?? ResourceBudget.Default).Check(EstimateComparison(approximation.Units, steps));
         Seeding.SeedEverything(seed);
         using var network = new ShallowNetwork(approximation.Units);
-        var xs = CurveFitting.Linspace(approximation.A, approximation.B, 1024);
+        var xs = CurveFitting.Linspace(approximation.A, approximation.B, ComparisonPoints);
         CurveFitting.Train(network, xs, xs.Select(f).ToArray(), steps, progress: progress, task: $"adam {approximation.Function}");
         var grid = AdaptiveApproximator.CertificationGrid(approximation.Knots);
         var trained = network.Evaluate(grid);
@@ -78,6 +79,19 @@ public static class ApproximatorStudy
         return new AdamComparison(approximation.Function, approximation.A, approximation.B, approximation.Eps, approximation.Units,
             approximation.Certificate.MaxError, adamError, steps);
     }
+
+    /// <summary>Points the Adam-trained network is fitted on.</summary>
+    public const int ComparisonPoints = 1024;
+
+    /// <summary>
+    /// What <see cref="CompareWithAdam"/> costs: full-batch float64 Adam on <see cref="ComparisonPoints"/> points, forward and
+    /// backward about 12 flops per unit and point, and about 30 libtorch calls per step (forward, loss, backward, Adam's
+    /// update of four parameter tensors) — the calls dominate for narrow networks.
+    /// </summary>
+    public static ResourceEstimate EstimateComparison(int units, int steps) =>
+        new($"the Adam comparison ({units:N0} units, {steps:N0} steps)",
+            8.0 * ComparisonPoints * units * 6 + 8.0 * units * 3 * 4,
+            ResourceEstimate.SecondsAtLeast(12.0 * ComparisonPoints * units * steps, 30.0 * steps));
 
     /// <summary>
     /// A random trigonometric polynomial Σₖ aₖ·sin(3k·x + φₖ), k = 1…4, aₖ ~ U(−1, 1)/k, φₖ ~ U(0, 2π), both rounded to

@@ -20,4 +20,21 @@ public static class CoordinateGrid
         var grid = meshgrid([ys, xs], indexing: "ij");                        // 2 × (H, W)
         return stack([grid[1].reshape(-1), grid[0].reshape(-1)], dim: 1).to_type(dtype); // (H·W, 2)
     }
+
+    /// <summary>
+    /// The rows <paramref name="start"/> … <paramref name="start"/> + <paramref name="count"/> − 1 of <see cref="Create"/>
+    /// (same float64 arithmetic, so the same values), without building the whole grid: a chunked pass over a
+    /// 4096² image needs its chunk's coordinates, not 134 MB of them.
+    /// </summary>
+    public static Tensor Slice(int height, int width, long start, long count, ScalarType dtype = ScalarType.Float32)
+    {
+        using var scope = NewDisposeScope();
+        double h = Spacing(height, width);
+        var index = arange(start, start + count, dtype: int64);                        // (n)
+        var rows = index.div(width, rounding_mode: RoundingMode.floor).to_type(float64);   // (n)
+        var columns = index.remainder(width).to_type(float64);                           // (n)
+        var xs = (columns - (width - 1) / 2.0) * h;
+        var ys = (rows - (height - 1) / 2.0) * h;
+        return stack([xs, ys], dim: 1).to_type(dtype).MoveToOuterDisposeScope();        // (n, 2)
+    }
 }

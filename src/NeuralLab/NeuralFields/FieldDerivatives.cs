@@ -29,28 +29,40 @@ public static class FieldDerivatives
     }
 
     /// <summary>
-    /// Gradient (N, 2) and Laplacian (N) of a field at every coordinate, chunk by chunk so memory stays
-    /// bounded by the chunk's graph. A multi-channel field is differentiated through its channel mean
-    /// (the luminance-like intensity), matching the ground truth's operators on the channel-mean image.
+    /// Gradient (N, 2) and Laplacian (N) of a field at every coordinate, chunk by chunk: each chunk's graph is freed
+    /// before the next, so memory is the two outputs plus one chunk's graph. A multi-channel field is differentiated
+    /// through its channel mean (the luminance-like intensity), matching the ground truth's operators on the
+    /// channel-mean image.
     /// </summary>
-    public static (Tensor Gradient, Tensor Laplacian) Evaluate(Func<Tensor, Tensor> field, Tensor coordinates, int chunk = 16384)
+    public static (Tensor Gradient, Tensor Laplacian) Evaluate(Func<Tensor, Tensor> field, Tensor coordinates, int chunk = 16384) =>
+        Evaluate(field, coordinates.shape[0], (start, length) => coordinates.narrow(0, start, length), chunk);
+
+    /// <summary>The same on the H×W pixel grid of <see cref="CoordinateGrid"/>, generating each chunk's coordinates
+    /// (the whole grid is never built), with chunks sized for <paramref name="architecture"/> by <see cref="FieldChunks"/>.</summary>
+    public static (Tensor Gradient, Tensor Laplacian) Evaluate(Func<Tensor, Tensor> field, FieldArchitecture architecture, int height, int width) =>
+        Evaluate(field, (long)height * width, (start, length) => CoordinateGrid.Slice(height, width, start, length),
+            FieldChunks.PixelsPerChunk(architecture, FieldPass.Derivatives));
+
+    static (Tensor Gradient, Tensor Laplacian) Evaluate(Func<Tensor, Tensor> field, long n, Func<long, long, Tensor> coordinates, int chunk)
     {
-        long n = coordinates.shape[0];
-        var gradients = new List<Tensor>();
-        var laplacians = new List<Tensor>();
-        using var outer = NewDisposeScope();
+        Tensor? gradients = null, laplacians = null;
         for (long start = 0; start < n; start += chunk)
         {
             using var scope = NewDisposeScope();
             long length = Math.Min(chunk, n - start);
-            var x = coordinates.narrow(0, start, length).detach().requires_grad_(true); // (n, 2)
-            var y = field(x).mean(dimensions: [1], keepdim: true);                        // (n, 1)
-            var g = Gradient(y, x);                                                       // (n, 2)
-            var lap = Laplacian(g, x);                                                    // (n)
-            gradients.Add(g.detach().MoveToOuterDisposeScope());
-            laplacians.Add(lap.detach().MoveToOuterDisposeScope());
+            var x = coordinates(start, length).detach().requires_grad_(true); // (n, 2)
+            var y = field(x).mean(dimensions: [1], keepdim: true);            // (n, 1)
+            var g = Gradient(y, x);                                           // (n, 2)
+            var lap = Laplacian(g, x);                                        // (n)
+            if (gradients is null)
+            {
+                // Outside the chunk's scope, in the caller's; the coordinates' dtype (tests differentiate in float64).
+                gradients = empty(n, 2, dtype: g.dtype).MoveToOuterDisposeScope();     // (N, 2)
+                laplacians = empty(n, dtype: lap.dtype).MoveToOuterDisposeScope();     // (N)
+            }
+            gradients.narrow(0, start, length).copy_(g.detach());
+            laplacians!.narrow(0, start, length).copy_(lap.detach());
         }
-        var result = (cat(gradients, 0).MoveToOuterDisposeScope(), cat(laplacians, 0).MoveToOuterDisposeScope());
-        return result;
+        return (gradients ?? empty(0, 2), laplacians ?? empty(0));
     }
 }

@@ -47,10 +47,13 @@ public static class FieldExperiment
         "ground_truth_laplacian.png", "panel.png", "curves.png", "metrics.json", FieldCheckpoint.ConfigFile, FieldCheckpoint.WeightsFile,
     ];
 
-    /// <summary>Fits and measures; writes into <paramref name="output"/> when given (the caller commits).</summary>
+    /// <summary>Fits and measures; writes into <paramref name="output"/> when given (the caller commits). Refuses up front,
+    /// with a <see cref="BadInputException"/>, a fit whose estimate (<see cref="FieldBudget.Fit"/>) exceeds <paramref name="budget"/>.</summary>
     public static (FitMetrics Metrics, FitResult Fit) Run(FieldImage image, string imageName, FitConfig config,
-        OutputDirectory? output, IProgress<ProgressReport>? progress = null, CancellationToken cancel = default)
+        OutputDirectory? output, IProgress<ProgressReport>? progress = null, CancellationToken cancel = default, ResourceBudget? budget = null)
     {
+        config.Validate();
+        (budget ?? ResourceBudget.Default).Check(FieldBudget.Fit(config, image.Height, image.Width));
         var fit = FieldTrainer.Fit(image, config, progress, cancel);
         try
         {
@@ -68,9 +71,8 @@ public static class FieldExperiment
     {
         using var scope = NewDisposeScope();
         int h = image.Height, w = image.Width;
-        var coordinates = CoordinateGrid.Create(h, w);                         // (N, 2)
         var clock = Stopwatch.StartNew();
-        var (gradient, laplacian) = FieldDerivatives.Evaluate(x => fit.Model.call(x), coordinates); // (N, 2), (N)
+        var (gradient, laplacian) = FieldDerivatives.Evaluate(x => fit.Model.call(x), fit.Model.Architecture, h, w); // (N, 2), (N)
         double derivativeSeconds = clock.Elapsed.TotalSeconds;
         var sobel = GroundTruthOperators.SobelGradient(image);                 // (N, 2)
         var discreteLaplacian = GroundTruthOperators.DiscreteLaplacian(image); // (N)

@@ -7,19 +7,29 @@ namespace NeuralLab.NeuralFields;
 /// <summary>PNG pictures of fields, their derivative maps and training curves.</summary>
 public static class FieldFigures
 {
+    /// <summary>Pixels converted per chunk when a map is written: the conversion's temporaries stay a few MB at any size.</summary>
+    const long WriteChunkPixels = 1 << 20;
+
     /// <summary>Writes values in [-1, 1] shaped (H·W, C), C ∈ {1, 3}, as an 8-bit PNG.</summary>
     public static void SaveImage(Tensor values, int height, int width, string path)
     {
-        using var scope = NewDisposeScope();
         long channels = values.shape[1];
-        var bytes = ((values.detach().to_type(ScalarType.Float32).clamp(-1, 1) + 1) * 127.5f).round().to_type(ScalarType.Byte);
-        var data = bytes.data<byte>().ToArray();
+        long n = (long)height * width;
         using var bitmap = new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Opaque));
         var pixels = bitmap.GetPixelSpan();
-        for (int p = 0; p < height * width; p++)
+        for (long start = 0; start < n; start += WriteChunkPixels)
         {
-            byte r = data[p * channels], g = channels == 3 ? data[p * 3 + 1] : r, b = channels == 3 ? data[p * 3 + 2] : r;
-            pixels[4 * p] = r; pixels[4 * p + 1] = g; pixels[4 * p + 2] = b; pixels[4 * p + 3] = 255;
+            using var scope = NewDisposeScope();
+            long length = Math.Min(WriteChunkPixels, n - start);
+            var bytes = values.narrow(0, start, length).detach().to_type(ScalarType.Float32).clamp(-1, 1)
+                .add_(1).mul_(127.5f).round_().to_type(ScalarType.Byte);                      // (n, C)
+            var data = bytes.data<byte>().ToArray();
+            for (long i = 0; i < length; i++)
+            {
+                long p = start + i;
+                byte r = data[i * channels], g = channels == 3 ? data[i * 3 + 1] : r, b = channels == 3 ? data[i * 3 + 2] : r;
+                pixels[(int)(4 * p)] = r; pixels[(int)(4 * p + 1)] = g; pixels[(int)(4 * p + 2)] = b; pixels[(int)(4 * p + 3)] = 255;
+            }
         }
         Encode(bitmap, path);
     }
@@ -32,26 +42,39 @@ public static class FieldFigures
     public static void SaveDiverging(Tensor values, int height, int width, double scale, string path) =>
         SaveColormapped(values, height, width, v => Math.Clamp(0.5 + 0.5 * v / scale, 0, 1), new ScottPlot.Colormaps.Balance(), path);
 
-    /// <summary>A robust display scale: the 99th percentile of |values| (a few sharp pixels would otherwise wash the map out).</summary>
+    /// <summary>A robust display scale: the 99th percentile of |values| (a few sharp pixels would otherwise wash the map out).
+    /// Above 4 Mi values an evenly strided sample of 4 Mi stands in (libtorch's quantile sorts a float64 copy, and
+    /// refuses more than 16 Mi values).</summary>
     public static double RobustScale(Tensor values)
     {
         using var scope = NewDisposeScope();
-        var a = values.detach().abs().reshape(-1).to_type(ScalarType.Float64);
+        var a = values.detach().reshape(-1);
+        const long sample = 1 << 22;
+        if (a.shape[0] > sample) a = a.slice(0, 0, a.shape[0], (a.shape[0] + sample - 1) / sample);
+        a = a.abs().to_type(ScalarType.Float64);
         double q = a.quantile(0.99).item<double>();
         return q > 0 ? q : Math.Max(a.max().item<double>(), 1e-12);
     }
 
     static void SaveColormapped(Tensor values, int height, int width, Func<double, double> position, IColormap colormap, string path)
     {
-        var data = values.detach().to_type(ScalarType.Float64).reshape(-1).data<double>().ToArray();
+        var flat = values.detach().reshape(-1);
+        long n = (long)height * width;
         var lookup = Enumerable.Range(0, 256).Select(i => colormap.GetColor(i / 255.0)).ToArray();
         using var bitmap = new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Opaque));
         var pixels = bitmap.GetPixelSpan();
-        for (int p = 0; p < height * width; p++)
+        for (long start = 0; start < n; start += WriteChunkPixels)
         {
-            double v = double.IsFinite(data[p]) ? position(data[p]) : 0.5;
-            var c = lookup[(int)Math.Round(v * 255)];
-            pixels[4 * p] = c.R; pixels[4 * p + 1] = c.G; pixels[4 * p + 2] = c.B; pixels[4 * p + 3] = 255;
+            using var scope = NewDisposeScope();
+            long length = Math.Min(WriteChunkPixels, n - start);
+            var data = flat.narrow(0, start, length).to_type(ScalarType.Float64).data<double>().ToArray();
+            for (long i = 0; i < length; i++)
+            {
+                long p = 4 * (start + i);
+                double v = double.IsFinite(data[i]) ? position(data[i]) : 0.5;
+                var c = lookup[(int)Math.Round(v * 255)];
+                pixels[(int)p] = c.R; pixels[(int)p + 1] = c.G; pixels[(int)p + 2] = c.B; pixels[(int)p + 3] = 255;
+            }
         }
         Encode(bitmap, path);
     }

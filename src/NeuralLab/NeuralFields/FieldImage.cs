@@ -40,10 +40,12 @@ public sealed class FieldImage
 
     /// <summary>
     /// Reads a PNG, JPEG or WebP file. <paramref name="channels"/> null keeps the image's own (1 for
-    /// grayscale files, else 3); <paramref name="size"/> makes the longer side that many pixels.
+    /// grayscale files, else 3); <paramref name="size"/> shrinks the image so that its longer side has at most that many
+    /// pixels, and enlarges it to exactly that many only when <paramref name="upsample"/> is set (an 8×8 icon is fitted
+    /// at 8×8, not silently as a 256×256 one). The pixel budget applies to the file's header and to the size asked for.
     /// Every way the file can be unusable ends in a <see cref="BadInputException"/>.
     /// </summary>
-    public static FieldImage Load(string? path, int? channels = null, int? size = null, long maxPixels = DefaultMaxPixels)
+    public static FieldImage Load(string? path, int? channels = null, int? size = null, long maxPixels = DefaultMaxPixels, bool upsample = false)
     {
         if (channels is not (null or 1 or 3)) throw new BadInputException($"--channels must be 1 or 3, not {channels}");
         if (size is <= 0) throw new BadInputException($"--size must be positive, not {size}");
@@ -51,14 +53,14 @@ public sealed class FieldImage
         if (path == null)
         {
             using var stream = OpenDefault();
-            return Decode(stream, DefaultName, channels, size, maxPixels);
+            return Decode(stream, DefaultName, channels, size, maxPixels, upsample);
         }
         if (Directory.Exists(path)) throw new BadInputException($"image '{path}' is a directory, not a file");
         if (!File.Exists(path)) throw new BadInputException($"image '{path}' does not exist");
         try
         {
             using var stream = File.OpenRead(path);
-            return Decode(stream, path, channels, size, maxPixels);
+            return Decode(stream, path, channels, size, maxPixels, upsample);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -66,7 +68,7 @@ public sealed class FieldImage
         }
     }
 
-    static FieldImage Decode(Stream stream, string name, int? channels, int? size, long maxPixels)
+    static FieldImage Decode(Stream stream, string name, int? channels, int? size, long maxPixels, bool upsample)
     {
         // SKBitmap.Decode silently returns a full-size bitmap with blank rows for a truncated file;
         // SKCodec reports IncompleteInput, so decode through it and accept only Success.
@@ -82,6 +84,14 @@ public sealed class FieldImage
         long pixels = (long)header.Width * header.Height;
         if (pixels > maxPixels)
             throw new BadInputException($"image '{name}' is {header.Width}×{header.Height} = {pixels:N0} pixels, over the budget of {maxPixels:N0} (--max-pixels)");
+        if (size is int asked)
+        {
+            var (askedHeight, askedWidth) = ScaledShape(header.Height, header.Width, asked);
+            long askedPixels = (long)askedHeight * askedWidth;
+            if (askedPixels > maxPixels)
+                throw new BadInputException($"--size {asked} asks for {askedWidth}×{askedHeight} = {askedPixels:N0} pixels, over the budget of {maxPixels:N0} (--max-pixels)");
+            if (asked >= Math.Max(header.Width, header.Height) && !upsample) size = null; // never enlarged unless asked (--upsample)
+        }
         var info = new SKImageInfo(header.Width, header.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
         using var bitmap = new SKBitmap(info);
         var result = codec.GetPixels(info, bitmap.GetPixels());
@@ -134,13 +144,18 @@ public sealed class FieldImage
         if (longerSide <= 0) throw new BadInputException($"--size must be positive, not {longerSide}");
         int longer = Math.Max(Height, Width);
         if (longerSide == longer) return this;
-        double scale = (double)longerSide / longer;
-        int newHeight = Math.Max(1, (int)Math.Round(Height * scale));
-        int newWidth = Math.Max(1, (int)Math.Round(Width * scale));
+        var (newHeight, newWidth) = ScaledShape(Height, Width, longerSide);
         var rows = ResampleAxis(Pixels, Height, Width * Channels, newHeight);          // (newHeight, Width·C)
         var transposed = Transpose(rows, newHeight, Width, Channels);                  // (Width, newHeight·C)
         var cols = ResampleAxis(transposed, Width, newHeight * Channels, newWidth);    // (newWidth, newHeight·C)
         return new FieldImage(newHeight, newWidth, Channels, Transpose(cols, newWidth, newHeight, Channels));
+    }
+
+    /// <summary>The shape of a <paramref name="height"/>×<paramref name="width"/> image resized so that its longer side is <paramref name="longerSide"/>.</summary>
+    public static (int Height, int Width) ScaledShape(int height, int width, int longerSide)
+    {
+        double scale = (double)longerSide / Math.Max(height, width);
+        return ((int)Math.Clamp(Math.Round(height * scale), 1, int.MaxValue), (int)Math.Clamp(Math.Round(width * scale), 1, int.MaxValue));
     }
 
     // Area-weighted resampling along the first axis of a (n, stride) array to (m, stride).

@@ -180,25 +180,34 @@ public static class FieldTrainer
     {
         using var noGrad = no_grad();
         long n = coordinates.shape[0];
+        int chunk = FieldChunks.PixelsPerChunk(model.Architecture, FieldPass.Forward);
         double sum = 0;
-        for (long start = 0; start < n; start += ChunkPixels)
+        for (long start = 0; start < n; start += chunk)
         {
             using var scope = NewDisposeScope();
-            long length = Math.Min(ChunkPixels, n - start);
+            long length = Math.Min(chunk, n - start);
             sum += (model.call(coordinates.narrow(0, start, length)) - targets.narrow(0, start, length)).square().sum().item<float>();
         }
         return sum / (n * targets.shape[1]);
     }
 
-    /// <summary>The field's values (H·W, C) on the image's pixel grid.</summary>
+    /// <summary>
+    /// The field's values (H·W, C) on an H×W pixel grid. Each chunk's coordinates and activations live in
+    /// their own dispose scope and are freed before the next chunk, so peak memory is the output plus one
+    /// chunk (<see cref="FieldChunks"/>), at any resolution.
+    /// </summary>
     public static Tensor Render(CoordinateMlp model, int height, int width)
     {
         using var noGrad = no_grad();
-        using var coordinates = CoordinateGrid.Create(height, width);
-        var chunks = new List<Tensor>();
-        using var scope = NewDisposeScope();
-        for (long start = 0; start < coordinates.shape[0]; start += ChunkPixels)
-            chunks.Add(model.call(coordinates.narrow(0, start, Math.Min(ChunkPixels, coordinates.shape[0] - start))));
-        return cat(chunks, 0).MoveToOuterDisposeScope();
+        long n = (long)height * width;
+        int chunk = FieldChunks.PixelsPerChunk(model.Architecture, FieldPass.Forward);
+        var values = empty(n, model.Architecture.Channels);                          // (H·W, C)
+        for (long start = 0; start < n; start += chunk)
+        {
+            using var scope = NewDisposeScope();
+            long length = Math.Min(chunk, n - start);
+            values.narrow(0, start, length).copy_(model.call(CoordinateGrid.Slice(height, width, start, length)));
+        }
+        return values;
     }
 }

@@ -34,6 +34,17 @@ public sealed record GradientCheck(
     double FiniteDifferenceMaxRelativeError,
     bool Agree)
 {
+    /// <summary>
+    /// The quantities of this run that overflowed float64 (±∞) or became NaN, by name ("h_3", "df/dw autograd", …);
+    /// empty when every number is finite. An exploding gradient is this section's subject, so the run is reported, not
+    /// refused: the names say where the overflow starts, and the CLI says so on stderr.
+    /// </summary>
+    [JsonPropertyName("non_finite")]
+    public IReadOnlyList<string> NonFinite { get; init; } = [];
+
+    /// <summary>Whether any state or gradient overflowed (see <see cref="NonFinite"/>).</summary>
+    public bool Overflow => NonFinite.Count > 0;
+
     /// <summary>float64 agreement the issue asks for.</summary>
     public const double Tolerance = 1e-10;
 
@@ -73,7 +84,17 @@ public sealed record GradientCheck(
         numeric.AddRange(dfDh.Select(g => RelativeError(g.FiniteDifference, g.Autograd)));
 
         double maxExact = exact.Max(), maxNumeric = numeric.Max();
+        var values = new List<(string Name, double? Value)>();
+        values.AddRange(h.Select((v, t) => ($"h_{t + 1}", (double?)v)));
+        values.AddRange([("df/dw autograd", dfDw.Autograd), ("df/dw manual", dfDw.Manual), ("df/dw closed form", dfDw.ClosedForm),
+            ("df/dw finite difference", dfDw.FiniteDifference), ("dh_T/dh_1 autograd", dhTDh1.Autograd), ("dh_T/dh_1 manual", dhTDh1.Manual),
+            ("dh_T/dh_1 closed form", dhTDh1.ClosedForm), ("dh_T/dh_1 finite difference", dhTDh1.FiniteDifference)]);
+        foreach (var g in dfDh)
+            values.AddRange([($"df/dh_{g.T} autograd", g.Autograd), ($"df/dh_{g.T} manual", g.Manual), ($"df/dh_{g.T} finite difference", g.FiniteDifference)]);
         return new GradientCheck(rnn.Activation.Name(), rnn.Form.Name(), rnn.W, [.. x], h, dfDw, dhTDh1, dfDh,
-            maxExact, maxNumeric, maxExact < Tolerance && maxNumeric < Tolerance);
+            maxExact, maxNumeric, maxExact < Tolerance && maxNumeric < Tolerance)
+        {
+            NonFinite = values.Where(v => v.Value is double d && !double.IsFinite(d)).Select(v => v.Name).ToArray(),
+        };
     }
 }

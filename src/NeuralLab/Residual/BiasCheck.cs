@@ -11,9 +11,11 @@ namespace NeuralLab.Residual;
 /// </summary>
 public static class BiasCheck
 {
-    public static BiasCheckResult Run(DigitsData train, DigitsData test, BiasCheckOptions options, IProgress<ProgressReport>? progress = null)
+    public static BiasCheckResult Run(DigitsData train, DigitsData test, BiasCheckOptions options, IProgress<ProgressReport>? progress = null,
+        ResourceBudget? budget = null)
     {
         options.Validate();
+        (budget ?? ResourceBudget.Default).Check(options.Estimate(test.Count));
         var clock = System.Diagnostics.Stopwatch.StartNew();
         using var threads = IntraOpThreads.Use(options.Threads);
         torch.random.manual_seed(options.Seed);

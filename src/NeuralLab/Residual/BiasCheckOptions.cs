@@ -34,6 +34,11 @@ public sealed record BiasCheckOptions
         if (Placement == ConvBias.None) throw new ArgumentException("the bias check needs a network with biases");
         if (BiasScales.Count == 0 || BiasScales.Any(s => !(s > 0) || !double.IsFinite(s))) throw new ArgumentException("bias scales must be positive");
     }
+
+    /// <summary>Two float64 networks (with and without biases) trained side by side, each evaluated on <paramref name="testImages"/> digits.</summary>
+    public ResourceEstimate Estimate(int testImages) =>
+        ResNetCost.Estimate($"the bias check at C = {Channels} for {Steps:N0} steps of batch {BatchSize:N0}", Channels, BatchSize,
+            Steps + BiasScales.Count, 2.0 * testImages, testImages, bytesPerValue: 8, copies: 2);
 }
 
 /// <summary>

@@ -21,6 +21,7 @@ public sealed class IntraOpThreads : IDisposable
     public static IntraOpThreads Use(int threads)
     {
         if (threads < 1) throw new Common.BadInputException($"--threads {threads}: must be at least 1");
+        if (threads > Common.ResourceBudget.MaxThreads) throw new Common.BadInputException($"--threads {threads}: at most {Common.ResourceBudget.MaxThreads} (this machine has {Environment.ProcessorCount} cores)");
         return new IntraOpThreads(threads);
     }
 

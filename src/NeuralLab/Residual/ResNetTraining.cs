@@ -32,6 +32,11 @@ public sealed record ResNetTrainingOptions
         if (Threads < 1) throw new BadInputException($"--threads {Threads}: must be at least 1");
         if (CheckpointEvery < 0) throw new BadInputException($"--checkpoint-every {CheckpointEvery}: must be 0 (end only) or positive");
     }
+
+    /// <summary>What <see cref="ResNetTraining.Train"/> costs on <paramref name="trainImages"/> and <paramref name="testImages"/> digits.</summary>
+    public ResourceEstimate Estimate(int trainImages, int testImages) =>
+        ResNetCost.Estimate($"training a C = {Channels} ResNet for {Iterations:N0} iterations of batch {BatchSize:N0}", Channels, BatchSize, Iterations,
+            (Iterations / (double)EvaluateEvery + 1) * testImages, testImages);
 }
 
 /// <summary>One point of the risk curves: the loss of the iteration's training batch and the loss on the whole test set.</summary>
@@ -57,9 +62,10 @@ public static class ResNetTraining
     /// is called with the model every <see cref="ResNetTrainingOptions.CheckpointEvery"/> iterations and at the end.
     /// </summary>
     public static ResNetTrainingResult Train(DigitsData train, DigitsData test, ResNetTrainingOptions options,
-        IProgress<ProgressReport>? progress = null, Action<int, ResNet>? checkpoint = null)
+        IProgress<ProgressReport>? progress = null, Action<int, ResNet>? checkpoint = null, ResourceBudget? budget = null)
     {
         options.Validate();
+        (budget ?? ResourceBudget.Default).Check(options.Estimate(train.Count, test.Count));
         var clock = Stopwatch.StartNew();
         using var threads = IntraOpThreads.Use(options.Threads);
         torch.random.manual_seed(options.Seed);

@@ -43,8 +43,10 @@ internal static class AttentionBenchCommand
             var settings = new AttentionBenchSettings(ns, parseResult.GetValue(dimension), parseResult.GetValue(rank),
                 c.Quick ? Math.Min(2, parseResult.GetValue(repeats)) : parseResult.GetValue(repeats));
             settings.Validate();
+            c.Budget.Check(settings.Estimate()); // before --out is opened; the library checks again
             int threadCount = parseResult.GetValue(threads);
             if (threadCount < 0) throw new BadInputException($"--threads must be 0 (default) or positive, got {threadCount}");
+            if (threadCount > ResourceBudget.MaxThreads) throw new BadInputException($"--threads must be at most {ResourceBudget.MaxThreads}, got {threadCount}");
             using var outDir = c.OpenOut();
 
             int previousThreads = torch.get_num_threads();
@@ -53,7 +55,7 @@ internal static class AttentionBenchCommand
             try
             {
                 rows = ConsoleProgress.Run(stderr, progress =>
-                    AttentionBenchmarkRun.Run(settings, c.Seed, ProcessMemoryProbe.TryCreate(), progress));
+                    AttentionBenchmarkRun.Run(settings, c.Seed, ProcessMemoryProbe.TryCreate(), progress, c.Budget));
             }
             finally
             {

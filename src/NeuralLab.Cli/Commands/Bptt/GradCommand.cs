@@ -37,6 +37,10 @@ static class GradCommand
             using var outDir = c.OpenOut();
             Seeding.SeedEverything(c.Seed);
             var check = GradientCheck.Compute(rnn, inputs);
+            if (check.Overflow)
+                parsed.InvocationConfiguration.Error.WriteLine(
+                    $"neurallab: warning: float64 overflow: {check.NonFinite.Count} value(s) are infinite or NaN, first {check.NonFinite[0]} " +
+                    "(the gradient explodes beyond 1.8e308; smaller |w| or shorter --x)");
             if (c.Json) c.EmitJson(stdout, check);
             else PrintTable(stdout, rnn, check);
             if (outDir != null)

@@ -63,8 +63,9 @@ internal static class ResnetBiasCheckCommand
             };
             options.Validate();
             var (train, test) = data.Read(parsed).SplitInHalf(c.Seed);
+            c.Budget.Check(options.Estimate(test.Count)); // before --out is opened; the library checks again
             using var outDir = c.OpenOut();
-            var r = ConsoleProgress.Run(parsed.InvocationConfiguration.Error, progress => BiasCheck.Run(train, test, options, progress));
+            var r = ConsoleProgress.Run(parsed.InvocationConfiguration.Error, progress => BiasCheck.Run(train, test, options, progress, c.Budget));
             var json = new CheckJson(r.MaxOutputDifference, r.MaxBiasGradient, r.Holds, r.MaxLossDifference, r.MaxWeightDifference,
                 r.RunningMeanOffsetError, r.FoldedEvalDifference, r.EvalOutputDifference, r.RunningMeanMemory, r.MeanResidual,
                 r.MedianResidual, r.SubtractsMeanNotMedian, r.Channels, r.Steps, where, r.Seconds);

@@ -69,12 +69,14 @@ internal static class ResnetTrainCommand
             foreach (int width in widths) (baseOptions with { Channels = width }).Validate();
             var digits = data.Read(parsed);
             var (train, test) = digits.SplitInHalf(c.Seed);
+            var estimate = widths.Select(width => (baseOptions with { Channels = width }).Estimate(train.Count, test.Count)).Aggregate((a, b) => a.Then(b));
+            c.Budget.Check(estimate with { Work = $"training C = {string.Join(", ", widths)} for {baseOptions.Iterations:N0} iterations of batch {baseOptions.BatchSize:N0}" });
             using var outDir = c.OpenOut();
             var results = ConsoleProgress.Run(stderr, progress => widths.Select(width =>
             {
                 var options = baseOptions with { Channels = width };
                 return ResNetTraining.Train(train, test, options, progress,
-                    outDir == null ? null : (iteration, model) => SaveCheckpoint(outDir, model, options, iteration, digits.Source));
+                    outDir == null ? null : (iteration, model) => SaveCheckpoint(outDir, model, options, iteration, digits.Source), c.Budget);
             }).ToList());
             var json = results.Select(r => new RunJson(r.Channels, r.TestAccuracy, r.TestLoss, r.Seconds, r.Iterations,
                 train.Count, test.Count, r.ConfusionMatrix)).ToList();
