@@ -12,7 +12,10 @@ namespace NeuralLab.Bench;
 /// SIREN on the 256×256 cameraman (camera.png reduced by an exact 2×2 box filter), 3×256 hidden, ω0 = 30:
 /// throughput against the PyTorch peer in the same run, time to 30/35/40 dB with fit's defaults,
 /// the derivative maps' time, and peak RSS (flat over a long run).
-/// Usage: fields [all|throughput|quality|maps|soak] [--peer PATH] [--image PATH] [--steps N] [--lr X] [--batch B|full] [--schedule S] [--budget SECONDS]
+/// Usage: fields [all|throughput|quality|maps|soak|steps] [--peer PATH] [--image PATH] [--steps N] [--lr X] [--batch B|full] [--schedule S] [--budget SECONDS]
+/// steps: the training step alone (ReLU recipe at batch 64, SIREN at batch 4096) against bench/peers/peer_field_steps_torch.py,
+/// same loop and one evaluation at the end on both sides, rounds alternating ours and the peer's:
+/// steps [--rounds 3] [--relu-steps 3000] [--siren-steps 300]
 /// </summary>
 public sealed class NeuralFieldsBenchmark : IBenchmark
 {
@@ -34,6 +37,7 @@ public sealed class NeuralFieldsBenchmark : IBenchmark
         if (mode is "all" or "quality") Quality(target, options);
         if (mode is "all" or "maps") Maps(target);
         if (mode is "soak") Soak(target, options);
+        if (mode is "steps") Steps(target, image, options);
         Console.WriteLine($"peak RSS {ProcessMemory.PeakRssBytes() / 1e6:F0} MB");
         return 0;
     }
@@ -63,6 +67,103 @@ public sealed class NeuralFieldsBenchmark : IBenchmark
             string peerCols = theirs is double t ? $"{t:F4} | {pixels / t:N0} | {t / ours:F2}×" : "n/a | n/a | n/a";
             Console.WriteLine($"| {(batch is int b ? b.ToString() : "full")} | {steps} | {ours:F4} | {pixels / ours:N0} | {peerCols} |");
         }
+    }
+
+    // The step's own speed: both sides run the same loop (per-epoch permutation, index_select, Adam, loss read back
+    // every step) with one whole-image evaluation after the last step, timed over all of it; rounds alternate
+    // NeuralLab and the peer so machine load hits both alike. NeuralLab chooses its own threads for small batches
+    // (FieldTrainer.SingleThreadMaxBatch); the peer runs on 1 and 2 threads and the faster counts.
+    static void Steps(FieldImage target, string imagePath, Dictionary<string, string> options)
+    {
+        string peer = options.GetValueOrDefault("step-peer", "bench/peers/peer_field_steps_torch.py");
+        int rounds = int.Parse(options.GetValueOrDefault("rounds", "3"));
+        var cases = new (string Name, FieldActivation Activation, int Batch, double Lr, int Steps)[]
+        {
+            ("relu recipe", FieldActivation.Relu, 64, 1e-3, int.Parse(options.GetValueOrDefault("relu-steps", "3000"))),
+            ("siren", FieldActivation.Sine, 4096, 1e-4, int.Parse(options.GetValueOrDefault("siren-steps", "300"))),
+        };
+        Console.WriteLine($"\n## training step, same loop both sides, one evaluation at the end; {rounds} alternating rounds, medians; load {File.ReadAllText("/proc/loadavg").Trim()}");
+        Console.WriteLine("| network | batch | steps | NeuralLab ms/step | NeuralLab pixels/s | peer 1 thread ms/step | peer 2 threads ms/step | ratio to the faster peer |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|");
+        foreach (var (name, activation, batch, lr, steps) in cases)
+        {
+            var config = new FitConfig { Architecture = new(activation), Batch = batch, LearningRate = lr, Steps = steps, EvalEvery = steps };
+            using (var warm = FieldTrainer.Fit(target, config with { Steps = 20, EvalEvery = 20 })) { }
+            var ours = new List<double>();
+            var peers = new[] { new List<double>(), new List<double>() };
+            for (int round = 0; round < rounds; round++)
+            {
+                using (var fit = FieldTrainer.Fit(target, config)) ours.Add(fit.Seconds / fit.Steps);
+                for (int t = 0; t < 2; t++)
+                    if (RunStepPeer(peer, imagePath, activation, batch, lr, steps, threads: t + 1) is double s) peers[t].Add(s);
+            }
+            double mine = Median(ours);
+            double? one = peers[0].Count > 0 ? Median(peers[0]) : null, two = peers[1].Count > 0 ? Median(peers[1]) : null;
+            double? best = one is null ? two : two is null ? one : Math.Min(one.Value, two.Value);
+            Console.WriteLine($"| {name} | {batch} | {steps} | {mine * 1e3:F3} | {batch / mine:N0} | {Ms(one)} | {Ms(two)} | {(best is double b ? $"{b / mine:F2}×" : "n/a")} |");
+            Console.WriteLine($"# {name}: NeuralLab rounds {string.Join(", ", ours.Select(o => $"{o * 1e3:F3}"))} ms; peer 1 thread {string.Join(", ", peers[0].Select(o => $"{o * 1e3:F3}"))}; 2 threads {string.Join(", ", peers[1].Select(o => $"{o * 1e3:F3}"))}");
+            if (activation == FieldActivation.Sine)
+            {
+                double roofline = SirenRoofline(batch);
+                Console.WriteLine($"# siren roofline at batch {batch} (this machine's GEMM and sin rates, {torch.get_num_threads()} threads): {roofline:N0} pixels/s; NeuralLab reaches {batch / mine / roofline:P0}");
+            }
+        }
+    }
+
+    static string Ms(double? seconds) => seconds is double s ? $"{s * 1e3:F3}" : "n/a";
+
+    static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
+    }
+
+    /// <summary>Pixels/s that a 3×256 SIREN step could reach if it did only its GEMMs and its sines at the rates this
+    /// machine's libtorch measures for them now (best of 5 repetitions each): per pixel, the forward's multiply-adds
+    /// (2·(2·256 + 3·256² + 256)) three times over (forward, gradient of the inputs, gradient of the weights), and
+    /// 4·256 sines forward plus as many cosines backward.</summary>
+    static double SirenRoofline(int batch)
+    {
+        const int width = 256;
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var a = randn(batch, width);       // (B, 256)
+        var w = randn(width, width);       // (256, 256)
+        double Best(Action work)
+        {
+            work();
+            double best = double.MaxValue;
+            for (int i = 0; i < 5; i++)
+            {
+                var clock = Stopwatch.StartNew();
+                for (int r = 0; r < 10; r++) work();
+                best = Math.Min(best, clock.Elapsed.TotalSeconds / 10);
+            }
+            return best;
+        }
+        double gemmSeconds = Best(() => { using var _ = torch.mm(a, w); });
+        double sinSeconds = Best(() => { using var _ = a.sin(); });
+        double gemmRate = 2.0 * batch * width * width / gemmSeconds; // flop/s
+        double sinRate = (double)batch * width / sinSeconds;          // values/s
+        double flopsPerPixel = 3 * 2.0 * (2 * width + 3 * width * width + width);
+        double sinesPerPixel = 2 * 4 * width;
+        Console.WriteLine($"# GEMM ({batch}×{width})·({width}×{width}): {gemmRate / 1e9:F0} GFLOP/s; sin on ({batch}×{width}): {sinRate / 1e9:F2} G/s");
+        return 1 / (flopsPerPixel / gemmRate + sinesPerPixel / sinRate);
+    }
+
+    static double? RunStepPeer(string script, string image, FieldActivation activation, int batch, double lr, int steps, int threads)
+    {
+        if (!File.Exists(script) || !File.Exists("/usr/bin/python3")) { Console.WriteLine($"# peer {script} or /usr/bin/python3 missing"); return null; }
+        var psi = new ProcessStartInfo("/usr/bin/python3", [script, "--image", image, "--size", "256", "--act", activation.ToString().ToLowerInvariant(),
+            "--batch", batch.ToString(), "--lr", lr.ToString(CultureInfo.InvariantCulture), "--steps", steps.ToString(), "--threads", threads.ToString()])
+        { RedirectStandardOutput = true, RedirectStandardError = true };
+        using var process = Process.Start(psi)!;
+        string output = process.StandardOutput.ReadToEnd();
+        string errors = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        var match = Regex.Match(output, @"step_s ([0-9.]+)");
+        if (!match.Success) { Console.WriteLine($"# peer failed: {errors.Split('\n').LastOrDefault(l => l.Length > 0)}"); return null; }
+        return double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
     }
 
     static double? RunPeer(string script, string image, int batch, int steps)

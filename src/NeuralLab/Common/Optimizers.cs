@@ -5,18 +5,24 @@ namespace NeuralLab.Common;
 
 /// <summary>
 /// A first-order optimiser over a fixed set of parameters whose step runs entirely with in-place ops
-/// inside its own dispose scope, followed by a gen-0 collection.
-/// Why: measured here (docs/engine.md, "Native memory"), once parameters change between backward
-/// passes, TorchSharp 0.107 leaves native memory behind that only a finalizer frees — with
-/// torch.optim.Adam, with this in-place Adam, even with a bare p.add_(g) — while the dispose scope's
-/// live count stays flat. The managed heap stays tiny, so the GC never runs on its own: a 3×256 MLP at
-/// batch 4096 grew by 10–20 MB per step until the OOM killer ended the process, and every step paid
-/// page faults on fresh memory. A gen-0 collection plus finalizers after each step keeps RSS flat and
-/// made the same steps about 5× faster; it costs well under a millisecond.
+/// inside its own dispose scope.
+/// Speed: the parameters are moved into one contiguous buffer (each parameter becomes a view of it, by
+/// <c>set_</c>) and their gradients are views of a second one, so zeroing the gradients is one op and an
+/// Adam step is a handful of ops on one tensor instead of seven per parameter. A libtorch op costs
+/// microseconds of dispatch whatever its size, so at the homework's batch of 64 the per-tensor update
+/// cost more than the network's arithmetic (docs/engine.md, "Small steps").
+/// Memory: measured here (docs/engine.md, "Native memory"), once parameters change between backward
+/// passes, TorchSharp 0.107 leaves native memory behind that only a finalizer frees, while the dispose
+/// scope's live count stays flat; the managed heap stays tiny, so the GC never runs on its own. A gen-0
+/// collection plus the pending finalizers every <see cref="CollectEvery"/> steps keeps RSS flat.
 /// </summary>
 public abstract class Optimizer : IDisposable
 {
     protected readonly Tensor[] Parameters;
+
+    /// <summary>The parameters' shared buffer, or null when they cannot share one (mixed dtypes or
+    /// devices, non-leaf or sparse tensors, parameters that alias each other).</summary>
+    private protected readonly FlatParameters? Flat;
 
     protected Optimizer(IEnumerable<Tensor> parameters, double learningRate)
     {
@@ -24,6 +30,7 @@ public abstract class Optimizer : IDisposable
         if (Parameters.Length == 0) throw new ArgumentException("no parameters to optimise");
         if (!(learningRate > 0) || double.IsInfinity(learningRate)) throw new ArgumentOutOfRangeException(nameof(learningRate), "learning rate must be positive and finite");
         LearningRate = learningRate;
+        Flat = FlatParameters.TryCreate(Parameters);
     }
 
     /// <summary>Current learning rate; schedules set it before each step.</summary>
@@ -32,9 +39,18 @@ public abstract class Optimizer : IDisposable
     /// <summary>Number of steps taken so far.</summary>
     public long StepCount { get; protected set; }
 
+    /// <summary>Whether the parameters live in one contiguous buffer (the fast path).</summary>
+    public bool IsFlat => Flat is not null;
+
     public void ZeroGrad()
     {
         using var scope = NewDisposeScope();
+        if (Flat is not null)
+        {
+            Flat.AttachGradients();
+            Flat.Gradients.zero_();
+            return;
+        }
         foreach (var p in Parameters)
         {
             var g = p.grad;
@@ -47,11 +63,17 @@ public abstract class Optimizer : IDisposable
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         StepCount++;
-        for (int i = 0; i < Parameters.Length; i++)
+        if (Flat is not null && Flat.GradientsInBuffer())
+            UpdateAll(Flat.Values, Flat.Gradients);
+        else
         {
-            var g = Parameters[i].grad;
-            if (g is null) continue;
-            Update(i, Parameters[i], g);
+            // A parameter without a gradient is left alone, as torch.optim does: per-tensor updates.
+            for (int i = 0; i < Parameters.Length; i++)
+            {
+                var g = Parameters[i].grad;
+                if (g is null) continue;
+                Update(i, Parameters[i], g);
+            }
         }
         if (CollectEvery > 0 && StepCount % CollectEvery == 0)
         {
@@ -60,33 +82,146 @@ public abstract class Optimizer : IDisposable
         }
     }
 
-    /// <summary>Run a gen-0 collection and the pending finalizers every this many steps (0: never). See the class remarks.</summary>
+    /// <summary>Run a gen-0 collection and the pending finalizers every this many steps (0: never). See the
+    /// class remarks; callers with small steps collect less often (FieldTrainer.CollectInterval).</summary>
     public int CollectEvery { get; set; } = 1;
 
     /// <summary>Updates parameter <paramref name="index"/> in place from its gradient.</summary>
     protected abstract void Update(int index, Tensor parameter, Tensor gradient);
 
+    /// <summary>Updates all parameters at once: <paramref name="parameters"/> and <paramref name="gradients"/>
+    /// are the flat buffers (parameter i at the same offset in both, and in any state made by <see cref="FlatLike"/>).</summary>
+    protected abstract void UpdateAll(Tensor parameters, Tensor gradients);
+
+    /// <summary>Zero state shaped like the parameters: one flat tensor (for <see cref="UpdateAll"/>) and a view
+    /// of it per parameter (for <see cref="Update"/>); both live as long as the optimiser.</summary>
+    protected (Tensor Flat, Tensor[] PerParameter) FlatLike()
+    {
+        if (Flat is not null)
+        {
+            var flat = zeros_like(Flat.Values).DetachFromDisposeScope();
+            return (flat, Flat.ViewsOf(flat));
+        }
+        var perParameter = Parameters.Select(p => zeros_like(p).DetachFromDisposeScope()).ToArray();
+        return (perParameter[0], perParameter);
+    }
+
     /// <summary>Optimiser state tensors (for checkpoints), in a stable order.</summary>
     public virtual IReadOnlyList<Tensor> State => [];
 
-    public virtual void Dispose() { }
+    public virtual void Dispose() => Flat?.Dispose();
+}
+
+/// <summary>
+/// Parameters moved into one contiguous buffer: parameter i becomes a view of <see cref="Values"/> (by
+/// <c>set_</c>, so modules and autograd keep the same tensor objects) and its gradient a view of
+/// <see cref="Gradients"/> at the same offset. Backward accumulates into an existing gradient in place
+/// (libtorch's AccumulateGrad outside create_graph), so the gradients stay in the buffer; a gradient that
+/// was replaced (a module's zero_grad setting it to None, a create_graph backward) is copied back.
+/// </summary>
+internal sealed class FlatParameters : IDisposable
+{
+    readonly Tensor[] _parameters;
+    readonly long[] _offsets;
+    readonly Tensor[] _gradientViews;
+    readonly IntPtr _gradientsData;
+
+    public Tensor Values { get; }
+    public Tensor Gradients { get; }
+
+    FlatParameters(Tensor[] parameters)
+    {
+        _parameters = parameters;
+        _offsets = new long[parameters.Length];
+        long total = 0;
+        for (int i = 0; i < parameters.Length; i++) { _offsets[i] = total; total += parameters[i].numel(); }
+        using var noGrad = no_grad();
+        Values = empty(total, dtype: parameters[0].dtype, device: parameters[0].device).DetachFromDisposeScope(); // (P)
+        Gradients = zeros(total, dtype: parameters[0].dtype, device: parameters[0].device).DetachFromDisposeScope(); // (P)
+        var valueViews = ViewsOf(Values);
+        _gradientViews = ViewsOf(Gradients);
+        for (int i = 0; i < parameters.Length; i++)
+        {
+            valueViews[i].copy_(parameters[i]);
+            using (var g = parameters[i].grad) if (g is not null) _gradientViews[i].copy_(g);
+            parameters[i].set_(valueViews[i]);
+            parameters[i].grad = _gradientViews[i];
+            valueViews[i].Dispose();
+        }
+        _gradientsData = DataPointer(Gradients);
+    }
+
+    /// <summary>The flat buffer, or null when the parameters cannot share one.</summary>
+    public static FlatParameters? TryCreate(Tensor[] parameters)
+    {
+        using var scope = NewDisposeScope(); // storage<T>() makes an alias per call
+        var first = parameters[0];
+        if (first.dtype is not (ScalarType.Float32 or ScalarType.Float64)) return null;
+        var storages = new HashSet<IntPtr>();
+        foreach (var p in parameters)
+        {
+            if (p.dtype != first.dtype || p.device_type != first.device_type || p.device_index != first.device_index) return null;
+            if (!p.is_leaf || p.is_sparse || p.numel() == 0) return null;
+            // Parameters sharing storage (tied weights, views of one another) must keep sharing it.
+            if (!storages.Add(DataPointer(p))) return null;
+        }
+        return new FlatParameters(parameters);
+    }
+
+    /// <summary>Views of a flat tensor shaped like each parameter.</summary>
+    public Tensor[] ViewsOf(Tensor flat) =>
+        _parameters.Select((p, i) => flat.narrow(0, _offsets[i], p.numel()).view(p.shape).DetachFromDisposeScope()).ToArray();
+
+    /// <summary>Makes every parameter's gradient the view of <see cref="Gradients"/> again (cheap: no copies).</summary>
+    public void AttachGradients()
+    {
+        for (int i = 0; i < _parameters.Length; i++) _parameters[i].grad = _gradientViews[i];
+    }
+
+    /// <summary>True when every parameter has a gradient and all of them are in <see cref="Gradients"/>
+    /// (a replaced one is copied back and re-attached); false when some parameter has none.</summary>
+    public bool GradientsInBuffer()
+    {
+        bool all = true;
+        for (int i = 0; i < _parameters.Length; i++)
+        {
+            using var g = _parameters[i].grad;
+            if (g is null) { all = false; continue; }
+            if (DataPointer(g) == _gradientsData && g.storage_offset() == _offsets[i]) continue;
+            _gradientViews[i].copy_(g);
+            _parameters[i].grad = _gradientViews[i];
+        }
+        return all;
+    }
+
+    static IntPtr DataPointer(Tensor t) => t.dtype == ScalarType.Float64 ? t.storage<double>().data_ptr() : t.storage<float>().data_ptr();
+
+    public void Dispose()
+    {
+        foreach (var v in _gradientViews) v.Dispose();
+        Values.Dispose();
+        Gradients.Dispose();
+    }
 }
 
 /// <summary>Plain stochastic gradient descent, p ← p − lr·g (the homework's ResNet recipe).</summary>
 public sealed class Sgd(IEnumerable<Tensor> parameters, double learningRate) : Optimizer(parameters, learningRate)
 {
-    protected override void Update(int index, Tensor parameter, Tensor gradient)
+    protected override void Update(int index, Tensor parameter, Tensor gradient) => UpdateAll(parameter, gradient);
+
+    protected override void UpdateAll(Tensor parameters, Tensor gradients)
     {
         // Scalars held in a using: an implicit double→Scalar temporary can be finalized by a GC on
         // another thread while the native call still reads it.
         using var alpha = (-LearningRate).ToScalar();
-        parameter.add_(gradient, alpha: alpha);
+        parameters.add_(gradients, alpha: alpha);
     }
 }
 
 /// <summary>Adam (Kingma &amp; Ba 2015, Algorithm 1) with bias correction, as torch.optim.Adam without weight decay.</summary>
 public sealed class Adam : Optimizer
 {
+    readonly Tensor _flatM, _flatV;
     readonly Tensor[] _m, _v;
     readonly double _beta1, _beta2, _eps;
 
@@ -97,17 +232,19 @@ public sealed class Adam : Optimizer
         _beta2 = beta2;
         _eps = eps;
         // The moments live as long as the optimiser, whatever scope constructed it.
-        _m = Parameters.Select(p => zeros_like(p).DetachFromDisposeScope()).ToArray();
-        _v = Parameters.Select(p => zeros_like(p).DetachFromDisposeScope()).ToArray();
+        (_flatM, _m) = FlatLike();
+        (_flatV, _v) = FlatLike();
     }
 
-    protected override void Update(int index, Tensor parameter, Tensor gradient)
+    protected override void Update(int index, Tensor parameter, Tensor gradient) => Apply(parameter, gradient, _m[index], _v[index]);
+
+    protected override void UpdateAll(Tensor parameters, Tensor gradients) => Apply(parameters, gradients, _flatM, _flatV);
+
+    void Apply(Tensor parameter, Tensor gradient, Tensor m, Tensor v)
     {
         double biasCorrection1 = 1 - Math.Pow(_beta1, StepCount);
         double biasCorrection2 = 1 - Math.Pow(_beta2, StepCount);
-        var m = _m[index];
-        var v = _v[index];
-        // Scalars held in usings: see Sgd.Update.
+        // Scalars held in usings: see Sgd.UpdateAll.
         using Scalar beta1 = _beta1.ToScalar(), oneMinusBeta1 = (1 - _beta1).ToScalar();
         using Scalar beta2 = _beta2.ToScalar(), oneMinusBeta2 = (1 - _beta2).ToScalar();
         using Scalar sqrtCorrection2 = Math.Sqrt(biasCorrection2).ToScalar(), eps = _eps.ToScalar();
@@ -125,5 +262,11 @@ public sealed class Adam : Optimizer
     {
         foreach (var t in _m) t.Dispose();
         foreach (var t in _v) t.Dispose();
+        if (IsFlat)
+        {
+            _flatM.Dispose();
+            _flatV.Dispose();
+        }
+        base.Dispose();
     }
 }

@@ -39,6 +39,19 @@ public static class FieldTrainer
 
     public static double Psnr(double mse) => 10 * Math.Log10(4 / mse);
 
+    /// <summary>Steps with at most this many pixels train on one libtorch thread. Each op of such a step is
+    /// microseconds of work, and two OpenMP threads mostly wait for each other (the PyTorch peer measured
+    /// 4.1 ms a step at batch 64 on one thread, 8.5 ms on two; docs/engine.md, "Small steps").</summary>
+    public const int SingleThreadMaxBatch = 512;
+
+    /// <summary>Pixels trained between the optimiser's collections (<see cref="Optimizer.CollectEvery"/>): the
+    /// native memory that waits for finalizers grows with the activations, so about a batch's worth; a batch
+    /// of 4096 collects every step, the homework's batch of 64 every 128 steps (docs/engine.md, "Small steps").</summary>
+    public const int CollectPixels = 8192;
+
+    /// <summary>Steps between collections for <paramref name="batch"/> pixels a step.</summary>
+    public static int CollectInterval(int batch) => Math.Max(1, CollectPixels / Math.Max(1, batch));
+
     public static FitResult Fit(FieldImage image, FitConfig config, IProgress<ProgressReport>? progress = null, CancellationToken cancel = default)
     {
         config.Validate();
@@ -76,7 +89,8 @@ public static class FieldTrainer
 
         using var coordinates = CoordinateGrid.Create(image.Height, image.Width); // (N, 2)
         using var targets = image.ToTensor();                                      // (N, C)
-        using var optimizer = new Adam(model.parameters(), config.LearningRate);
+        using var threads = batch <= SingleThreadMaxBatch ? Residual.IntraOpThreads.Use(1) : null;
+        using var optimizer = new Adam(model.parameters(), config.LearningRate) { CollectEvery = CollectInterval(batch) };
         var losses = new List<float>((int)Math.Min(total, 1_000_000));
         var evaluations = new List<FitEvaluation>();
         var clock = Stopwatch.StartNew();

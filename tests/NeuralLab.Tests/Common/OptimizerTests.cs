@@ -33,6 +33,45 @@ public class OptimizerTests
         Assert.True(Loss(ours.detach()) < initialLoss, "Adam did not descend");
     }
 
+    // The fast path moves a module's parameters into one buffer (set_) and keeps their gradients there. Oracle:
+    // torch.optim.Adam on an identical copy, through all three paths of a step: the buffer (adam.ZeroGrad), gradients
+    // made anew outside it (a module zero_grad sets them to None; backward then allocates fresh ones), and, on the
+    // first step, a parameter with no gradient at all, which torch.optim.Adam leaves alone and so must we.
+    [Fact]
+    public void FlatAdamOverAModuleMatchesTorchOptimAdam()
+    {
+        torch.random.manual_seed(2);
+        TorchSharp.Modules.Sequential Net() => nn.Sequential(nn.Linear(3, 5), nn.Tanh(), nn.Linear(5, 2)).to(float64);
+        var ours = Net();
+        var theirs = Net();
+        theirs.load_state_dict(ours.state_dict());
+        var unused = randn(4, dtype: float64).requires_grad_(true);
+        var unusedStart = unused.detach().clone();
+        var firstStart = ours.parameters().First().detach().clone();
+        using var adam = new NeuralLab.Common.Adam(ours.parameters().Append(unused), 0.05);
+        Assert.True(adam.IsFlat);
+        var reference = torch.optim.Adam(theirs.parameters(), lr: 0.05);
+        var x = randn(16, 3, dtype: float64);
+        var y = randn(16, 2, dtype: float64);
+        for (int step = 0; step < 20; step++)
+        {
+            if (step % 3 == 0) ours.zero_grad(); // set_to_none: the next backward allocates new gradients
+            else adam.ZeroGrad();
+            nn.functional.mse_loss(ours.call(x), y).backward();
+            adam.Step();
+            reference.zero_grad();
+            nn.functional.mse_loss(theirs.call(x), y).backward();
+            reference.step();
+        }
+        foreach (var (mine, other) in ours.parameters().Zip(theirs.parameters()))
+        {
+            double diff = (mine - other).abs().max().item<double>();
+            Assert.True(diff < 1e-12, $"max difference {diff}");
+        }
+        Assert.Equal(0, (unused - unusedStart).abs().max().item<double>());
+        Assert.True((ours.parameters().First() - firstStart).abs().max().item<double>() > 0, "parameters did not move");
+    }
+
     [Fact]
     public void SgdIsOneGradientStep()
     {

@@ -1,0 +1,84 @@
+#!/usr/bin/env python3
+"""Peer baseline for NeuralLab's `fields steps` benchmark: a coordinate MLP fitted to a grayscale image in
+PyTorch (Debian python3-torch), with exactly NeuralLab's training loop (FieldTrainer): a fresh random
+permutation of the pixels every epoch, minibatches taken in that order (index_select), MSE, Adam without
+weight decay, the loss read back every step, and one whole-image evaluation (8192-pixel chunks, no graph)
+every --eval-every steps and after the last. Architecture as CoordinateMlp: Linear(2->H), --layers
+Linear(H->H), each followed by the activation, then Linear(H->1); sine is sin(w0 (Wx + b)) with SIREN's
+initialisation. Timed over all steps and evaluations, after --warmup untimed steps.
+Image: PNG, reduced by an exact k x k box filter to --size, values in [-1, 1] (as NeuralLab's FieldImage)."""
+import argparse, math, time
+import numpy as np, torch
+from PIL import Image
+
+p = argparse.ArgumentParser()
+p.add_argument('--image', required=True)
+p.add_argument('--size', type=int, default=256)
+p.add_argument('--act', default='relu', choices=['sine', 'relu', 'tanh'])
+p.add_argument('--hidden', type=int, default=256)
+p.add_argument('--layers', type=int, default=3, help='hidden-to-hidden layers')
+p.add_argument('--batch', type=int, default=64)
+p.add_argument('--steps', type=int, default=2000)
+p.add_argument('--lr', type=float, default=1e-3)
+p.add_argument('--eval-every', type=int, default=0, help='0: only after the last step')
+p.add_argument('--warmup', type=int, default=20)
+p.add_argument('--threads', type=int, default=0)
+p.add_argument('--seed', type=int, default=0)
+a = p.parse_args()
+torch.manual_seed(a.seed)
+if a.threads: torch.set_num_threads(a.threads)
+
+img = np.asarray(Image.open(a.image).convert('L'), dtype=np.float64) / 255.0
+k = img.shape[0] // a.size
+img = img[:a.size * k, :a.size * k].reshape(a.size, k, a.size, k).mean(axis=(1, 3))
+target = torch.tensor(img * 2 - 1, dtype=torch.float32).reshape(-1, 1)
+lin = torch.linspace(-1, 1, a.size)
+coords = torch.stack(torch.meshgrid(lin, lin, indexing='ij'), -1).reshape(-1, 2)
+n = coords.shape[0]
+
+w0 = 30.0
+dims = [2] + [a.hidden] * (a.layers + 1)
+lins = [torch.nn.Linear(i, o) for i, o in zip(dims[:-1], dims[1:])]
+out = torch.nn.Linear(a.hidden, 1)
+if a.act == 'sine':
+    with torch.no_grad():
+        lins[0].weight.uniform_(-1 / 2, 1 / 2)
+        for l in lins[1:] + [out]:
+            b = math.sqrt(6 / l.in_features) / w0
+            l.weight.uniform_(-b, b)
+act = {'sine': lambda x: torch.sin(w0 * x), 'relu': torch.relu, 'tanh': torch.tanh}[a.act]
+params = [q for l in lins + [out] for q in l.parameters()]
+def f(x):
+    for l in lins: x = act(l(x))
+    return out(x)
+opt = torch.optim.Adam(params, lr=a.lr)
+batch = min(a.batch, n)
+per_epoch = (n + batch - 1) // batch
+order = None
+
+def step(i):
+    global order
+    j = i % per_epoch
+    if j == 0: order = torch.randperm(n)
+    idx = order[j * batch:min(n, (j + 1) * batch)]
+    x, y = coords.index_select(0, idx), target.index_select(0, idx)
+    opt.zero_grad()
+    loss = torch.nn.functional.mse_loss(f(x), y)
+    loss.backward()
+    opt.step()
+    return loss.item()
+
+def evaluate():
+    with torch.no_grad():
+        total = 0.0
+        for s in range(0, n, 8192):
+            total += ((f(coords[s:s + 8192]) - target[s:s + 8192]) ** 2).sum().item()
+    return total / n
+
+for i in range(a.warmup): step(i)
+t0 = time.perf_counter(); cpu0 = time.process_time()
+for i in range(a.steps):
+    step(a.warmup + i)
+    if (a.eval_every and (i + 1) % a.eval_every == 0) or i + 1 == a.steps: mse = evaluate()
+el = time.perf_counter() - t0; cpu = time.process_time() - cpu0
+print(f'final psnr {10 * math.log10(4 / mse):.2f} steps {a.steps} time {el:.2f}s step_s {el / a.steps:.6f} cpu_step_s {cpu / a.steps:.6f} threads {torch.get_num_threads()}')
