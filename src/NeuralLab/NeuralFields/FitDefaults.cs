@@ -23,7 +23,8 @@ public static class FitDefaults
 
     /// <summary>
     /// fit's defaults for each encoding (flags override them). Fourier: Tancik et al.'s σ = 10, m = 256 and
-    /// Adam at 1e-3, with a SiLU decoder of 3 × 256 so the Laplacian is defined. Grid: Instant-NGP's
+    /// Adam at 1e-3, with a SiLU decoder (smooth, so the Laplacian is defined) of 3 × 128, half their width so
+    /// the field (98,817 parameters) can be sized down to one parameter per pixel of a 256² image. Grid: Instant-NGP's
     /// recipe (Adam lr 1e-2, β2 = 0.99, ε = 1e-15, full batch) with the PyTorch peer's 8 levels 16→256,
     /// F = 2, T = 4096 (48,333 parameters for one channel) and its 2 × 64 decoder, in SiLU.
     /// </summary>
@@ -31,7 +32,7 @@ public static class FitDefaults
     {
         EncodingKind.Fourier => Config with
         {
-            Architecture = new FieldArchitecture(FieldActivation.Silu, Hidden: 256, Layers: 2),
+            Architecture = new FieldArchitecture(FieldActivation.Silu, Hidden: 128, Layers: 2),
             Encoding = new EncodingConfig { Kind = EncodingKind.Fourier },
             LearningRate = 1e-3,
         },

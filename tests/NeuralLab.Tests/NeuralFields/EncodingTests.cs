@@ -201,18 +201,14 @@ public class EncodingTests
         }
     }
 
-    // Instant-NGP's recipe (lr 1e-2, β2 0.99, ε 1e-15, full batch, cosine) on a 32² crop: the grid fits it
-    // well within 60 steps, where SIREN's defaults at the same step count do not (a grid step is cheaper too).
+    // Instant-NGP's recipe (lr 1e-2, β2 0.99, ε 1e-15, full batch, cosine) through the trainer: a 32² crop
+    // within 60 steps (measured 41.9 dB).
     [Fact]
-    public void GridFitsACropFasterPerStepThanSiren()
+    public void GridFieldFitsACropWithInstantNgpsRecipe()
     {
         var crop = FieldImage.Load(null, size: 256).Crop(64, 96, 32, 32);
         var grid = FitDefaults.For(EncodingKind.Grid);
-        var gridConfig = grid with { Encoding = grid.Encoding with { GridMax = 32 }, Steps = 60, EvalEvery = 60 };
-        var sirenConfig = FitDefaults.Config with { Batch = null, Steps = 60, EvalEvery = 60 };
-        using var gridFit = FieldTrainer.Fit(crop, gridConfig);
-        using var sirenFit = FieldTrainer.Fit(crop, sirenConfig);
-        Assert.True(gridFit.Psnr > 30, $"grid {gridFit.Psnr:F2} dB");
-        Assert.True(gridFit.Psnr > sirenFit.Psnr + 3, $"grid {gridFit.Psnr:F2} dB vs SIREN {sirenFit.Psnr:F2} dB");
+        using var fit = FieldTrainer.Fit(crop, grid with { Encoding = grid.Encoding with { GridMax = 32 }, Steps = 60, EvalEvery = 60 });
+        Assert.True(fit.Psnr > 38, $"grid {fit.Psnr:F2} dB");
     }
 }

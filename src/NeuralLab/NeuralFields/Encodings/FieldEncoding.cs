@@ -73,7 +73,8 @@ public sealed class GridEncoding : FieldEncoding
     readonly Parameter table; // (Σ_l size_l, F)
     readonly Layout layout;
 
-    sealed record Layout(int Levels, int Features, double[] Resolutions, long[] Sizes, long[] Offsets, bool[] Dense);
+    /// <summary>Levels 0..DenseLevels−1 are dense (resolutions grow, so dense levels come first); the rest are hashed into T entries.</summary>
+    sealed record Layout(int Levels, int Features, int DenseLevels, long Table, double[] Resolutions, long[] Strides, long[] Offsets);
 
     public GridEncoding(EncodingConfig config) : base(nameof(GridEncoding))
     {
@@ -81,8 +82,9 @@ public sealed class GridEncoding : FieldEncoding
         long[] sizes = config.GridLevelSizes();
         long[] offsets = new long[sizes.Length];
         for (int l = 1; l < sizes.Length; l++) offsets[l] = offsets[l - 1] + sizes[l - 1];
-        layout = new Layout(config.GridLevels, config.GridFeatures, resolutions.Select(r => (double)r).ToArray(), sizes, offsets,
-            resolutions.Select((r, l) => (long)(r + 1) * (r + 1) <= sizes[l]).ToArray());
+        int denseLevels = resolutions.TakeWhile(r => (long)(r + 1) * (r + 1) <= config.GridTable).Count();
+        layout = new Layout(config.GridLevels, config.GridFeatures, denseLevels, config.GridTable,
+            resolutions.Select(r => (double)r).ToArray(), resolutions.Select(r => (long)r + 1).ToArray(), offsets);
         // Müller et al. initialise the table from U(−1e-4, 1e-4): small enough that the decoder starts near
         // its bias, not zero, so every entry gets a gradient from the first step.
         using (no_grad())
@@ -94,8 +96,9 @@ public sealed class GridEncoding : FieldEncoding
     {
         using var scope = NewDisposeScope();
         long n = coordinates.shape[0];
-        int levels = layout.Levels, features = layout.Features;
-        var resolution = tensor(layout.Resolutions, dtype: coordinates.dtype, device: coordinates.device).view(1, levels, 1); // (1, L, 1)
+        int levels = layout.Levels, features = layout.Features, dense = layout.DenseLevels;
+        var device = coordinates.device;
+        var resolution = tensor(layout.Resolutions, dtype: coordinates.dtype, device: device).view(1, levels, 1); // (1, L, 1)
         var q = ((coordinates + 1) * 0.5).unsqueeze(1) * resolution; // (N, L, 2) in cell units
         // The cell's lower corner, clamped so u = 1 (the last pixel centre) falls in the last cell with t = 1.
         var cell = q.detach().floor().clamp_min_(0).minimum(resolution - 1); // (N, L, 2)
@@ -107,14 +110,29 @@ public sealed class GridEncoding : FieldEncoding
         var ry = 1 - sy;
         var weights = stack([rx * ry, sx * ry, rx * sy, sx * sy], 2);        // (N, L, 4): corners (0,0) (1,0) (0,1) (1,1)
 
-        var corner = cell.to_type(ScalarType.Int64);                                                   // (N, L, 2)
-        var cx = corner.select(2, 0).unsqueeze(2) + tensor(new long[] { 0, 1, 0, 1 }, device: coordinates.device); // (N, L, 4)
-        var cy = corner.select(2, 1).unsqueeze(2) + tensor(new long[] { 0, 0, 1, 1 }, device: coordinates.device); // (N, L, 4)
-        var stride = tensor(layout.Resolutions.Select(r => (long)r + 1).ToArray(), device: coordinates.device).view(1, levels, 1);
-        var size = tensor(layout.Sizes, device: coordinates.device).view(1, levels, 1);
-        var dense = tensor(layout.Dense, device: coordinates.device).view(1, levels, 1);
-        var offset = tensor(layout.Offsets, device: coordinates.device).view(1, levels, 1);
-        var index = where(dense, cx * stride + cy, cx.bitwise_xor(cy * HashPrime).remainder(size)) + offset; // (N, L, 4)
+        var corner = cell.to_type(ScalarType.Int64); // (N, L, 2)
+        var cx = corner.select(2, 0);                // (N, L)
+        var cy = corner.select(2, 1);
+        var parts = new List<Tensor>(2);
+        if (dense > 0)
+        {
+            // Vertex (x, y) of a dense level sits at x·(N_l + 1) + y: the four corners are base + {0, N_l+1, 1, N_l+2}.
+            var stride = tensor(layout.Strides[..dense], device: device);                                    // (D)
+            var baseIndex = cx.narrow(1, 0, dense) * stride + cy.narrow(1, 0, dense) + tensor(layout.Offsets[..dense], device: device); // (N, D)
+            var cornerStep = stack([zeros_like(stride), stride, ones_like(stride), stride + 1], 1);            // (D, 4)
+            parts.Add(baseIndex.unsqueeze(2) + cornerStep);                                                  // (N, D, 4)
+        }
+        if (dense < levels)
+        {
+            int hashed = levels - dense;
+            var hx = cx.narrow(1, dense, hashed).unsqueeze(2) + tensor(new long[] { 0, 1, 0, 1 }, device: device);                  // (N, H, 4)
+            var hy = (cy.narrow(1, dense, hashed).unsqueeze(2) + tensor(new long[] { 0, 0, 1, 1 }, device: device)) * HashPrime;  // (N, H, 4)
+            var hash = hx.bitwise_xor_(hy);
+            // mod T: a mask when T is a power of two (the same number, one cheap op instead of a division).
+            hash = (layout.Table & (layout.Table - 1)) == 0 ? hash.bitwise_and_(layout.Table - 1) : hash.remainder_(layout.Table);
+            parts.Add(hash + tensor(layout.Offsets[dense..], device: device).view(1, hashed, 1));              // (N, H, 4)
+        }
+        var index = parts.Count == 1 ? parts[0] : cat(parts, 1); // (N, L, 4)
 
         var corners = table.index_select(0, index.view(-1)).view(n, levels, 4, features); // (N, L, 4, F)
         return (corners * weights.unsqueeze(3)).sum(2).view(n, levels * features).MoveToOuterDisposeScope(); // (N, L·F)
