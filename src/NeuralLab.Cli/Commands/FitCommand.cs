@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using NeuralLab.Common;
 using NeuralLab.NeuralFields;
+using NeuralLab.NeuralFields.Encodings;
 
 namespace NeuralLab.Cli.Commands;
 
@@ -14,7 +15,7 @@ public sealed class FitCommand : ICommandFactory
     {
         var image = new Argument<string?>("IMAGE") { Description = "PNG, JPEG or WebP to fit; default: the embedded cameraman.", Arity = ArgumentArity.ZeroOrOne };
         var preset = new Option<string?>("--preset") { Description = "The homework's recipes: relu (300 epochs, lr 0.001, batch 64), tanh (300 epochs, lr 0.001, batch 100), sine (200 epochs, lr 0.0001, batch 2048). Flags override." };
-        var activation = new Option<string?>("--activation") { Description = "relu | tanh | sine (default sine)." };
+        var activation = new Option<string?>("--activation") { Description = "relu | tanh | sine | silu (default sine; silu behind an encoding)." };
         var hidden = new Option<int?>("--hidden") { Description = "Units per hidden layer (default 256)." };
         var layers = new Option<int?>("--layers") { Description = "Hidden-to-hidden layers (default 3)." };
         var omega0 = new Option<double?>("--omega0") { Description = "SIREN's frequency factor ω0 in sin(ω0·(Wx+b)) (default 30)." };
@@ -30,13 +31,23 @@ public sealed class FitCommand : ICommandFactory
         var channels = new Option<int?>("--channels") { Description = "1 (grayscale) or 3 (RGB); default: as the image." };
         var maxPixels = new Option<long>("--max-pixels") { Description = "Refuse images with more pixels than this (checked from the header).", DefaultValueFactory = _ => FieldImage.DefaultMaxPixels };
         var evalEvery = new Option<int?>("--eval-every") { Description = "Whole-image PSNR every N steps (default: about every half epoch)." };
+        var encoding = new Option<string?>("--encoding") { Description = "none | fourier | grid: the coordinates as they are (the homework's networks), Gaussian Fourier features, or Instant-NGP's multiresolution grid. Each brings its own defaults (decoder, lr, Adam, batch, steps); flags override." };
+        var fourierFeatures = new Option<int?>("--fourier-features") { Description = "Fourier: number m of random frequencies (2m features; default 256)." };
+        var fourierScale = new Option<double?>("--fourier-scale") { Description = "Fourier: σ of the frequencies B ~ N(0, σ²), in cycles across the image's longer side (default 10)." };
+        var gridLevels = new Option<int?>("--grid-levels") { Description = "Grid: resolution levels L (default 8)." };
+        var gridFeatures = new Option<int?>("--grid-features") { Description = "Grid: features per vertex F (default 2)." };
+        var gridMin = new Option<int?>("--grid-min") { Description = "Grid: cells across the longer side at the coarsest level (default 16)." };
+        var gridMax = new Option<int?>("--grid-max") { Description = "Grid: cells across the longer side at the finest level (default: the image's longer side)." };
+        var gridTable = new Option<int?>("--grid-table") { Description = "Grid: entries per level at most; larger levels are spatially hashed (default 4096)." };
+        var maxParameters = new Option<long?>("--max-parameters") { Description = "Size the field (grid table, Fourier features, or hidden width without an encoding) to the most that fits in N trainable parameters." };
         var common = new CommonOptions();
         var command = new Command("fit",
-            "Fit an image with a coordinate MLP (ReLU, Tanh or SIREN) and show its gradient and Laplacian.\n" +
+            "Fit an image with a neural field — a coordinate MLP (ReLU, Tanh or SIREN), optionally behind Fourier features or a multiresolution grid — and show its gradient and Laplacian.\n" +
             "Writes reconstruction.png, gradient.png, laplacian.png, the ground truth's three, panel.png (all six side by side), curves.png, metrics.json and a checkpoint (model.json + model.bin) to --out.\n" +
-            "Examples:\n  neurallab fit --out runs/cameraman\n  neurallab fit photo.jpg --size 512 --channels 3 --target-psnr 35 --out runs/photo\n  neurallab fit --preset relu --epochs 20 --out runs/relu")
+            "Examples:\n  neurallab fit --out runs/cameraman\n  neurallab fit photo.jpg --size 512 --channels 3 --target-psnr 35 --out runs/photo\n  neurallab fit --preset relu --epochs 20 --out runs/relu\n  neurallab fit --encoding grid --max-parameters 65536 --target-psnr 40 --out runs/grid")
         {
             image, preset, activation, hidden, layers, omega0, init, lr, steps, epochs, batch, schedule, targetPsnr, size, upsample, channels, maxPixels, evalEvery,
+            encoding, fourierFeatures, fourierScale, gridLevels, gridFeatures, gridMin, gridMax, gridTable, maxParameters,
         };
         common.AddTo(command);
         command.SetAction(parsed =>
@@ -44,7 +55,8 @@ public sealed class FitCommand : ICommandFactory
             var c = common.Read(parsed);
             var stdout = parsed.InvocationConfiguration.Output;
             var stderr = parsed.InvocationConfiguration.Error;
-            var basis = parsed.GetValue(preset) is string p ? FitPresets.Get(p) : FitDefaults.Config;
+            var kind = parsed.GetValue(encoding) is string e ? ParseEncoding(e) : EncodingKind.None;
+            var basis = parsed.GetValue(preset) is string p ? FitPresets.Get(p) with { Encoding = new EncodingConfig { Kind = kind } } : FitDefaults.For(kind);
             bool budgetGiven = parsed.GetValue(steps) is not null || parsed.GetValue(epochs) is not null;
             var arch = basis.Architecture;
             arch = arch with
@@ -71,8 +83,25 @@ public sealed class FitCommand : ICommandFactory
             var target = FieldImage.Load(path, parsed.GetValue(channels), sizeValue, parsed.GetValue(maxPixels), parsed.GetValue(upsample));
             if (parsed.GetValue(size) is int askedSize && Math.Max(target.Width, target.Height) < askedSize)
                 stderr.WriteLine($"neurallab: note: the image is {target.Width}×{target.Height}; --size {askedSize} does not enlarge it (add --upsample to)");
-            config = config with { Architecture = arch with { Channels = target.Channels } };
+            config = config with
+            {
+                Architecture = arch with { Channels = target.Channels },
+                Encoding = config.Encoding with
+                {
+                    FourierFeatures = parsed.GetValue(fourierFeatures) ?? config.Encoding.FourierFeatures,
+                    FourierScale = parsed.GetValue(fourierScale) ?? config.Encoding.FourierScale,
+                    GridLevels = parsed.GetValue(gridLevels) ?? config.Encoding.GridLevels,
+                    GridFeatures = parsed.GetValue(gridFeatures) ?? config.Encoding.GridFeatures,
+                    GridMin = parsed.GetValue(gridMin) ?? config.Encoding.GridMin,
+                    // A finest level of one cell per pixel: finer cells would hold no more of the image.
+                    GridMax = parsed.GetValue(gridMax) ?? Math.Max(target.Width, target.Height),
+                    GridTable = parsed.GetValue(gridTable) ?? config.Encoding.GridTable,
+                },
+            };
+            if (config.Encoding.Kind == EncodingKind.Grid && parsed.GetValue(gridMax) is null && config.Encoding.GridMax < config.Encoding.GridMin)
+                config = config with { Encoding = config.Encoding with { GridMax = config.Encoding.GridMin } };
             config.Validate();
+            if (parsed.GetValue(maxParameters) is long budget) config = FieldParameters.SizeToBudget(config, budget);
             using var output = c.OpenOut();
             using var cancel = new CancellationTokenSource();
             ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cancel.Cancel(); };
@@ -86,7 +115,7 @@ public sealed class FitCommand : ICommandFactory
                 if (c.Json) c.EmitJson(stdout, metrics);
                 else
                 {
-                    stdout.WriteLine($"{metrics.Activation} field on {metrics.Image} ({metrics.Width}×{metrics.Height}): " +
+                    stdout.WriteLine($"{FieldExperiment.FieldLabel(config)} ({metrics.Parameters:N0} parameters) on {metrics.Image} ({metrics.Width}×{metrics.Height}): " +
                                      $"PSNR {metrics.Psnr:F2} dB after {metrics.Steps} steps in {metrics.Seconds:F1} s ({metrics.StoppedBecause})");
                     stdout.WriteLine($"mean |Laplacian| {metrics.LaplacianAbsMean:G4} (ground truth {metrics.GroundTruthLaplacianAbsMean:G4}); " +
                                      $"gradient correlation with Sobel {metrics.GradientCorrelation:F3}");
@@ -107,7 +136,16 @@ public sealed class FitCommand : ICommandFactory
         "relu" => FieldActivation.Relu,
         "tanh" => FieldActivation.Tanh,
         "sine" or "siren" or "sin" => FieldActivation.Sine,
-        _ => throw new BadInputException($"unknown activation '{s}' (expected relu, tanh or sine)"),
+        "silu" => FieldActivation.Silu,
+        _ => throw new BadInputException($"unknown activation '{s}' (expected relu, tanh, sine or silu)"),
+    };
+
+    static EncodingKind ParseEncoding(string s) => s.ToLowerInvariant() switch
+    {
+        "none" => EncodingKind.None,
+        "fourier" => EncodingKind.Fourier,
+        "grid" or "hash" => EncodingKind.Grid,
+        _ => throw new BadInputException($"unknown --encoding '{s}' (expected none, fourier or grid)"),
     };
 
     static FieldInit ParseInit(string s) => s.ToLowerInvariant() switch

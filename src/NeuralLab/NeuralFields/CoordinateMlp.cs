@@ -1,10 +1,13 @@
 using TorchSharp;
 using TorchSharp.Modules;
+using NeuralLab.NeuralFields.Encodings;
 using static TorchSharp.torch;
 
 namespace NeuralLab.NeuralFields;
 
-public enum FieldActivation { Relu, Tanh, Sine }
+/// <summary>Silu (x·σ(x), C^∞) is the smooth stand-in for ReLU in decoders behind an encoding: ReLU's
+/// Laplacian would be zero or a Dirac.</summary>
+public enum FieldActivation { Relu, Tanh, Sine, Silu }
 
 /// <summary>How the weights start: SIREN's scheme for sine networks, or libtorch's default (the Q8 ablation).</summary>
 public enum FieldInit { Siren, Default }
@@ -33,19 +36,27 @@ public sealed record FieldArchitecture(
 /// For sine: sin(ω0·(Wx + b)) with SIREN's initialisation (Sitzmann et al. 2020, Sec. 3.2 and
 /// supplement Sec. 1.5): first layer W ~ U(−1/in, 1/in), later layers W ~ U(−√(6/in)/ω0, √(6/in)/ω0),
 /// so that pre-activations stay standard-normal-ish through depth; biases keep libtorch's default.
+/// With an <see cref="EncodingConfig"/> other than none, the field is f = MLP ∘ γ: the encoding γ
+/// (a registered submodule, saved with the weights) feeds the first layer instead of the coordinates;
+/// without one, the module and its checkpoints are exactly the homework's networks.
 /// </summary>
 public sealed class CoordinateMlp : nn.Module<Tensor, Tensor>
 {
     readonly ModuleList<Linear> hidden = new();
     readonly Linear output;
+    readonly FieldEncoding? encoding;
 
     public FieldArchitecture Architecture { get; }
 
-    public CoordinateMlp(FieldArchitecture architecture) : base(nameof(CoordinateMlp))
+    public EncodingConfig Encoding { get; }
+
+    public CoordinateMlp(FieldArchitecture architecture, EncodingConfig? encoding = null) : base(nameof(CoordinateMlp))
     {
         architecture.Validate();
         Architecture = architecture;
-        hidden.Add(nn.Linear(2, architecture.Hidden));
+        Encoding = encoding ?? new EncodingConfig();
+        this.encoding = FieldEncoding.Create(Encoding);
+        hidden.Add(nn.Linear(Encoding.OutputDimension, architecture.Hidden));
         for (int i = 0; i < architecture.Layers; i++) hidden.Add(nn.Linear(architecture.Hidden, architecture.Hidden));
         output = nn.Linear(architecture.Hidden, architecture.Channels);
         RegisterComponents();
@@ -68,7 +79,7 @@ public sealed class CoordinateMlp : nn.Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor coordinates) // (N, 2) → (N, channels)
     {
-        var x = coordinates;
+        var x = encoding is null ? coordinates : encoding.call(coordinates);
         double omega0 = Architecture.Omega0;
         foreach (var layer in hidden)
         {
@@ -77,6 +88,7 @@ public sealed class CoordinateMlp : nn.Module<Tensor, Tensor>
                 // ω0·(xWᵀ + b) in one fused addmm instead of a linear and a scale.
                 FieldActivation.Sine => addmm(layer.bias!, x, layer.weight!.t(), beta: (float)omega0, alpha: (float)omega0).sin(),
                 FieldActivation.Tanh => layer.call(x).tanh_(),
+                FieldActivation.Silu => nn.functional.silu(layer.call(x)), // not in place: its backward needs the input
                 _ => layer.call(x).relu_(),
             };
         }
@@ -89,6 +101,7 @@ public sealed class CoordinateMlp : nn.Module<Tensor, Tensor>
         {
             hidden.Dispose();
             output.Dispose();
+            encoding?.Dispose();
         }
         base.Dispose(disposing);
     }

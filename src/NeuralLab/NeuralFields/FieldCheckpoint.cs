@@ -56,7 +56,7 @@ public sealed record FieldCheckpoint
             throw new BadInputException($"checkpoint '{configPath}' has version {checkpoint.Version}; this NeuralLab reads version {CurrentVersion}");
         string weights = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(configPath))!, WeightsFile);
         if (!File.Exists(weights)) throw new BadInputException($"checkpoint '{configPath}' has no {WeightsFile} beside it");
-        var model = new CoordinateMlp(checkpoint.Architecture);
+        var model = new CoordinateMlp(checkpoint.Architecture, checkpoint.Fit.Encoding);
         try
         {
             model.load(weights);

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using NeuralLab.Common;
+using NeuralLab.NeuralFields.Encodings;
 using static TorchSharp.torch;
 
 namespace NeuralLab.NeuralFields;
@@ -12,6 +13,10 @@ public sealed record FitMetrics
     public required double Seconds { get; init; }
     public required string Activation { get; init; }
     public required string Init { get; init; }
+    /// <summary>none, fourier or grid.</summary>
+    public string Encoding { get; init; } = "none";
+    /// <summary>Trainable parameters of the field (encoding + decoder).</summary>
+    public long Parameters { get; init; }
     /// <summary>Mean |Δf| of the fitted field over the pixel grid (zero for ReLU fields: Q6).</summary>
     public required double LaplacianAbsMean { get; init; }
     /// <summary>Fraction of pixels where |Δf| ≤ 1e-6 · (ground truth's mean |Δ|).</summary>
@@ -21,6 +26,8 @@ public sealed record FitMetrics
     public required double GroundTruthGradientAbsMean { get; init; }
     /// <summary>Pearson correlation between the field's gradient and the Sobel gradient (both components).</summary>
     public required double GradientCorrelation { get; init; }
+    /// <summary>Pearson correlation between the field's Laplacian and the 5-point stencil's.</summary>
+    public double LaplacianCorrelation { get; init; }
     public required double DerivativeSeconds { get; init; }
     public required string StoppedBecause { get; init; }
     public required string Image { get; init; }
@@ -93,17 +100,16 @@ public static class FieldExperiment
             FieldFigures.SaveMagnitude(sobel.norm(1, keepdim: false, p: 2), h, w, gradientScale, output.PathFor("ground_truth_gradient.png"));
             FieldFigures.SaveDiverging(laplacian, h, w, laplacianScale, output.PathFor("laplacian.png"));
             FieldFigures.SaveDiverging(discreteLaplacian, h, w, laplacianScale, output.PathFor("ground_truth_laplacian.png"));
-            string activation = fit.Config.Architecture.Activation.ToString().ToLowerInvariant();
             FieldPanels.Compose(
                 [
                     ("ground truth", [output.PathFor("ground_truth.png"), output.PathFor("ground_truth_gradient.png"), output.PathFor("ground_truth_laplacian.png")]),
-                    ($"{activation} field\n{fit.Psnr:F1} dB\n{fit.Steps} steps\n{fit.Seconds:F0} s",
+                    ($"{FieldLabel(fit.Config)}\n{fit.Psnr:F1} dB\n{fit.Steps} steps\n{fit.Seconds:F0} s",
                         [output.PathFor("reconstruction.png"), output.PathFor("gradient.png"), output.PathFor("laplacian.png")]),
                 ],
                 $"{imageName}, {w}×{h}: fit, gradient and Laplacian by autograd; the image's by Sobel and 5-point stencil",
                 output.PathFor("panel.png"), cell: Math.Clamp(Math.Max(w, h), 160, 320));
             FieldFigures.SaveCurves(fit, output.PathFor("curves.png"),
-                $"{fit.Config.Architecture.Activation} field, {w}×{h}, {fit.Steps} steps, {fit.Seconds:F0} s, final {fit.Psnr:F2} dB");
+                $"{FieldLabel(fit.Config)}, {w}×{h}, {fit.Steps} steps, {fit.Seconds:F0} s, final {fit.Psnr:F2} dB");
         }
 
         var config = fit.Config;
@@ -114,12 +120,15 @@ public static class FieldExperiment
             Seconds = fit.Seconds,
             Activation = config.Architecture.Activation.ToString().ToLowerInvariant(),
             Init = config.Architecture.Init.ToString().ToLowerInvariant(),
+            Encoding = config.Encoding.Kind.ToString().ToLowerInvariant(),
+            Parameters = fit.Model.parameters().Sum(p => p.numel()),
             LaplacianAbsMean = laplacianMean,
             LaplacianZeroFraction = zeroFraction,
             GradientAbsMean = gradient.abs().mean().item<float>(),
             GroundTruthLaplacianAbsMean = truthLaplacianMean,
             GroundTruthGradientAbsMean = sobel.abs().mean().item<float>(),
             GradientCorrelation = correlation,
+            LaplacianCorrelation = Correlation(laplacian, discreteLaplacian),
             DerivativeSeconds = derivativeSeconds,
             StoppedBecause = fit.StoppedBecause,
             Image = imageName,
@@ -141,6 +150,13 @@ public static class FieldExperiment
             }.Save(output, fit.Model);
         }
         return metrics;
+    }
+
+    /// <summary>"sine field", or "grid + silu field" behind an encoding.</summary>
+    public static string FieldLabel(FitConfig config)
+    {
+        string activation = config.Architecture.Activation.ToString().ToLowerInvariant();
+        return config.Encoding.Kind == EncodingKind.None ? $"{activation} field" : $"{config.Encoding.Kind.ToString().ToLowerInvariant()} + {activation} field";
     }
 
     static double Correlation(Tensor a, Tensor b)

@@ -59,7 +59,7 @@ public static class FieldTrainer
             throw new BadInputException($"the network has {config.Architecture.Channels} output channel(s) but the image has {image.Channels}");
         Seeding.SeedEverything(config.Seed); // the trainer draws only from libtorch
         var generator = new Generator((ulong)config.Seed);
-        var model = new CoordinateMlp(config.Architecture);
+        var model = new CoordinateMlp(config.Architecture, config.Encoding);
         try
         {
             return Train(model, image, config, generator, progress, cancel);
@@ -90,7 +90,7 @@ public static class FieldTrainer
         using var coordinates = CoordinateGrid.Create(image.Height, image.Width); // (N, 2)
         using var targets = image.ToTensor();                                      // (N, C)
         using var threads = batch <= SingleThreadMaxBatch ? Residual.IntraOpThreads.Use(1) : null;
-        using var optimizer = new Adam(model.parameters(), config.LearningRate) { CollectEvery = CollectInterval(batch) };
+        using var optimizer = new Adam(model.parameters(), config.LearningRate, beta2: config.AdamBeta2, eps: config.AdamEpsilon) { CollectEvery = CollectInterval(batch) };
         var losses = new List<float>((int)Math.Min(total, 1_000_000));
         var evaluations = new List<FitEvaluation>();
         var clock = Stopwatch.StartNew();

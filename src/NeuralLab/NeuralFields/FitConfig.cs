@@ -1,4 +1,5 @@
 using NeuralLab.Common;
+using NeuralLab.NeuralFields.Encodings;
 
 namespace NeuralLab.NeuralFields;
 
@@ -30,10 +31,19 @@ public sealed record FitConfig
     public double? TargetPsnr { get; init; }
     /// <summary>Evaluate whole-image PSNR every this many steps; null chooses about every 0.5 epoch-equivalents of compute.</summary>
     public int? EvalEvery { get; init; }
+    /// <summary>The encoding in front of the MLP (none: the homework's networks).</summary>
+    public EncodingConfig Encoding { get; init; } = new();
+    /// <summary>Adam's β2; Instant-NGP's grid uses 0.99 (its table entries see sparse, bursty gradients).</summary>
+    public double AdamBeta2 { get; init; } = 0.999;
+    /// <summary>Adam's ε; Instant-NGP's grid uses 1e-15, so rarely-touched entries still take full-size steps.</summary>
+    public double AdamEpsilon { get; init; } = 1e-8;
 
     public void Validate()
     {
         Architecture.Validate();
+        Encoding.Validate();
+        if (!(AdamBeta2 is > 0 and < 1)) throw new BadInputException($"Adam's β2 must be in (0, 1), not {AdamBeta2}");
+        if (!(AdamEpsilon > 0) || double.IsInfinity(AdamEpsilon)) throw new BadInputException($"Adam's ε must be positive, not {AdamEpsilon}");
         if (!(LearningRate > 0) || double.IsInfinity(LearningRate)) throw new BadInputException($"--lr must be positive, not {LearningRate}");
         if (Steps is not null && Epochs is not null) throw new BadInputException("give --steps or --epochs, not both");
         if (Steps is <= 0) throw new BadInputException($"--steps must be positive, not {Steps}");

@@ -1,3 +1,5 @@
+using NeuralLab.NeuralFields.Encodings;
+
 namespace NeuralLab.NeuralFields;
 
 /// <summary>
@@ -17,5 +19,33 @@ public static class FitDefaults
         Batch = 4096,
         Schedule = LearningRateSchedule.Cosine,
         Steps = 3000,
+    };
+
+    /// <summary>
+    /// fit's defaults for each encoding (flags override them). Fourier: Tancik et al.'s σ = 10, m = 256 and
+    /// Adam at 1e-3, with a SiLU decoder (smooth, so the Laplacian is defined) of 3 × 128, half their width so
+    /// the field (98,817 parameters) can be sized down to one parameter per pixel of a 256² image. Grid: Instant-NGP's
+    /// recipe (Adam lr 1e-2, β2 = 0.99, ε = 1e-15, full batch) with the PyTorch peer's 8 levels 16→256,
+    /// F = 2, T = 4096 (48,333 parameters for one channel) and its 2 × 64 decoder, in SiLU.
+    /// </summary>
+    public static FitConfig For(EncodingKind kind) => kind switch
+    {
+        EncodingKind.Fourier => Config with
+        {
+            Architecture = new FieldArchitecture(FieldActivation.Silu, Hidden: 128, Layers: 2),
+            Encoding = new EncodingConfig { Kind = EncodingKind.Fourier },
+            LearningRate = 1e-3,
+        },
+        EncodingKind.Grid => Config with
+        {
+            Architecture = new FieldArchitecture(FieldActivation.Silu, Hidden: 64, Layers: 1),
+            Encoding = new EncodingConfig { Kind = EncodingKind.Grid },
+            LearningRate = 1e-2,
+            AdamBeta2 = 0.99,
+            AdamEpsilon = 1e-15,
+            Batch = null,
+            Steps = 1000,
+        },
+        _ => Config,
     };
 }

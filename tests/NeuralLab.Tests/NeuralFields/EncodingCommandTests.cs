@@ -1,0 +1,45 @@
+using System.Text.Json;
+
+namespace NeuralLab.Tests.NeuralFields;
+
+public class EncodingCommandTests
+{
+    static readonly string[] Tiny = ["--quick", "--size", "32", "--hidden", "16", "--steps", "10"];
+
+    [Theory]
+    [InlineData("grid", "silu")]
+    [InlineData("fourier", "silu")]
+    [InlineData("none", "sine")]
+    public void FitReportsEncodingAndParametersAndRendersDerivatives(string encoding, string activation)
+    {
+        using var dir = new TempDir();
+        var result = CliRunner.Run(["fit", .. Tiny, "--encoding", encoding, "--channels", "3", "--max-parameters", "20000", "--json", "--out", dir.Path]);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        using var json = JsonDocument.Parse(result.Stdout);
+        var root = json.RootElement;
+        Assert.Equal(encoding, root.GetProperty("encoding").GetString());
+        Assert.Equal(activation, root.GetProperty("activation").GetString());
+        long parameters = root.GetProperty("parameters").GetInt64();
+        Assert.InRange(parameters, 1, 20000);
+        using (var metrics = JsonDocument.Parse(File.ReadAllText(dir.File("metrics.json"))))
+            Assert.Equal(parameters, metrics.RootElement.GetProperty("parameters").GetInt64());
+        var render = CliRunner.Run("render", dir.Path, "--size", "48", "--what", "laplacian", "--out", dir.File("lap.png"));
+        Assert.True(render.ExitCode == 0, render.ToString());
+    }
+
+    public static TheoryData<string, string[], string> BadInputs() => new()
+    {
+        { "unknown encoding", ["fit", "--encoding", "wavelet"], "unknown --encoding 'wavelet'" },
+        { "budget too small for a grid", ["fit", "--encoding", "grid", "--max-parameters", "100"], "--max-parameters 100 is too small" },
+        { "zero budget", ["fit", "--max-parameters", "0"], "--max-parameters must be positive" },
+        { "zero grid levels", ["fit", "--encoding", "grid", "--grid-levels", "0"], "--grid-levels must be" },
+        { "grid max below min", ["fit", "--encoding", "grid", "--grid-min", "64", "--grid-max", "8"], "--grid-max (8) must be at least --grid-min (64)" },
+        { "negative Fourier scale", ["fit", "--encoding", "fourier", "--fourier-scale", "-1"], "--fourier-scale must be positive" },
+    };
+
+    // The same contract as every other bad input of fit (one line, exit 2, nothing written).
+    [Theory]
+    [MemberData(nameof(BadInputs))]
+    public void BadEncodingInputGetsOneLineAndExitCodeTwo(string why, string[] args, string expected) =>
+        new FitCommandTests().BadInputGetsOneLineAndExitCodeTwoAndNoOutput(why, args, expected);
+}
