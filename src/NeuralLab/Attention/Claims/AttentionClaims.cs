@@ -161,7 +161,7 @@ public sealed class AveragingClaim(AttentionCheckSizes sizes) : ClaimCheck<Avera
     public override string Statement => "With q = 100d·(k₁ + k₂): α₁ = α₂ = exp(100d)/(2exp(100d) + d − 2) ≈ ½ and the others ≈ 0, so c ≈ (v₁ + v₂)/2.";
 
     public override string Criterion =>
-        $"The solution's own q = 100d·(k₁ + k₂), n = d orthonormal keys, d ∈ {{{string.Join(", ", sizes.AverageDimensions)}}}, libtorch's softmax in float64: " +
+        $"The solution's own q = 100d·(k₁ + k₂), n = d orthonormal keys (the standard basis), d ∈ {{{string.Join(", ", sizes.AverageDimensions)}}}, libtorch's softmax in float64: " +
         "holds if α₁ and α₂ equal the solution's closed form (evaluated stably as 1/(2 + (d−2)e^(−100d))) within 1e-12 relative and " +
         "‖c − (v₁ + v₂)/2‖ ≤ 1e-12·max‖vⱼ‖ for every d; does not hold otherwise. Where the formula evaluated literally overflows (float64, float32) is a note.";
 

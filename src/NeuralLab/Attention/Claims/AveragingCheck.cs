@@ -74,7 +74,9 @@ public static class AveragingCheck
     static SolutionQuery Solution(int d, bool broken)
     {
         using var scope = NewDisposeScope();
-        var k = AttentionInputs.OrthonormalKeys(d, d); // (n, d)
+        // The standard basis: orthonormal exactly in float64, as the solution's kᵢᵀkⱼ = 0, kᵢᵀkᵢ = 1 (a rotated basis adds
+        // rounding of order d·u·100d to the scores, which the claim is not about).
+        var k = eye(d, dtype: ScalarType.Float64); // (n, d)
         var v = randn(d, d, dtype: ScalarType.Float64).div(Math.Sqrt(d)); // (n, dᵥ)
         var q = k[0].add(k[1].mul(broken ? 0.5 : 1.0)).mul(100.0 * d); // (d)
         var alpha = SoftmaxAttention.Weights(k, q); // (n)
