@@ -122,15 +122,13 @@ public sealed class ReportCommand : ICommandFactory
         }
         stdout.WriteLine();
         foreach (var c in r.Claims)
-            stdout.WriteLine($"  {c.Claim,-5} {c.Verdict,-24} {Trim(c.Statement, 80)}");
+            stdout.WriteLine($"  {c.Claim,-5} {c.Verdict,-34} {Trim(c.Summary.Length > 0 ? c.Summary : c.Statement, 100)}");
         foreach (string id in r.NotChecked)
             stdout.WriteLine($"  {id,-5} {VerdictText.NotChecked}");
+        foreach (var p in r.Reproductions)
+            stdout.WriteLine($"  {p.Id,-5} reproduction (not a claim)         {Trim(p.Result, 100)}");
         stdout.WriteLine();
-        int hold = r.Claims.Count(c => c.Verdict == VerdictText.Holds);
-        int cond = r.Claims.Count(c => c.Verdict == VerdictText.HoldsUnderCondition);
-        int fail = r.Claims.Count(c => c.Verdict == VerdictText.DoesNotHold);
-        stdout.WriteLine($"{ExpectedClaims.Ids.Count - r.NotChecked.Count} of {ExpectedClaims.Ids.Count} claims checked: {hold} hold, {cond} hold under a condition, {fail} do not hold" +
-                         (r.NotChecked.Count > 0 ? $"; not checked: {string.Join(", ", r.NotChecked)}" : ""));
+        stdout.WriteLine(ReportText.Summary(r));
         stdout.WriteLine($"Wrote {r.IndexPath} (self-contained; open it in any browser)");
         stdout.WriteLine($"      {r.MarkdownPath} (figures in {Path.Combine(Path.GetDirectoryName(r.MarkdownPath)!, ReportRunner.FiguresFolder)}/)");
         stdout.WriteLine($"      {r.ClaimsPath}");

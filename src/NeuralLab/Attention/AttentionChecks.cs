@@ -19,49 +19,42 @@ public sealed record AttentionCheckSizes(
     };
 }
 
-/// <summary>Every measurement behind claims 3.1–3.5, and the claims derived from them.</summary>
+/// <summary>Every measurement behind claims 3.1–3.5, and the claims judged from them.</summary>
 public sealed record AttentionCheckResult(
     AttentionCheckSizes Sizes, int Seed, SaturationResult Saturation, CopyingResult Copying, AveragingResult Averaging,
-    RbfKernelResult Rbf, LowRankResult LowRank, double Seconds)
-{
-    public IReadOnlyList<Claim> Claims { get; } =
-        [Saturation.ToClaim(), Copying.ToClaim(), Averaging.ToClaim(), Rbf.ToClaim(), LowRank.ToClaim()];
-}
+    RbfKernelResult Rbf, LowRankResult LowRank, IReadOnlyList<Claim> Claims, double Seconds);
 
-/// <summary>Runs the checks of homework section 3 (float64 for the mathematics, float32 for timing).</summary>
+/// <summary>Runs the checks of homework section 3 (float64 for the mathematics, float32 for timing): the report and `attention check` both call it.</summary>
 public static class AttentionChecks
 {
-    /// <param name="profile">Budget.</param>
-    /// <param name="seed">Seeds libtorch before each check, so each is reproducible on its own.</param>
-    /// <param name="isBroken">Fault injection per claim id (see <see cref="ReportContext.IsBroken"/>).</param>
-    /// <param name="progress">Progress sink.</param>
-    /// <remarks>Runs on one libtorch thread (see <see cref="LibtorchThreads"/>).</remarks>
-    public static AttentionCheckResult Run(ReportProfile profile, int seed, Func<string, bool>? isBroken = null,
-        IProgress<ProgressReport>? progress = null) =>
-        LibtorchThreads.WithOne(() => RunChecks(profile, seed, isBroken ?? (_ => false), progress));
+    /// <summary>The checks of answers 3.1–3.5 for these sizes.</summary>
+    public static (SaturationClaim Saturation, CopyingClaim Copying, AveragingClaim Averaging, RbfKernelClaim Rbf, LowRankClaim LowRank) Checks(AttentionCheckSizes sizes) =>
+        (new(sizes), new(sizes), new(sizes), new(sizes), new(sizes));
 
-    static AttentionCheckResult RunChecks(ReportProfile profile, int seed, Func<string, bool> isBroken, IProgress<ProgressReport>? progress)
+    /// <param name="context">Profile (sizes), seed (libtorch is re-seeded before each check, so each is reproducible on its own), fault injection, progress.</param>
+    /// <remarks>Runs on one libtorch thread (see <see cref="LibtorchThreads"/>).</remarks>
+    public static AttentionCheckResult Run(ReportContext context) => LibtorchThreads.WithOne(() => RunChecks(context));
+
+    static AttentionCheckResult RunChecks(ReportContext context)
     {
-        var sizes = AttentionCheckSizes.For(profile);
+        var sizes = AttentionCheckSizes.For(context.Profile);
+        var checks = Checks(sizes);
         var clock = Stopwatch.StartNew();
-        void Step(int done, string name) => progress?.Report(new ProgressReport($"attention {name}", done, 5, []));
+        void Step(int done, string name) => context.Progress?.Report(new ProgressReport($"attention {name}", done, 5, []));
 
         Step(0, "3.1");
-        Seeding.SeedEverything(seed);
-        var saturation = SaturationCheck.Run(sizes.SaturationKeys, isBroken("3.1"));
+        var saturation = checks.Saturation.Measure(context);
         Step(1, "3.2");
-        Seeding.SeedEverything(seed);
-        var copying = CopyingCheck.Run(sizes.CopyKeys, sizes.CopyDimension, broken: isBroken("3.2"));
+        var copying = checks.Copying.Measure(context);
         Step(2, "3.3");
-        Seeding.SeedEverything(seed);
-        var averaging = AveragingCheck.Run(sizes.AverageDimensions, broken: isBroken("3.3"));
+        var averaging = checks.Averaging.Measure(context);
         Step(3, "3.4");
-        Seeding.SeedEverything(seed);
-        var rbf = RbfKernelCheck.Run(sizes.RbfKeys, sizes.RbfDimension, sizes.Bandwidths, broken: isBroken("3.4"));
+        var rbf = checks.Rbf.Measure(context);
         Step(4, "3.5");
-        Seeding.SeedEverything(seed);
-        var lowRank = LowRankCheck.Run(sizes.LowRank, isBroken("3.5"), progress);
+        var lowRank = checks.LowRank.Measure(context);
         Step(5, "done");
-        return new AttentionCheckResult(sizes, seed, saturation, copying, averaging, rbf, lowRank, clock.Elapsed.TotalSeconds);
+        Claim[] claims = [checks.Saturation.Judge(saturation), checks.Copying.Judge(copying), checks.Averaging.Judge(averaging),
+            checks.Rbf.Judge(rbf), checks.LowRank.Judge(lowRank)];
+        return new AttentionCheckResult(sizes, context.Seed, saturation, copying, averaging, rbf, lowRank, claims, clock.Elapsed.TotalSeconds);
     }
 }

@@ -61,6 +61,23 @@ public abstract class ClaimCheck
 }
 
 /// <summary>
+/// A <see cref="ClaimCheck"/> whose measurement a section also needs for its figures: <see cref="Measure"/> computes
+/// (corrupted when the claim is marked broken), <see cref="Judge"/> decides from those numbers alone.
+/// <see cref="ClaimCheck.Run"/> is always Judge(Measure(context)), so the CLI and the report judge the same way.
+/// </summary>
+/// <typeparam name="TMeasured">What the computation returns.</typeparam>
+public abstract class ClaimCheck<TMeasured> : ClaimCheck
+{
+    /// <summary>Runs the computation behind the claim; honours <see cref="ReportContext.IsBroken"/> for <see cref="ClaimCheck.Id"/>.</summary>
+    public abstract TMeasured Measure(ReportContext context);
+
+    /// <summary>The verdict, summary, evidence and correction from <paramref name="measured"/> by <see cref="ClaimCheck.Criterion"/>.</summary>
+    public abstract Claim Judge(TMeasured measured);
+
+    public sealed override Claim Run(ReportContext context) => Judge(Measure(context));
+}
+
+/// <summary>
 /// A measurement the report reproduces beyond the numbered answers (the ResNet's accuracy, a comparison of fields):
 /// shown in the "Reproductions" table, never counted in the claims' tally.
 /// </summary>

@@ -15,12 +15,31 @@ public sealed record Construction(string Id, string Name, string Target, Shallow
 /// </summary>
 public static class Constructions
 {
+    /// <summary>The output weights the written solution gives for 1.1 and 1.2: w1 = [1, −1], so f = σ(z) − σ(−z) = z.</summary>
+    public static readonly double[] SolutionOutputWeights = [1, -1];
+
     /// <summary>
-    /// The output weights the written solution gives for 1.1 and 1.2, as issue 3 transcribes them. With them the
-    /// network computes σ(z) − σ(−z) = z, not |z|; |z| = σ(z) + σ(−z) needs w1 = [1, 1]. Kept as one constant so
-    /// the claim checked is exactly the one written.
+    /// 1.1 as the solution writes it: w0 = [1, −1], no biases, w1 = <paramref name="w1"/> (default the solution's [1, −1]),
+    /// target f(x) = x. σ(x) − σ(−x) = x for every x.
     /// </summary>
-    public static readonly double[] StatedAbsoluteValueOutputWeights = [1, -1];
+    public static Construction Identity(double[]? w1 = null)
+    {
+        w1 ??= SolutionOutputWeights;
+        return new("1.1", $"x: w0 = [1, −1], w1 = [{Format(w1)}]", "x", new ShallowNetwork([1, -1], [0, 0], w1), x => x, [0]);
+    }
+
+    /// <summary>
+    /// 1.2 as the solution writes it: w0 = [m, −m], b0 = [b, −b], w1 = <paramref name="w1"/> (default [1, −1]), target m·x + b:
+    /// σ(mx + b) − σ(−mx − b) = mx + b.
+    /// </summary>
+    public static Construction Affine(double m, double b, double[]? w1 = null)
+    {
+        w1 ??= SolutionOutputWeights;
+        double[] kinks = m != 0 ? [-b / m] : [];
+        string target = AffineText(m, b);
+        return new("1.2", $"{target}: w0 = [{F(m)}, {F(-m)}], b0 = [{F(b)}, {F(-b)}], w1 = [{Format(w1)}]", target,
+            new ShallowNetwork([m, -m], [b, -b], w1), x => m * x + b, kinks);
+    }
 
     /// <summary>1.1 |x| = ReLU(x) + ReLU(−x): w0 = [1, −1], no biases, output weights <paramref name="w1"/> (default the correct [1, 1]).</summary>
     public static Construction AbsoluteValue(double[]? w1 = null)
@@ -34,7 +53,7 @@ public static class Constructions
     {
         w1 ??= [1, 1];
         double[] kinks = m != 0 ? [-b / m] : [];
-        string target = $"|{Affine(m, b)}|";
+        string target = $"|{AffineText(m, b)}|";
         return new("1.2", $"{target} with w1 = [{Format(w1)}]", target,
             new ShallowNetwork([m, -m], [b, -b], w1), x => Math.Abs(m * x + b), kinks);
     }
@@ -57,6 +76,14 @@ public static class Constructions
         new("1.4", "3σ(x+2) − 6σ(x) + 3σ(x−2)", "max(0, 6 − 3|x|)",
             new ShallowNetwork([1, 1, 1], [2, 0, -2], [3, middleWeight, 3]), HatFunction, [-2, 0, 2]);
 
+    /// <summary>
+    /// 1.4's network with the vectors exactly as the solution states them: w0 = [1, 1, 1], b = [2, −2, 0], w1 = [3, −6, 3].
+    /// The biases pair −6 with x − 2 and the last 3 with x: 3σ(x+2) − 6σ(x−2) + 3σ(x), not its own f1 + f2 + f3.
+    /// </summary>
+    public static Construction HatAsStated() =>
+        new("1.4", "w0 = [1, 1, 1], b = [2, −2, 0], w1 = [3, −6, 3] (as stated)", "max(0, 6 − 3|x|)",
+            new ShallowNetwork([1, 1, 1], [2, -2, 0], [3, -6, 3]), HatFunction, [-2, 0, 2]);
+
     /// <summary>The hat through (−2, 0), (0, 6), (2, 0), zero outside: what 1.4's network should compute.</summary>
     public static double HatFunction(double x) => Math.Max(0, 6 - 3 * Math.Abs(x));
 
@@ -66,13 +93,15 @@ public static class Constructions
             PiecewiseLinear.FromKnots([-2, 0, 2], [0, 6, 0]), HatFunction, [-2, 0, 2]);
 
     /// <summary>mx + b as a person writes it: "2x − 1", "−0.5x + 6", "2".</summary>
-    static string Affine(double m, double b)
+    static string AffineText(double m, double b)
     {
         string F(double v) => v.ToString("G", System.Globalization.CultureInfo.InvariantCulture);
         string slope = m switch { 0 => "", 1 => "x", -1 => "−x", _ => $"{F(m).Replace("-", "−")}x" };
         if (slope == "") return F(b).Replace("-", "−");
         return b == 0 ? slope : $"{slope} {(b < 0 ? "−" : "+")} {F(Math.Abs(b))}";
     }
+
+    static string F(double v) => v.ToString("G", System.Globalization.CultureInfo.InvariantCulture).Replace("-", "−");
 
     static string Format(double[] v) => string.Join(", ", v.Select(d => d.ToString(System.Globalization.CultureInfo.InvariantCulture)));
 

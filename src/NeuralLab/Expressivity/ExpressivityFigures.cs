@@ -17,13 +17,13 @@ public static class ExpressivityFigures
         var dots = xs.Where((_, i) => i % 40 == 0).ToArray();
         var items = new (string Label, Construction C)[]
         {
-            ("1.1 σ(x) + σ(−x) = |x|", Expressivity.Constructions.AbsoluteValue()),
-            ("1.1 as stated, w1 = [1, −1]: x", Expressivity.Constructions.AbsoluteValue(Expressivity.Constructions.StatedAbsoluteValueOutputWeights)),
-            ("1.2 |2x − 1|", Expressivity.Constructions.AbsoluteAffine(2, -1)),
+            ("1.1 w0 = w1 = [1, −1]: x", Expressivity.Constructions.Identity()),
+            ("1.2 m = 2, b = −1: 2x − 1", Expressivity.Constructions.Affine(2, -1)),
             ("1.3 w1 = 2b, sigmoid: b = 1.5", Expressivity.Constructions.ConstantAsWritten(1.5, Activation.Sigmoid)),
-            ("1.3 w1 = 2b, ReLU: 0", Expressivity.Constructions.ConstantAsWritten(1.5, Activation.Relu)),
-            ("1.3 b0 = [b, −b], ReLU: b = 1.5", Expressivity.Constructions.ConstantWithBias(1.5, Activation.Relu)),
-            ("1.4 3σ(x+2) − 6σ(x) + 3σ(x−2)", Expressivity.Constructions.Hat()),
+            ("1.4 f1 + f2 + f3: the hat", Expressivity.Constructions.Hat()),
+            ("1.4 as stated, b = [2, −2, 0]", Expressivity.Constructions.HatAsStated()),
+            ("extra: w1 = [1, 1] gives |x|", Expressivity.Constructions.AbsoluteValue()),
+            ("extra: 1.3 under ReLU gives 0", Expressivity.Constructions.ConstantAsWritten(1.5, Activation.Relu)),
         };
         for (int k = 0; k < items.Length; k++)
         {

@@ -5,7 +5,7 @@ namespace NeuralLab.Recurrence;
 /// <summary>The figures of 2.5, drawn with ScottPlot. Log scales are plotted as log10 of the value with 10^k tick labels.</summary>
 public static class RecurrencePlots
 {
-    static readonly string[] Palette = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b"];
+    static readonly string[] Palette = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f"];
 
     /// <summary>One panel per σ: log10|∂h_T/∂h_1| against T, one line per w.</summary>
     public static void SaveSweep(SweepResult sweep, string path, string? caption = null)

@@ -7,7 +7,11 @@ namespace NeuralLab.Report;
 /// </summary>
 public static class ExpectedClaims
 {
-    /// <summary>Every numbered answer, in the solution's order (2.1 is a drawing, not a claim; section 4 has one answer).</summary>
+    /// <summary>
+    /// The solution's 23 numbered answers that can be judged, in its order: the tally counts exactly these. 2.1's answer is
+    /// a figure that is not in the solution's text, so it is drawn (section 2's Figure 1) but not judged; section 4 has one
+    /// answer; measurements beyond the answers (the ResNet's accuracy) are reproductions, not ids here.
+    /// </summary>
     public static IReadOnlyList<string> Ids { get; } =
     [
         "1.1", "1.2", "1.3", "1.4", "1.5", "1.6", "1.7",

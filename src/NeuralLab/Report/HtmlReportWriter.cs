@@ -60,7 +60,7 @@ public static class HtmlReportWriter
     {
         h.Append("<section id=\"claims\">\n<h2>Claims of the written solution</h2>\n<p class=\"summary\">")
          .Append(E(ReportText.Summary(r))).Append("</p>\n")
-         .Append("<table class=\"claims\">\n<thead><tr><th>Claim</th><th>Statement</th><th>Verdict</th><th>Evidence</th><th>Correction</th><th>Figure</th></tr></thead>\n<tbody>\n");
+         .Append("<table class=\"claims\">\n<thead><tr><th>Claim</th><th>Statement</th><th>Verdict</th><th>Summary, criterion and evidence</th><th>Correction</th><th>Figure</th></tr></thead>\n<tbody>\n");
         var figureByPath = r.Sections.SelectMany(s => s.Figures).Where(f => f.Available)
             .GroupBy(f => f.RelativePath).ToDictionary(g => g.Key, g => g.First());
         var usedIds = new HashSet<string>();
@@ -73,8 +73,10 @@ public static class HtmlReportWriter
             {
                 h.Append("<tr id=\"").Append(rowId).Append("\"><td class=\"id\">").Append(E(c.Claim)).Append("</td><td>")
                  .Append(MarkdownToHtml.Inline(c.Statement)).Append("</td><td>").Append(Badge(c.Verdict)).Append("</td><td class=\"ev\">");
-                h.Append(string.Join("<br />", c.Evidence.Select(kv =>
-                    $"<span class=\"ev-name\">{E(kv.Key)}</span> = {E(EvidenceFormat.Display(kv.Value))}")));
+                h.Append("<p class=\"claim-summary\">").Append(MarkdownToHtml.Inline(c.Summary.Length > 0 ? c.Summary : "—")).Append("</p>");
+                if (c.Criterion.Length > 0)
+                    h.Append("<p class=\"criterion\"><strong>Criterion:</strong> ").Append(MarkdownToHtml.Inline(c.Criterion)).Append("</p>");
+                EvidenceDetails(h, c.Evidence);
                 h.Append("</td><td>").Append(c.Correction == null ? "—" : MarkdownToHtml.Inline(c.Correction)).Append("</td><td class=\"fig\">");
                 if (c.Figure != null && figureByPath.TryGetValue(c.Figure, out var f))
                     h.Append("<a href=\"#").Append(f.Anchor).Append("\">").Append(E(f.Label)).Append("</a>");
@@ -88,7 +90,42 @@ public static class HtmlReportWriter
                  .Append(E(ReportText.WhyNotChecked(r, row.Id))).Append("</td></tr>\n");
             }
         }
-        h.Append("</tbody>\n</table>\n</section>\n");
+        h.Append("</tbody>\n</table>\n");
+        Reproductions(h, r, figureByPath);
+        h.Append("</section>\n");
+    }
+
+    /// <summary>The full key/value evidence, folded.</summary>
+    static void EvidenceDetails(StringBuilder h, IReadOnlyDictionary<string, object?> evidence)
+    {
+        if (evidence.Count == 0) return;
+        h.Append("<details class=\"evidence\"><summary>Evidence (").Append(evidence.Count).Append(evidence.Count == 1 ? " value" : " values").Append(")</summary>");
+        h.Append(string.Join("<br />", evidence.Select(kv =>
+            $"<span class=\"ev-name\">{E(kv.Key)}</span> = {E(EvidenceFormat.Display(kv.Value))}")));
+        h.Append("</details>");
+    }
+
+    /// <summary>Measurements beyond the numbered answers: shown, never counted as claims.</summary>
+    static void Reproductions(StringBuilder h, ReportOutcome r, IReadOnlyDictionary<string, FigureRecord> figureByPath)
+    {
+        var rows = r.Reproductions;
+        if (rows.Count == 0) return;
+        h.Append("<h3 id=\"reproductions\">Reproductions</h3>\n<p class=\"note\">")
+         .Append(E("Measurements beyond the numbered answers of the written solution. They are not claims of the solution and are not counted in the tally above."))
+         .Append("</p>\n<table class=\"reproductions\">\n<thead><tr><th>Section</th><th>What</th><th>Result</th><th>Figure</th></tr></thead>\n<tbody>\n");
+        foreach (var p in rows)
+        {
+            h.Append("<tr id=\"").Append(E("repro-" + new string(p.Id.Select(ch => char.IsAsciiLetterOrDigit(ch) ? ch : '-').ToArray()))).Append("\"><td class=\"id\">")
+             .Append(p.Section).Append("</td><td>").Append(MarkdownToHtml.Inline(p.What)).Append("</td><td class=\"ev\"><p class=\"claim-summary\">")
+             .Append(MarkdownToHtml.Inline(p.Result)).Append("</p>");
+            EvidenceDetails(h, p.Evidence);
+            h.Append("</td><td class=\"fig\">");
+            if (p.Figure != null && figureByPath.TryGetValue(p.Figure, out var f))
+                h.Append("<a href=\"#").Append(f.Anchor).Append("\">").Append(E(f.Label)).Append("</a>");
+            else h.Append("—");
+            h.Append("</td></tr>\n");
+        }
+        h.Append("</tbody>\n</table>\n");
     }
 
     /// <summary>The checked claims and the expected-but-unchecked ids, merged in the solution's order.</summary>
@@ -199,7 +236,10 @@ public static class HtmlReportWriter
         th, td { border: 1px solid var(--line); padding: 5px 8px; vertical-align: top; text-align: left; }
         thead th { background: var(--soft); }
         td.id { font-weight: 700; white-space: nowrap; }
-        td.ev { font-size: 0.92em; min-width: 14em; }
+        td.ev { font-size: 0.92em; min-width: 16em; }
+        td.ev p { margin: 0 0 4px; }
+        p.criterion { color: #57606a; font-size: 0.92em; }
+        details.evidence summary { cursor: pointer; color: #0550ae; }
         .ev-name { font-family: "DejaVu Sans Mono", "Liberation Mono", monospace; color: #57606a; }
         td.num, th.num, td.fig { text-align: right; white-space: nowrap; }
         td.fig { text-align: left; }

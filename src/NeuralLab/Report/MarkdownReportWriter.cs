@@ -25,9 +25,10 @@ public static class MarkdownReportWriter
               .Append(" were corrupted on purpose (a test run). Their verdicts are not the real ones.\n\n");
 
         md.Append("## Claims of the written solution\n\n").Append(ReportText.Summary(r)).Append("\n\n")
-          .Append("| Claim | Statement | Verdict | Evidence | Correction | Figure |\n|---|---|---|---|---|---|\n");
+          .Append("| Claim | Statement | Verdict | Summary | Correction | Figure |\n|---|---|---|---|---|---|\n");
         var figureByPath = r.Sections.SelectMany(s => s.Figures).Where(f => f.Available)
             .GroupBy(f => f.RelativePath).ToDictionary(g => g.Key, g => g.First());
+        string FigureLink(string? path) => path != null && figureByPath.TryGetValue(path, out var f) ? $"[{f.Label}]({Link(f.RelativePath)})" : "—";
         foreach (var (id, claim) in HtmlReportWriter.Rows(r))
         {
             if (claim == null)
@@ -35,9 +36,29 @@ public static class MarkdownReportWriter
                 md.Append($"| {Cell(id)} | — | **{VerdictText.NotChecked}** | {Cell(ReportText.WhyNotChecked(r, id))} | | |\n");
                 continue;
             }
-            string evidence = string.Join("<br>", claim.Evidence.Select(kv => $"`{kv.Key}` = {Cell(EvidenceFormat.Display(kv.Value))}"));
-            string figure = claim.Figure != null && figureByPath.TryGetValue(claim.Figure, out var f) ? $"[{f.Label}]({Link(f.RelativePath)})" : "—";
-            md.Append($"| {Cell(claim.Claim)} | {Cell(claim.Statement)} | **{claim.Verdict}** | {evidence} | {Cell(claim.Correction ?? "—")} | {figure} |\n");
+            md.Append($"| {Cell(claim.Claim)} | {Cell(claim.Statement)} | **{claim.Verdict}** | {Cell(claim.Summary.Length > 0 ? claim.Summary : "—")} | {Cell(claim.Correction ?? "—")} | {FigureLink(claim.Figure)} |\n");
+        }
+
+        if (r.Reproductions.Count > 0)
+        {
+            md.Append("\n### Reproductions\n\nMeasurements beyond the numbered answers of the written solution; not claims, not counted in the tally.\n\n")
+              .Append("| Section | What | Result | Figure |\n|---|---|---|---|\n");
+            foreach (var p in r.Reproductions)
+                md.Append($"| {p.Section} | {Cell(p.What)} | {Cell(p.Result)} | {FigureLink(p.Figure)} |\n");
+        }
+
+        md.Append("\n### Criteria and evidence\n");
+        foreach (var claim in r.Claims)
+        {
+            md.Append($"\n**{claim.Claim}** ({claim.Verdict}). ");
+            if (claim.Criterion.Length > 0) md.Append("Criterion: ").Append(claim.Criterion.ReplaceLineEndings(" ")).Append("\n\n");
+            else md.Append("\n\n");
+            foreach (var (key, value) in claim.Evidence) md.Append($"- `{key}` = {EvidenceFormat.Display(value).ReplaceLineEndings(" ")}\n");
+        }
+        foreach (var p in r.Reproductions)
+        {
+            md.Append($"\n**{p.Id}** (reproduction).\n\n");
+            foreach (var (key, value) in p.Evidence) md.Append($"- `{key}` = {EvidenceFormat.Display(value).ReplaceLineEndings(" ")}\n");
         }
 
         md.Append("\n## Sections and wall times\n\n| Section | Status | Claims checked | Wall time |\n|---|---|---|---:|\n");

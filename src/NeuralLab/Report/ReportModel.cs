@@ -18,11 +18,13 @@ public sealed record ReportOptions(
 /// <summary>One row of claims.json: a checked claim with its computed verdict.</summary>
 /// <param name="Claim">The solution's number, "1.3".</param>
 /// <param name="Statement">The claim in one line.</param>
-/// <param name="Verdict">Exactly "holds", "holds under a condition" or "does not hold".</param>
+/// <param name="Verdict">Exactly one of the four <see cref="VerdictText"/> strings.</param>
 /// <param name="Evidence">Named numbers that decided the verdict.</param>
 /// <param name="Correction">What is right instead, when the verdict is not "holds".</param>
 /// <param name="Figure">Path of the figure that shows it, relative to the report directory.</param>
 /// <param name="Section">The homework section whose run checked it.</param>
+/// <param name="Summary">One sentence of the decisive evidence.</param>
+/// <param name="Criterion">How the verdict was decided, fixed before the run.</param>
 public sealed record ClaimRecord(
     string Claim,
     string Statement,
@@ -30,7 +32,18 @@ public sealed record ClaimRecord(
     IReadOnlyDictionary<string, object?> Evidence,
     string? Correction,
     string? Figure,
-    int Section);
+    int Section,
+    string Summary = "",
+    string Criterion = "");
+
+/// <summary>A measurement beyond the numbered answers, as the page shows it (never counted as a claim).</summary>
+/// <param name="Id">The section's key, e.g. "4.accuracy".</param>
+/// <param name="What">What was reproduced.</param>
+/// <param name="Result">The outcome in one sentence.</param>
+/// <param name="Evidence">Named numbers.</param>
+/// <param name="Figure">Path of its figure relative to the report directory, if any.</param>
+/// <param name="Section">The homework section that ran it.</param>
+public sealed record ReproductionRecord(string Id, string What, string Result, IReadOnlyDictionary<string, object?> Evidence, string? Figure, int Section);
 
 /// <summary>A figure as the report shows it.</summary>
 /// <param name="FileName">As the section named it, inside its figure directory.</param>
@@ -66,6 +79,9 @@ public sealed record SectionOutcome(
 {
     /// <summary>HTML id of the section on the page, unique even when two sections share a number.</summary>
     public string Anchor { get; init; } = $"section-{Number}";
+
+    /// <summary>The section's measurements beyond the numbered answers.</summary>
+    public IReadOnlyList<ReproductionRecord> Reproductions { get; init; } = [];
 }
 
 /// <summary>The whole run: what every section did, all claims in the solution's order, and where the files are.</summary>
@@ -81,6 +97,12 @@ public sealed record ReportOutcome(
     IReadOnlyList<string> BrokenClaims)
 {
     public bool AllSectionsRan => Sections.All(s => s.Status != SectionStatus.Failed);
+
+    /// <summary>Every section's reproductions, in section order.</summary>
+    public IReadOnlyList<ReproductionRecord> Reproductions => Sections.SelectMany(s => s.Reproductions).ToList();
+
+    /// <summary>The claims that are numbered answers of the written solution (the tally counts only these).</summary>
+    public IReadOnlyList<ClaimRecord> NumberedClaims => Claims.Where(c => ExpectedClaims.Ids.Contains(c.Claim)).ToList();
 
     /// <summary>Absolute path of index.html once written.</summary>
     public string IndexPath { get; init; } = "";

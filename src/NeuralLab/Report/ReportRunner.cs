@@ -132,9 +132,17 @@ public static partial class ReportRunner
                 EvidenceFormat.JsonSafe(claim.Evidence),
                 string.IsNullOrWhiteSpace(claim.Correction) ? null : claim.Correction,
                 figurePath,
-                number));
+                number,
+                claim.Summary ?? "",
+                claim.Criterion ?? ""));
         }
-        return new SectionOutcome(number, title, SectionStatus.Ran, seconds, claims, figures, result.Markdown ?? "");
+        var reproductions = new List<ReproductionRecord>();
+        foreach (var r in result.Reproductions ?? [])
+        {
+            string? figurePath = r.Figure is { Length: > 0 } name ? figures.FirstOrDefault(f => f.FileName == name && f.Available)?.RelativePath : null;
+            reproductions.Add(new ReproductionRecord(r.Id ?? "", r.What ?? "", r.Result ?? "", EvidenceFormat.JsonSafe(r.Evidence), figurePath, number));
+        }
+        return new SectionOutcome(number, title, SectionStatus.Ran, seconds, claims, figures, result.Markdown ?? "") { Reproductions = reproductions };
     }
 
     /// <summary>MIME type of the figure formats a browser shows inline; null for anything else.</summary>

@@ -5,7 +5,7 @@ using System.Runtime.InteropServices;
 namespace NeuralLab.Report;
 
 /// <summary>Wording shared by the HTML and Markdown pages, so both say the same thing.</summary>
-internal static class ReportText
+public static class ReportText
 {
     public const string Title = "NeuralLab report: the homework's written solution, checked by computation";
 
@@ -14,12 +14,13 @@ internal static class ReportText
         "against the numbers of this run.";
 
     public const string HowVerdictsAreDerived =
-        "Every verdict is computed by the section from this run's numbers, never typed in advance: a claim **holds** when the " +
-        "computation agrees with it (to the tolerance stated in its evidence), **holds under a condition** when it agrees only " +
-        "under an assumption the written solution leaves out (the evidence shows both cases, the correction names the " +
-        "condition), and **does not hold** when the numbers contradict it (the correction says what is right instead). " +
-        "A claim with no verdict is listed as **not checked**: the report never fills it in. The test suite corrupts one " +
-        "computation on purpose and checks that its verdict changes.";
+        "Every verdict is computed by the section from this run's numbers, by a criterion written before the run and shown with the claim, " +
+        "never typed in advance. A claim **holds** when its conclusion and its working are right; **holds with an error in the working** when " +
+        "the conclusion is right but a step, formula, vector or word of the working is wrong (the correction names it with numbers); **holds " +
+        "under a condition** when it is true only under a condition the written solution does not state (the correction names it); and **does " +
+        "not hold** when the numbers contradict it. A claim with no verdict is listed as **not checked**: the report never fills it in. The " +
+        "tally counts the solution's 23 numbered answers (2.1, a figure not in the text, is drawn but not judged); the Reproductions table " +
+        "holds measurements beyond them and is not counted. The test suite corrupts one computation on purpose and checks that its verdict changes.";
 
     public static string Seconds(double s)
     {
@@ -40,11 +41,14 @@ internal static class ReportText
     public static string Invocation(ReportOutcome r) =>
         r.Invocation ?? $"neurallab report --{ReportProfiles.Name(r.Profile)} --seed {r.Seed}";
 
+    /// <summary>The tally over the numbered answers only.</summary>
     public static string Summary(ReportOutcome r)
     {
-        int Count(string verdict) => r.Claims.Count(c => c.Verdict == verdict);
+        var numbered = r.NumberedClaims;
+        int Count(string verdict) => numbered.Count(c => c.Verdict == verdict);
         int expectedChecked = ExpectedClaims.Ids.Count - r.NotChecked.Count;
         return $"{expectedChecked} of {ExpectedClaims.Ids.Count} numbered answers checked: {Count(VerdictText.Holds)} hold, " +
+               $"{Count(VerdictText.HoldsWithErrorInWorking)} hold with an error in the working, " +
                $"{Count(VerdictText.HoldsUnderCondition)} hold under a condition, {Count(VerdictText.DoesNotHold)} do not hold" +
                (r.NotChecked.Count > 0 ? $"; not checked: {string.Join(", ", r.NotChecked)}." : ".");
     }

@@ -14,7 +14,11 @@ public class AttentionCommandTests
         var claims = json.RootElement.EnumerateArray().ToList();
         Assert.Equal(["3.1", "3.2", "3.3", "3.4", "3.5"], claims.Select(c => c.GetProperty("claim").GetString()));
         Assert.All(claims, c => Assert.True(c.GetProperty("holds").GetBoolean()));
-        Assert.Equal("holds_under_condition", claims[3].GetProperty("verdict").GetString());
+        // The same checks and verdict strings as the report.
+        Assert.Equal("holds under a condition", claims[3].GetProperty("verdict").GetString());
+        Assert.Equal("holds with an error in the working", claims[4].GetProperty("verdict").GetString());
+        Assert.All(claims, c => Assert.NotEmpty(c.GetProperty("summary").GetString()!));
+        Assert.All(claims, c => Assert.NotEmpty(c.GetProperty("criterion").GetString()!));
         Assert.True(claims[0].GetProperty("evidence").GetProperty("float32_gap_alpha_is_one").GetDouble() is > 16 and < 17.5);
         Assert.Equal(4, Directory.GetFiles(dir.Path, "*.png").Length);
     }
@@ -24,7 +28,8 @@ public class AttentionCommandTests
     {
         var r = CliRunner.Run("attention", "check", "--quick");
         Assert.True(r.ExitCode == 0, r.ToString());
-        Assert.Contains("holds_under_condition", r.Stdout);
+        Assert.Contains("holds under a condition", r.Stdout);
+        Assert.Contains("summary: ", r.Stdout);
         Assert.Contains("float64_gap_alpha_is_one", r.Stdout);
     }
 

@@ -7,6 +7,8 @@ namespace NeuralLab.Tests.Attention;
 
 public class ClaimCheckTests
 {
+    static readonly AttentionCheckSizes Sizes = AttentionCheckSizes.For(ReportProfile.Test);
+
     [Fact]
     public void SaturationGapsMatchTheRoundingAnalysisForTwoKeys()
     {
@@ -20,7 +22,8 @@ public class ClaimCheckTests
         Assert.Equal(SaturationResult.PredictedGapUnderflow(150), r.Float32GapOthersAreZero, 1e-3);
         Assert.Equal(SaturationResult.PredictedGapUnderflow(1075), r.Float64GapOthersAreZero, 1e-3);
         Assert.True(r.MinAlpha > 0 && r.MaxAlpha < 1 && r.MaxSumError < 1e-14);
-        Assert.Equal(Verdict.Holds, r.ToClaim().Verdict);
+        // "Could be zero" only by underflow: the others stay > 0 for every finite gap checked.
+        Assert.Equal(Verdict.HoldsUnderCondition, new SaturationClaim(Sizes).Judge(r).Verdict);
     }
 
     [Theory]
@@ -53,7 +56,9 @@ public class ClaimCheckTests
             Assert.True(r.Error[i] <= r.Bound[i] + 1e-14 * r.ValueScale, $"s = {r.Scales[i]}");
         Assert.True(r.MaxClosedFormRelativeError < 1e-9);
         Assert.True(r.Error[^1] < 1e-10 * r.ValueScale);
-        Assert.Equal(Verdict.Holds, r.ToClaim().Verdict);
+        // q = kᵢ (s = 1): αᵢ = e/(e + n − 1), so c is not vᵢ yet; c → vᵢ only as s grows.
+        Assert.Equal(Math.E / (Math.E + 5), r.TopWeight[1], 1e-14);
+        Assert.Equal(Verdict.HoldsUnderCondition, new CopyingClaim(Sizes).Judge(r).Verdict);
     }
 
     [Fact]
@@ -74,7 +79,7 @@ public class ClaimCheckTests
         var r = AveragingCheck.Run([4, 32]);
         Assert.All(r.Curves, c => Assert.True(c.MaxClosedFormRelativeError < 1e-9));
         Assert.True(r.Curves[1].ScaleForError(r.Scales) > r.Curves[0].ScaleForError(r.Scales), "larger d needs larger s");
-        Assert.Equal(Verdict.Holds, r.ToClaim().Verdict);
+        Assert.Equal(Verdict.Holds, new AveragingClaim(Sizes).Judge(r).Verdict);
     }
 
     [Theory]
@@ -98,13 +103,18 @@ public class ClaimCheckTests
     }
 
     [Fact]
-    public void RbfClaimHoldsUnderTheEqualNormConditionAndFlipsWhenBroken()
+    public void RbfClaimHoldsOnlyForSigmaOneAndFlipsWhenBroken()
     {
+        var check = new RbfKernelClaim(Sizes);
         random.manual_seed(0);
-        var claim = RbfKernelCheck.Run(16, 8, [0.5, 1, 2]).ToClaim();
+        var r = RbfKernelCheck.Run(16, 8, [0.5, 1, 2]);
+        var claim = check.Judge(r);
         Assert.Equal(Verdict.HoldsUnderCondition, claim.Verdict);
-        Assert.Contains("same norm", claim.Correction);
+        Assert.Contains("σ = 1", claim.Correction);
+        // softmax(Kq) is the RBF form at σ = 1 only; softmax(Kq/σ) at every σ.
+        Assert.True(r.PlainUnitNorm[1] < 1e-12 && r.PlainUnitNorm[0] > 1e-3 && r.PlainUnitNorm[2] > 1e-3);
+        Assert.True(r.UnitNorm.Max() < 1e-12);
         random.manual_seed(0);
-        Assert.Equal(Verdict.DoesNotHold, RbfKernelCheck.Run(16, 8, [0.5, 1, 2], broken: true).ToClaim().Verdict);
+        Assert.Equal(Verdict.DoesNotHold, check.Judge(RbfKernelCheck.Run(16, 8, [0.5, 1, 2], broken: true)).Verdict);
     }
 }

@@ -21,15 +21,16 @@ public class ConstructionTests
     }
 
     [Fact]
-    public void StatedOutputWeightsComputeXNotAbsoluteValue()
+    public void SolutionOutputWeightsComputeXExactly()
     {
-        // σ(x) − σ(−x) = x: the error against |x| is 2|x|, 10 at x = ±5 on the [−5, 5] grid.
-        var c = Constructions.AbsoluteValue(Constructions.StatedAbsoluteValueOutputWeights);
-        var check = ConstructionVerifier.Verify(c);
-        Assert.False(check.Exact);
-        Assert.Equal(10.0, check.MaxErrorGrid, 1e-12);
+        // σ(x) − σ(−x) = x: 1.1's target is x, and the solution's w1 = [1, −1] computes it.
+        var c = Constructions.Identity();
+        AssertExact(c);
         var xs = new[] { -3.0, -0.5, 0, 2.5 };
         Assert.Equal(xs, c.Network.Evaluate(xs));
+        // Against |x| the same network is off by 2|x|, 10 at x = ±5.
+        var absolute = ConstructionVerifier.Verify(Constructions.AbsoluteValue(Constructions.SolutionOutputWeights));
+        Assert.Equal(10.0, absolute.MaxErrorGrid, 1e-12);
     }
 
     [Theory]

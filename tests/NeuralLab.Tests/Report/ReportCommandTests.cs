@@ -28,7 +28,7 @@ public class ReportCommandTests
         Assert.True(result.ExitCode == 0, result.ToString());
         foreach (string name in new[] { "index.html", "report.md", "claims.json" }) Assert.True(File.Exists(dir.File("r/" + name)), name);
         Assert.Contains("test profile, seed 0", result.Stdout);
-        Assert.Contains("23 of 23 claims checked: 17 hold, 4 hold under a condition, 2 do not hold", result.Stdout.Replace("\n", " "));
+        Assert.Contains("23 of 23 numbered answers checked: 17 hold, 0 hold with an error in the working, 4 hold under a condition, 2 do not hold", result.Stdout.Replace("\n", " "));
         Assert.Contains(dir.File("r/index.html"), result.Stdout);
         for (int n = 1; n <= 5; n++) Assert.Contains($"report [{n}/5]", result.Stderr);
         Assert.Contains("seconds left", result.Stderr);
@@ -61,7 +61,7 @@ public class ReportCommandTests
         Assert.Equal(written.RootElement.GetRawText(), printed.RootElement.GetRawText());
         Assert.Equal(23, printed.RootElement.GetArrayLength());
         Assert.All(printed.RootElement.EnumerateArray(), c => Assert.Equal(
-            ["claim", "statement", "verdict", "evidence", "correction", "figure", "section"], c.EnumerateObject().Select(p => p.Name)));
+            ["claim", "statement", "verdict", "evidence", "correction", "figure", "section", "summary", "criterion"], c.EnumerateObject().Select(p => p.Name)));
     }
 
     [Fact]

@@ -261,6 +261,59 @@ public class ReportRunnerTests
         Assert.Equal(3, evidence.GetProperty("list").GetArrayLength());
     }
 
+    [Fact]
+    public void Summaries_criteria_and_folded_evidence_show_and_only_numbered_answers_are_tallied()
+    {
+        using var dir = new TempDir();
+        var report = Run(dir, [new FourVerdictSection()]);
+        // The four verdicts, the extra id "4.9" shown but not tallied, the reproduction shown but not a claim.
+        Assert.Equal(["3.1", "3.2", "3.3", "3.4", "4.9"], report.Claims.Select(c => c.Claim));
+        Assert.Equal(4, report.NumberedClaims.Count);
+        string tally = ReportText.Summary(report);
+        Assert.Contains("4 of 23 numbered answers checked: 1 hold, 1 hold with an error in the working, 1 hold under a condition, 1 do not hold", tally);
+        using (var json = JsonDocument.Parse(File.ReadAllText(dir.File("out/claims.json"))))
+        {
+            var first = json.RootElement[1];
+            Assert.Equal("holds with an error in the working", first.GetProperty("verdict").GetString());
+            Assert.Equal("summary of 3.2", first.GetProperty("summary").GetString());
+            Assert.Equal("criterion of 3.2", first.GetProperty("criterion").GetString());
+            Assert.DoesNotContain(json.RootElement.EnumerateArray(), c => c.GetProperty("claim").GetString() == "3.accuracy");
+        }
+        var page = PageChecks.ParseXml(File.ReadAllText(dir.File("out/index.html")));
+        var row = PageChecks.ById(page, "claim-3-2");
+        Assert.Contains("summary of 3.2", row.Value);
+        Assert.Contains("criterion of 3.2", row.Value);
+        var details = Assert.Single(row.Descendants("details"));
+        Assert.Contains("evidence_value", details.Value);
+        Assert.Contains(page.Descendants("span"), e => PageChecks.HasClass(e, "v-working") && e.Value == "holds with an error in the working");
+        var reproductions = Assert.Single(page.Descendants("table"), t => PageChecks.HasClass(t, "reproductions"));
+        Assert.Contains("accuracy 97 %", reproductions.Value);
+        string md = File.ReadAllText(dir.File("out/report.md"));
+        Assert.Contains("| 3.2 | statement of 3.2 | **holds with an error in the working** | summary of 3.2 |", md);
+        Assert.Contains("### Reproductions", md);
+        Assert.Contains("Criterion: criterion of 3.2", md);
+    }
+
+    sealed class FourVerdictSection : IReportSection
+    {
+        public int Number => 3;
+
+        public string Title => "Four verdicts";
+
+        public SectionResult Run(ReportContext context)
+        {
+            Claim Make(string id, Verdict v) => new(id, $"statement of {id}", v, new Dictionary<string, object?> { ["evidence_value"] = 1.5 },
+                v == Verdict.Holds ? null : $"correction of {id}") { Summary = $"summary of {id}", Criterion = $"criterion of {id}" };
+            return new SectionResult(
+                [Make("3.1", Verdict.Holds), Make("3.2", Verdict.HoldsWithErrorInWorking), Make("3.3", Verdict.HoldsUnderCondition),
+                 Make("3.4", Verdict.DoesNotHold), Make("4.9", Verdict.Holds)],
+                [], "", 0)
+            {
+                Reproductions = [new Reproduction("3.accuracy", "a network trained", "accuracy 97 %", new Dictionary<string, object?> { ["accuracy"] = 0.97 })],
+            };
+        }
+    }
+
     sealed class OddEvidenceSection : IReportSection
     {
         public int Number => 4;

@@ -6,12 +6,14 @@ namespace NeuralLab.Cli.Commands.Attention;
 
 /// <summary>One claim as <c>attention check --json</c> prints it.</summary>
 /// <param name="Claim">Id, "3.1" to "3.5".</param>
-/// <param name="Holds">False only when the verdict is does_not_hold.</param>
-/// <param name="Verdict">holds, holds_under_condition or does_not_hold.</param>
+/// <param name="Holds">False only when the verdict is "does not hold".</param>
+/// <param name="Verdict">As in the report: "holds", "holds with an error in the working", "holds under a condition" or "does not hold".</param>
 /// <param name="Statement">The claim as the solution makes it.</param>
+/// <param name="Summary">One sentence of the decisive evidence.</param>
+/// <param name="Criterion">How the verdict is decided.</param>
 /// <param name="Evidence">The named numbers that decide the verdict.</param>
 /// <param name="Correction">What is right instead, when the verdict is not holds.</param>
-public sealed record ClaimJson(string Claim, bool Holds, Verdict Verdict, string Statement,
+public sealed record ClaimJson(string Claim, bool Holds, string Verdict, string Statement, string Summary, string Criterion,
     IReadOnlyDictionary<string, object?> Evidence, string? Correction);
 
 internal static class AttentionCheckCommand
@@ -33,14 +35,14 @@ internal static class AttentionCheckCommand
             var stderr = parseResult.InvocationConfiguration.Error;
             using var outDir = c.OpenOut();
             var profile = c.Quick ? ReportProfile.Test : ReportProfile.Quick;
-            var result = ConsoleProgress.Run(stderr, progress => AttentionChecks.Run(profile, c.Seed, progress: progress));
+            var result = ConsoleProgress.Run(stderr, progress => AttentionChecks.Run(new ReportContext(profile, c.Seed, FigureDirectory: "", progress)));
             if (outDir != null)
             {
                 AttentionFigures.WriteAll(result, outDir.PathFor);
                 outDir.Commit();
             }
             var claims = result.Claims
-                .Select(x => new ClaimJson(x.Id, x.Verdict != Verdict.DoesNotHold, x.Verdict, x.Statement, x.Evidence, x.Correction))
+                .Select(x => new ClaimJson(x.Id, x.Verdict != Verdict.DoesNotHold, NeuralLab.Report.VerdictText.Of(x.Verdict), x.Statement, x.Summary, x.Criterion, x.Evidence, x.Correction))
                 .ToList();
             if (c.Json) c.EmitJson(stdout, claims);
             else PrintTable(stdout, claims, result.Seconds);
@@ -51,10 +53,11 @@ internal static class AttentionCheckCommand
 
     static void PrintTable(TextWriter stdout, IReadOnlyList<ClaimJson> claims, double seconds)
     {
-        stdout.WriteLine($"{"claim",-6} {"verdict",-22} statement");
+        stdout.WriteLine($"{"claim",-6} {"verdict",-34} statement");
         foreach (var claim in claims)
         {
-            stdout.WriteLine($"{claim.Claim,-6} {Json.Serialize(claim.Verdict).Trim('"'),-22} {claim.Statement}");
+            stdout.WriteLine($"{claim.Claim,-6} {claim.Verdict,-34} {claim.Statement}");
+            stdout.WriteLine($"{"",6}   summary: {claim.Summary}");
             foreach (var (name, value) in claim.Evidence)
                 stdout.WriteLine($"{"",6}   {name,-38} {TextFormat.Value(value)}");
             if (claim.Correction != null) stdout.WriteLine($"{"",6}   correction: {claim.Correction}");

@@ -17,7 +17,10 @@ public static class ConstructionsCommand
 
     public sealed record OutsideRow(string Method, double HalfWidth, int Units, double MaxErrorInside, double ErrorAt2L, double ErrorAt10L, double ErrorAt100L);
 
-    public sealed record Result(ConstructionRow[] Constructions, HomogeneityResult Homogeneity, OutsideRow[] OutsideGrowth, string[] Files);
+    /// <summary>A claim as the report judges it (the same check).</summary>
+    public sealed record ClaimRow(string Claim, string Verdict, string Summary, string Criterion, string? Correction);
+
+    public sealed record Result(ClaimRow[] Claims, ConstructionRow[] Constructions, HomogeneityResult Homogeneity, OutsideRow[] OutsideGrowth, string[] Files);
 
     public static Command Create()
     {
@@ -35,10 +38,25 @@ public static class ConstructionsCommand
             var stderr = parseResult.InvocationConfiguration.Error;
             var budget = ExpressivityBudget.For(c.Quick ? ReportProfile.Test : ReportProfile.Quick);
             using var outDir = c.OpenOut();
-            var (constructions, homogeneity, outside) = ConsoleProgress.Run(stderr, progress =>
-                (ConstructionSuite.Run(),
-                 NeuralLab.Expressivity.Homogeneity.Run(budget, c.Seed, progress: progress),
-                 OutsideGrowth.Run(budget.OutsideFits, budget.TrainingSteps, c.Seed, progress: progress)));
+            var checks = ExpressivityReportSection.Checks(budget);
+            var (claims, constructions, homogeneity, outside) = ConsoleProgress.Run(stderr, progress =>
+            {
+                var context = new ReportContext(c.Quick ? ReportProfile.Test : ReportProfile.Quick, c.Seed, FigureDirectory: "", progress);
+                var identity = checks.Identity.Measure(context);
+                var affine = checks.Affine.Measure(context);
+                var constant = checks.Constant.Measure(context);
+                var hat = checks.Hat.Measure(context);
+                var homogeneity = checks.Homogeneity.Measure(context);
+                var outside = checks.Outside.Measure(context);
+                Claim[] judged = [checks.Identity.Judge(identity), checks.Affine.Judge(affine), checks.Constant.Judge(constant), checks.Hat.Judge(hat),
+                    checks.Homogeneity.Judge(homogeneity), checks.Outside.Judge(outside)];
+                var rows = new (string Role, ConstructionCheck Check)[] { ("stated", identity) }
+                    .Concat(affine.Select(a => ("stated", a)))
+                    .Concat(constant.Sigmoid.Select(a => ("stated", a))).Concat(constant.Relu.Select(a => ("relu note", a))).Concat(constant.TwoUnits.Select(a => ("two units", a)))
+                    .Concat([("stated", hat.Stated), ("f1+f2+f3", hat.Decomposition)])
+                    .ToList();
+                return (judged, rows, homogeneity, outside.Fits);
+            });
             var files = new List<string>();
             if (outDir != null)
             {
@@ -49,9 +67,10 @@ public static class ConstructionsCommand
                 outDir.Commit();
             }
             var result = new Result(
-                constructions.Select(r => new ConstructionRow(r.Check.Id, r.Role, r.Check.Name, r.Check.Target, r.Check.Activation.ToString().ToLowerInvariant(),
-                    r.Check.Units, r.Check.Weights.W0, r.Check.Weights.B0, r.Check.Weights.W1, r.Check.Weights.B1,
-                    r.Check.MaxErrorGrid, r.Check.MaxErrorKinks, r.Check.Exact)).ToArray(),
+                claims.Select(x => new ClaimRow(x.Id, NeuralLab.Report.VerdictText.Of(x.Verdict), x.Summary, x.Criterion, x.Correction)).ToArray(),
+                constructions.Select(r => new ConstructionRow(r.Item2.Id, r.Item1, r.Item2.Name, r.Item2.Target, r.Item2.Activation.ToString().ToLowerInvariant(),
+                    r.Item2.Units, r.Item2.Weights.W0, r.Item2.Weights.B0, r.Item2.Weights.W1, r.Item2.Weights.B1,
+                    r.Item2.MaxErrorGrid, r.Item2.MaxErrorKinks, r.Item2.Exact)).ToArray(),
                 new HomogeneityResult(homogeneity.RandomNetworks.Count, homogeneity.MaxRelativeDeviation, homogeneity.Bound,
                     homogeneity.Trained.Select(t => new TrainedRow(t.Depth, t.Width, t.Biases, t.Steps, t.FinalMse, t.F2, t.F4)).ToArray()),
                 outside.Select(f => new OutsideRow(f.Method, f.HalfWidth, f.Units, f.MaxErrorInside, f.ErrorAt2L, f.ErrorAt10L, f.ErrorAt100L)).ToArray(),
@@ -67,6 +86,10 @@ public static class ConstructionsCommand
 
     static void Print(TextWriter o, Result r)
     {
+        o.WriteLine("Claims 1.1-1.6, judged as the report judges them");
+        foreach (var claim in r.Claims)
+            o.WriteLine($"  {claim.Claim,-4} {claim.Verdict,-34} {claim.Summary}");
+        o.WriteLine();
         o.WriteLine("1.1-1.4  constructions (float64, [-5, 5]: 20001 points + kinks; exact = within 1e-12)");
         o.WriteLine($"  {"id",-4} {"role",-10} {"sigma",-8} {"units",5} {"max error",10} {"exact",-5}  network");
         foreach (var row in r.Constructions)

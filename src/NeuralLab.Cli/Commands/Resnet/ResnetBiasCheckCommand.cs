@@ -12,7 +12,7 @@ internal static class ResnetBiasCheckCommand
         double MaxOutputDifference, double MaxBiasGradient, bool Holds,
         double MaxLossDifference, double MaxWeightDifference, double RunningMeanOffsetError, double FoldedEvalDifference,
         double EvalOutputDifference, double RunningMeanMemory, double MeanResidual, double MedianResidual,
-        bool SubtractsMeanNotMedian, int Channels, int Steps, string Placement, double Seconds);
+        bool SubtractsMeanNotMedian, int Channels, int Steps, string Placement, double Seconds, string Verdict, string Summary);
 
     public static Command Create()
     {
@@ -65,10 +65,15 @@ internal static class ResnetBiasCheckCommand
             var (train, test) = data.Read(parsed).SplitInHalf(c.Seed);
             c.Budget.Check(options.Estimate(test.Count)); // before --out is opened; the library checks again
             using var outDir = c.OpenOut();
-            var r = ConsoleProgress.Run(parsed.InvocationConfiguration.Error, progress => BiasCheck.Run(train, test, options, progress, c.Budget));
+            // The report's check of answer 4, with this command's sizes and placement.
+            var check = new BiasBeforeNormClaim(train, test, options);
+            var r = ConsoleProgress.Run(parsed.InvocationConfiguration.Error, progress =>
+                check.Measure(new ReportContext(c.Quick ? ReportProfile.Test : ReportProfile.Quick, c.Seed, FigureDirectory: "", progress)));
+            var claim = check.Judge(r);
             var json = new CheckJson(r.MaxOutputDifference, r.MaxBiasGradient, r.Holds, r.MaxLossDifference, r.MaxWeightDifference,
                 r.RunningMeanOffsetError, r.FoldedEvalDifference, r.EvalOutputDifference, r.RunningMeanMemory, r.MeanResidual,
-                r.MedianResidual, r.SubtractsMeanNotMedian, r.Channels, r.Steps, where, r.Seconds);
+                r.MedianResidual, r.SubtractsMeanNotMedian, r.Channels, r.Steps, where, r.Seconds,
+                NeuralLab.Report.VerdictText.Of(claim.Verdict), claim.Summary);
             if (outDir != null)
             {
                 ResidualFigures.BiasLosses(r, outDir.PathFor("bias-check.png"));
@@ -76,13 +81,13 @@ internal static class ResnetBiasCheckCommand
                 outDir.Commit();
             }
             if (c.Json) c.EmitJson(stdout, json);
-            else Print(stdout, r);
+            else Print(stdout, r, claim);
             return 0;
         });
         return command;
     }
 
-    static void Print(TextWriter o, BiasCheckResult r)
+    static void Print(TextWriter o, BiasCheckResult r, Claim claim)
     {
         string Row(string what, double value) => string.Create(CultureInfo.InvariantCulture, $"  {what,-62} {value,10:E2}");
         o.WriteLine($"C = {r.Channels}, {(r.Placement == ConvBias.BeforeNorm ? "biases before BatchNorm" : "shifts after BatchNorm (control)")}, float64, {r.Steps} SGD steps");
@@ -99,6 +104,6 @@ internal static class ResnetBiasCheckCommand
         o.WriteLine("BatchNorm centres on");
         o.WriteLine(Row("the batch mean: residual", r.MeanResidual));
         o.WriteLine(Row("the batch median (the written solution's word): residual", r.MedianResidual));
-        o.WriteLine(r.Holds ? "holds: the bias is redundant (to float64 rounding)" : "does not hold: the bias changes the network");
+        o.WriteLine($"claim 4: {NeuralLab.Report.VerdictText.Of(claim.Verdict)}: {claim.Summary}");
     }
 }

@@ -26,33 +26,31 @@ public sealed record AveragingCurve(int Dimension, IReadOnlyList<double> Error, 
     }
 }
 
-/// <summary>What claim 3.3's check measured.</summary>
-public sealed record AveragingResult(IReadOnlyList<double> Scales, IReadOnlyList<AveragingCurve> Curves)
+/// <summary>The solution's own query q = 100d·(k₁ + k₂) with n = d orthonormal keys, for one d.</summary>
+/// <param name="Dimension">d = n.</param>
+/// <param name="Alpha1">α₁ by libtorch's (stable) softmax, float64.</param>
+/// <param name="Alpha2">α₂.</param>
+/// <param name="ClosedForm">The solution's exp(100d)/(2exp(100d) + d − 2), evaluated stably as 1/(2 + (d − 2)e^(−100d)).</param>
+/// <param name="OutputError">‖c − (v₁ + v₂)/2‖ / max‖vⱼ‖.</param>
+/// <param name="NaiveFloat64">The solution's formula evaluated literally in float64 (NaN once exp(100d) overflows).</param>
+/// <param name="NaiveFloat32">The same in float32.</param>
+public sealed record SolutionQuery(int Dimension, double Alpha1, double Alpha2, double ClosedForm, double OutputError, double NaiveFloat64, double NaiveFloat32)
 {
-    public Claim ToClaim()
-    {
-        double weightError = Curves.Max(c => c.MaxWeightRelativeError);
-        double finalError = Curves.Max(c => c.Error[^1] / c.ValueScale);
-        double closedFormError = Curves.Max(c => c.MaxClosedFormRelativeError);
-        bool holds = weightError <= 1e-12 && closedFormError <= 1e-9 && finalError <= 1e-10;
-        var evidence = new Dictionary<string, object?>
-        {
-            ["dimensions"] = Curves.Select(c => c.Dimension).ToArray(),
-            ["s_max"] = Scales[^1],
-            ["max_weight_relative_error"] = weightError,
-            ["max_closed_form_relative_error"] = closedFormError,
-            ["max_relative_error_at_s_max"] = finalError,
-        };
-        foreach (var c in Curves)
-        {
-            evidence[$"error_at_s5_d{c.Dimension}"] = c.Error[Array.IndexOf(Scales.ToArray(), 5.0)];
-            evidence[$"s_for_1e-3_d{c.Dimension}"] = c.ScaleForError(Scales);
-        }
-        return new Claim("3.3",
-            "Averaging: with orthonormal keys and q = s(k_1 + k_2), c tends to (v_1 + v_2)/2 as s grows.",
-            holds ? Verdict.Holds : Verdict.DoesNotHold, evidence,
-            holds ? null : "q must weigh k_1 and k_2 equally: then alpha_1 = alpha_2 = 1/(2 + (n-2)e^-s) -> 1/2 and c -> (v_1 + v_2)/2.");
-    }
+    public double WeightRelativeError => Math.Max(Math.Abs(Alpha1 - ClosedForm), Math.Abs(Alpha2 - ClosedForm)) / ClosedForm;
+}
+
+/// <summary>What claim 3.3's check measured.</summary>
+public sealed record AveragingResult(IReadOnlyList<double> Scales, IReadOnlyList<AveragingCurve> Curves, IReadOnlyList<SolutionQuery> Solution)
+{
+    /// <summary>The smallest d (1 … 64) at which the solution's formula, evaluated literally, is not finite in float64 / float32.</summary>
+    public static int FirstNaiveFailure(Func<int, double> naive) => Enumerable.Range(1, 64).FirstOrDefault(d => !double.IsFinite(naive(d)));
+
+    /// <summary>exp(100d)/(2exp(100d) + d − 2) as written, in float64.</summary>
+    public static double NaiveFloat64(int d) => Math.Exp(100.0 * d) / (2 * Math.Exp(100.0 * d) + d - 2);
+
+    /// <summary>The same in float32.</summary>
+    public static double NaiveFloat32(int d) => MathF.Exp(100f * d) / (2 * MathF.Exp(100f * d) + d - 2);
+
 }
 
 /// <summary>
@@ -69,7 +67,22 @@ public static class AveragingCheck
     {
         var scales = Enumerable.Range(0, maxScale + 1).Select(s => (double)s).ToArray();
         var curves = dimensions.Select(d => Curve(d, scales, broken)).ToList();
-        return new AveragingResult(scales, curves);
+        return new AveragingResult(scales, curves, dimensions.Select(d => Solution(d, broken)).ToList());
+    }
+
+    /// <summary>The solution's q = 100d·(k₁ + k₂) (with the same fault as <see cref="Run"/>), n = d keys.</summary>
+    static SolutionQuery Solution(int d, bool broken)
+    {
+        using var scope = NewDisposeScope();
+        // The standard basis: orthonormal exactly in float64, as the solution's kᵢᵀkⱼ = 0, kᵢᵀkᵢ = 1 (a rotated basis adds
+        // rounding of order d·u·100d to the scores, which the claim is not about).
+        var k = eye(d, dtype: ScalarType.Float64); // (n, d)
+        var v = randn(d, d, dtype: ScalarType.Float64).div(Math.Sqrt(d)); // (n, dᵥ)
+        var q = k[0].add(k[1].mul(broken ? 0.5 : 1.0)).mul(100.0 * d); // (d)
+        var alpha = SoftmaxAttention.Weights(k, q); // (n)
+        double error = alpha.matmul(v).sub(v[0].add(v[1]).div(2)).norm().item<double>() / v.norm(dim: 1).max().item<double>();
+        return new SolutionQuery(d, alpha[0].item<double>(), alpha[1].item<double>(), 1 / (2 + (d - 2) * Math.Exp(-100.0 * d)), error,
+            AveragingResult.NaiveFloat64(d), AveragingResult.NaiveFloat32(d));
     }
 
     static AveragingCurve Curve(int d, double[] scales, bool broken)

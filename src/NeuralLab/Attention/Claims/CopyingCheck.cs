@@ -12,8 +12,9 @@ namespace NeuralLab.Attention;
 /// <param name="ClosedForm">e^{−s}/(1+(n−1)e^{−s}) · ‖Σ_{j≠i}(vⱼ − vᵢ)‖, the exact error.</param>
 /// <param name="Bound">(n−1)e^{−s}/(1+(n−1)e^{−s}) · max_{j≠i}‖vⱼ − vᵢ‖, the analytic bound.</param>
 /// <param name="ValueScale">max‖vⱼ‖, the yardstick for rounding.</param>
+/// <param name="TopWeight">αᵢ per s (at s = 1, q = kᵢ itself: e/(e + n − 1)).</param>
 public sealed record CopyingResult(int Keys, int Dimension, IReadOnlyList<double> Scales,
-    IReadOnlyList<double> Error, IReadOnlyList<double> ClosedForm, IReadOnlyList<double> Bound, double ValueScale)
+    IReadOnlyList<double> Error, IReadOnlyList<double> ClosedForm, IReadOnlyList<double> Bound, double ValueScale, IReadOnlyList<double> TopWeight)
 {
     /// <summary>Error above the bound beyond float64 rounding, at any s (must be ≤ 0).</summary>
     public double WorstBoundExcess => Error.Zip(Bound, (e, b) => e - b).Max() / ValueScale;
@@ -24,29 +25,7 @@ public sealed record CopyingResult(int Keys, int Dimension, IReadOnlyList<double
     /// </summary>
     public double MaxClosedFormRelativeError => Error.Zip(ClosedForm, (e, c) => c > 1e-4 * ValueScale ? Math.Abs(e - c) / c : 0).Max();
 
-    public Claim ToClaim()
-    {
-        double finalError = Error[^1] / ValueScale;
-        bool holds = WorstBoundExcess <= 1e-14 && MaxClosedFormRelativeError <= 1e-9 && finalError <= 1e-10;
-        var evidence = new Dictionary<string, object?>
-        {
-            ["keys"] = Keys,
-            ["d"] = Dimension,
-            ["s_max"] = Scales[^1],
-            ["error_at_s0"] = Error[0],
-            ["error_at_s10"] = ErrorAt(10),
-            ["error_at_s_max"] = Error[^1],
-            ["bound_at_s10"] = Bound[Array.IndexOf(Scales.ToArray(), 10.0)],
-            ["worst_bound_excess"] = WorstBoundExcess,
-            ["max_closed_form_relative_error"] = MaxClosedFormRelativeError,
-        };
-        return new Claim("3.2",
-            "Copying: with orthonormal keys and q = s k_i, the output c tends to v_i as s grows.",
-            holds ? Verdict.Holds : Verdict.DoesNotHold, evidence,
-            holds ? null : "with orthonormal keys the scores are s for key i and 0 for the rest, so alpha_i = 1/(1+(n-1)e^-s) -> 1 and c -> v_i; the weights must be applied to their own values.");
-    }
-
-    double ErrorAt(double s) => Error[Array.IndexOf(Scales.ToArray(), s)];
+    public double ErrorAt(double s) => Error[Array.IndexOf(Scales.ToArray(), s)];
 }
 
 /// <summary>
@@ -74,18 +53,20 @@ public static class CopyingCheck
         var error = new double[scales.Length];
         var closed = new double[scales.Length];
         var bound = new double[scales.Length];
+        var top = new double[scales.Length];
         for (int j = 0; j < scales.Length; j++)
         {
             double s = scales[j];
             var q = k[target].mul(s); // (d)
             var alpha = SoftmaxAttention.Weights(k, q); // (n)
             if (broken) alpha = alpha.roll(1, 0);
+            top[j] = alpha[target].item<double>();
             var c = alpha.matmul(v); // (dᵥ)
             error[j] = c.sub(vi).norm().item<double>();
             double e = Math.Exp(-s), denominator = 1 + (keys - 1) * e;
             closed[j] = e / denominator * sumNorm;
             bound[j] = (keys - 1) * e / denominator * maxNorm;
         }
-        return new CopyingResult(keys, dimension, scales, error, closed, bound, valueScale);
+        return new CopyingResult(keys, dimension, scales, error, closed, bound, valueScale, top);
     }
 }

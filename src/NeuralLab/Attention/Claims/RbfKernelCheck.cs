@@ -13,48 +13,16 @@ namespace NeuralLab.Attention;
 /// <param name="UnequalNorm">Keys with norms spread over [0.5, 2], per σ.</param>
 /// <param name="EqualNormValue">The common norm of the equal-norm family.</param>
 /// <param name="UnequalNormCorrected">Unequal norms with the bias −‖kᵢ‖²/(2σ) added to the scores, per σ.</param>
+/// <param name="PlainUnitNorm">max |softmax(Kq) − RBF weights| with unit-norm keys, per σ: the solution's equation (4).</param>
+/// <param name="StepRelativeError">max |zᵢ − exp(−(‖q‖² + 1)/(2σ))·yᵢ| / zᵢ with unit-norm keys, per σ: the solution's step in (3).</param>
+/// <param name="PlainUnequalNorm">max |softmax(Kq) − RBF weights| with norms in [0.5, 2], per σ.</param>
 public sealed record RbfKernelResult(int Keys, int Dimension, IReadOnlyList<double> Bandwidths,
     IReadOnlyList<double> UnitNorm, IReadOnlyList<double> EqualNorm, IReadOnlyList<double> UnequalNorm,
-    IReadOnlyList<double> UnequalNormCorrected, double EqualNormValue)
+    IReadOnlyList<double> UnequalNormCorrected, double EqualNormValue,
+    IReadOnlyList<double> PlainUnitNorm, IReadOnlyList<double> StepRelativeError, IReadOnlyList<double> PlainUnequalNorm)
 {
     /// <summary>Differences at or below this are float64 rounding of a probability vector.</summary>
     public const double IdentityTolerance = 1e-12;
-
-    public Claim ToClaim()
-    {
-        bool unitHolds = UnitNorm.Max() <= IdentityTolerance;
-        bool unequalHolds = UnequalNorm.Max() <= IdentityTolerance;
-        var verdict = !unitHolds ? Verdict.DoesNotHold : unequalHolds ? Verdict.Holds : Verdict.HoldsUnderCondition;
-        int sigmaOne = Bandwidths.ToList().IndexOf(1.0);
-        var evidence = new Dictionary<string, object?>
-        {
-            ["keys"] = Keys,
-            ["d"] = Dimension,
-            ["sigmas"] = Bandwidths.ToArray(),
-            ["max_diff_unit_norm"] = UnitNorm.Max(),
-            ["max_diff_unit_norm_sigma1"] = sigmaOne >= 0 ? UnitNorm[sigmaOne] : null,
-            ["max_diff_equal_norm"] = EqualNorm.Max(),
-            ["equal_norm"] = EqualNormValue,
-            ["max_diff_unequal_norm"] = UnequalNorm.Max(),
-            ["min_diff_unequal_norm"] = UnequalNorm.Min(),
-            ["max_diff_unequal_norm_with_bias"] = UnequalNormCorrected.Max(),
-        };
-        string? correction = verdict switch
-        {
-            Verdict.HoldsUnderCondition =>
-                $"Holds for any bandwidth sigma > 0 (the solution's plain dot product is sigma = 1), but only when all keys have the same norm " +
-                $"(unit norm: max difference {UnitNorm.Max():G2}); with norms in [0.5, 2] the weights differ by up to {UnequalNorm.Max():G2}, " +
-                $"because exp(-|q-k_i|^2/(2 sigma)) = exp(q.k_i/sigma) exp(-|q|^2/(2 sigma)) exp(-|k_i|^2/(2 sigma)) keeps a per-key factor. " +
-                $"Adding -|k_i|^2/(2 sigma) to the scores restores it (max difference {UnequalNormCorrected.Max():G2}).",
-            Verdict.DoesNotHold =>
-                $"with unit-norm keys |q - k_i|^2 = |q|^2 - 2 q.k_i + 1, so softmax(Kq/sigma) equals the weights exp(-|q-k_i|^2/(2 sigma)) normalised; " +
-                $"measured difference {UnitNorm.Max():G2} means the kernel or its bandwidth is wrong.",
-            _ => null,
-        };
-        return new Claim("3.4",
-            "With unit-norm keys, softmax attention equals normalised RBF-kernel weights exp(-|q - k_i|^2/2) (derived for the plain dot product).",
-            verdict, evidence, correction);
-    }
 }
 
 /// <summary>
@@ -99,12 +67,31 @@ public static class RbfKernelCheck
             return attention.sub(RbfWeights(k, q, sigma, broken)).abs().max().item<double>();
         }
 
+        double Plain(Tensor k, double sigma)
+        {
+            using var inner = NewDisposeScope();
+            return SoftmaxAttention.Matrix(q, k, 1).sub(RbfWeights(k, q, sigma, broken)).abs().max().item<double>(); // softmax(Kq), (m, n)
+        }
+
+        // (3): zᵢ = exp(−‖q − kᵢ‖²/(2σ)) against exp(−(‖q‖² + 1)/(2σ))·exp(qᵀkᵢ), unit-norm keys.
+        double Step(double sigma)
+        {
+            using var inner = NewDisposeScope();
+            var z = q.unsqueeze(1).sub(unit.unsqueeze(0)).pow(2).sum(-1).div(broken ? -sigma : -2 * sigma).exp(); // (m, n)
+            var y = q.matmul(unit.transpose(0, 1)).exp(); // (m, n)
+            var factor = q.pow(2).sum(-1, keepdim: true).add(1).div(-2 * sigma).exp(); // (m, 1)
+            return factor.mul(y).sub(z).abs().div(z).max().item<double>();
+        }
+
         var keyBias = unequal.pow(2).sum(dim: 1).div(-2).unsqueeze(0); // (1, n): −‖kᵢ‖²/2
         return new RbfKernelResult(keys, dimension, bandwidths,
             bandwidths.Select(s => Difference(unit, s)).ToArray(),
             bandwidths.Select(s => Difference(equal, s)).ToArray(),
             bandwidths.Select(s => Difference(unequal, s)).ToArray(),
             bandwidths.Select(s => Difference(unequal, s, keyBias)).ToArray(),
-            equalNorm);
+            equalNorm,
+            bandwidths.Select(s => Plain(unit, s)).ToArray(),
+            bandwidths.Select(Step).ToArray(),
+            bandwidths.Select(s => Plain(unequal, s)).ToArray());
     }
 }

@@ -33,31 +33,6 @@ public sealed record SaturationResult(
 
     /// <summary>e^{−g} rounds to 0 below half the smallest subnormal, 2^{−150} (float32) or 2^{−1075} (float64).</summary>
     public static double PredictedGapUnderflow(int exponentOfHalfSubnormal) => exponentOfHalfSubnormal * Math.Log(2);
-
-    public Claim ToClaim()
-    {
-        bool exact = MinAlpha > 0 && MaxAlpha < 1 && MaxSumError <= 1e-14 && MaxComplementRelativeError <= 1e-12 && TopWeightMonotone;
-        var evidence = new Dictionary<string, object?>
-        {
-            ["keys"] = Keys,
-            ["random_keys"] = SaturationCheck.RandomKeys,
-            ["min_alpha"] = MinAlpha,
-            ["max_alpha"] = MaxAlpha,
-            ["max_sum_error"] = MaxSumError,
-            ["max_complement_relative_error"] = MaxComplementRelativeError,
-            ["top_weight_monotone"] = TopWeightMonotone,
-            ["float32_gap_alpha_is_one"] = Float32GapAlphaIsOne,
-            ["float32_gap_alpha_is_one_predicted"] = PredictedGapAlphaIsOne(Keys, 24),
-            ["float64_gap_alpha_is_one"] = Float64GapAlphaIsOne,
-            ["float64_gap_alpha_is_one_predicted"] = PredictedGapAlphaIsOne(Keys, 53),
-            ["float32_gap_others_are_zero"] = Float32GapOthersAreZero,
-            ["float64_gap_others_are_zero"] = Float64GapOthersAreZero,
-        };
-        return new Claim("3.1",
-            "Every attention weight lies in (0, 1), the weights sum to 1, and alpha_i -> 1 (the others -> 0) as k_i^T q grows against the other scores.",
-            exact ? Verdict.Holds : Verdict.DoesNotHold, evidence,
-            exact ? null : "softmax must normalise by the sum of all n exponentials: alpha_i = exp(s_i) / sum_j exp(s_j), which lies in (0, 1) and sums to 1.");
-    }
 }
 
 /// <summary>
