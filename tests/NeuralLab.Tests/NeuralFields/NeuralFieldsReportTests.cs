@@ -17,10 +17,56 @@ public sealed class TestProfileFits : IDisposable
 
     internal NeuralFieldsReportSection.Fits Fits { get; }
 
-    internal IReadOnlyList<Claim> Judge(params string[] broken)
+    internal IReadOnlyList<Claim> Judge(NeuralFieldsReportSection.Fits fits, params string[] broken)
     {
         var context = new ReportContext(ReportProfile.Test, 0, _dir.Path, BrokenClaims: broken.ToHashSet());
-        return [.. NeuralFieldsReportSection.Checks(Fits).Select(c => c.Run(context))];
+        return [.. NeuralFieldsReportSection.Checks(fits).Select(c => c.Run(context))];
+    }
+
+    /// <summary>
+    /// The Test profile's fits with stand-ins where its tiny runs do not show the recipe's behaviour, so that every
+    /// check starts from a verdict its fault injection can flip: 5.1 and 5.2 get a blurred copy of the image as their
+    /// fit (the 32² ReLU and Tanh runs miss the blur or the PSNR band), and 5.6 gets a stalled output (the image's mean
+    /// plus faint noise) because a 2 × 64 sine network with default weights fits a 32² crop easily.
+    /// Each stand-in keeps the real fit's derivatives where the check reads them (the ReLU Laplacian stays exactly 0).
+    /// </summary>
+    internal NeuralFieldsReportSection.Fits WithStandIns()
+    {
+        var t = Fits.Trials;
+        var image = Fits.Reference;
+        var blurred = BoxBlur(image.Values, image.Height, image.Width, 2);
+        var rng = new Random(3);
+        double mean = image.Values.Average();
+        var stalledValues = image.Values.Select(_ => mean + 0.01 * (rng.NextDouble() - 0.5)).ToArray();
+        double[] Noise() => [.. image.Values.Select(_ => rng.NextDouble() - 0.5)];
+        var stalled = t["sine-default-init"] with
+        {
+            Maps = t["sine-default-init"].Maps with { Values = stalledValues, GradientX = Noise(), GradientY = Noise() },
+            Curve = [new FitEvaluation(0, 0, FieldTrainer.Psnr(image.Variance), image.Variance, 1e-4), new FitEvaluation(t["sine-default-init"].Metrics.Steps, 1, FieldTrainer.Psnr(image.Variance), image.Variance, 1e-4)],
+        };
+        var trials = new Dictionary<string, FieldTrial>(t)
+        {
+            ["relu"] = t["relu"] with { Maps = t["relu"].Maps with { Values = blurred } },
+            ["tanh"] = t["tanh"] with { Maps = t["tanh"].Maps with { Values = blurred } },
+            ["sine-default-init"] = stalled,
+        };
+        return Fits with { Trials = trials };
+    }
+
+    /// <summary>A (2r + 1)² box filter with clamped edges.</summary>
+    static double[] BoxBlur(double[] values, int height, int width, int r)
+    {
+        var result = new double[values.Length];
+        for (int y = 0; y < height; y++)
+            for (int x = 0; x < width; x++)
+            {
+                double sum = 0;
+                for (int dy = -r; dy <= r; dy++)
+                    for (int dx = -r; dx <= r; dx++)
+                        sum += values[Math.Clamp(y + dy, 0, height - 1) * width + Math.Clamp(x + dx, 0, width - 1)];
+                result[y * width + x] = sum / ((2 * r + 1) * (2 * r + 1));
+            }
+        return result;
     }
 
     public void Dispose() => _dir.Dispose();
@@ -78,8 +124,7 @@ public class NeuralFieldsReportTests(TestProfileFits fits) : IClassFixture<TestP
     [Fact]
     public void EachClaimsTargetIsTheWrittenSolutions()
     {
-        var f = fits.Fits;
-        var checks = NeuralFieldsReportSection.Checks(f);
+        var checks = NeuralFieldsReportSection.Checks(fits.Fits);
         Assert.Equal(["5.1", "5.2", "5.3", "5.4", "5.5", "5.6"], checks.Select(c => c.Id));
         Assert.Equal((300, 1e-3, 64), ((RecipeCheck)checks[0]).Target);
         Assert.Equal((300, 1e-3, 100), ((RecipeCheck)checks[1]).Target);
@@ -101,14 +146,27 @@ public class NeuralFieldsReportTests(TestProfileFits fits) : IClassFixture<TestP
     [InlineData("5.6")]
     public void BreakingAClaimsComputationFlipsThatClaimAndNoOther(string id)
     {
-        var honest = fits.Judge();
-        var broken = fits.Judge(id);
+        var standIns = fits.WithStandIns();
+        var honest = fits.Judge(standIns);
+        var broken = fits.Judge(standIns, id);
         for (int i = 0; i < honest.Count; i++)
         {
             if (honest[i].Id == id) Assert.NotEqual(honest[i].Verdict, broken[i].Verdict);
             else Assert.Equal(honest[i].Verdict, broken[i].Verdict);
         }
         Assert.Contains(honest, c => c.Id == id);
+    }
+
+    [Fact]
+    public void TheStandInsStartFromTheVerdictsTheirInjectionsFlip()
+    {
+        var honest = fits.Judge(fits.WithStandIns());
+        Assert.Equal(Verdict.Holds, honest[0].Verdict);                   // a blurred fit with an exactly-zero Laplacian
+        Assert.Equal(Verdict.Holds, honest[1].Verdict);                   // a blurred fit with a smooth Laplacian
+        Assert.Equal(Verdict.HoldsWithErrorInWorking, honest[5].Verdict); // stalled, but at the crop's variance, not 0.32
+        Assert.Contains("not stuck at 0.32", honest[5].Correction);
+        // Without stand-ins the real Test-profile fits are judged too (5.3–5.5 use them in the flip test).
+        Assert.Equal(6, fits.Judge(fits.Fits).Count);
     }
 
     [Fact]
