@@ -53,8 +53,14 @@ public sealed class ReportCommand : ICommandFactory
             Description = "For tests: corrupt the computation behind claim ID on purpose, to see its verdict change (repeatable).",
             Hidden = true,
         };
+        var only = new Option<int[]>("--sections")
+        {
+            Description = "Run only these homework sections (1–5, e.g. --sections 5 or --sections 1 3); the others appear as not run.",
+            AllowMultipleArgumentsPerToken = true,
+        };
         cmd.Options.Add(full);
         cmd.Options.Add(open);
+        cmd.Options.Add(only);
         cmd.Options.Add(profile);
         cmd.Options.Add(broken);
 
@@ -65,12 +71,17 @@ public sealed class ReportCommand : ICommandFactory
             var stderr = parsed.InvocationConfiguration.Error;
             var chosen = ChooseProfile(c.Quick, parsed.GetValue(full), parsed.GetValue(profile));
             var brokenClaims = CheckBroken(parsed.GetValue(broken) ?? []);
+            int[] chosenSections = parsed.GetValue(only) ?? [];
+            foreach (int n in chosenSections)
+                if (!ExpectedClaims.SectionTitles.ContainsKey(n)) throw new BadInputException($"--sections {n}: the homework's sections are 1 to 5");
             string outDir = c.Out ?? DefaultOutputDirectory;
             string invocation = $"neurallab report --{ReportProfiles.Name(chosen)} --seed {c.Seed}" +
-                                (c.Out != null ? $" --out {c.Out}" : "") + string.Concat(brokenClaims.Select(b => $" --break {b}"));
+                                (c.Out != null ? $" --out {c.Out}" : "") + string.Concat(brokenClaims.Select(b => $" --break {b}")) +
+                                (chosenSections.Length > 0 ? $" --sections {string.Join(' ', chosenSections)}" : "");
             var options = new ReportOptions(chosen, c.Seed, outDir, brokenClaims.Count > 0 ? brokenClaims : null, invocation);
 
-            var report = ConsoleProgress.Run(stderr, progress => ReportRunner.Run(options, _sections(), new PlainLinesIfDisplayFails(progress, stderr)));
+            var report = ConsoleProgress.Run(stderr, progress => ReportRunner.Run(options,
+                chosenSections.Length > 0 ? _sections().Where(s => chosenSections.Contains(s.Number)).ToList() : _sections(), new PlainLinesIfDisplayFails(progress, stderr)));
 
             if (c.Json) c.EmitJson(stdout, report.Claims);
             else PrintSummary(stdout, report);

@@ -21,6 +21,8 @@ public sealed record FitMetrics
     public required double LaplacianAbsMean { get; init; }
     /// <summary>Fraction of pixels where |Δf| ≤ 1e-6 · (ground truth's mean |Δ|).</summary>
     public required double LaplacianZeroFraction { get; init; }
+    /// <summary>Fraction of pixels where the autograd Δf is exactly 0.0 (a ReLU field's: all of them, Q6).</summary>
+    public required double LaplacianExactZeroFraction { get; init; }
     public required double GradientAbsMean { get; init; }
     public required double GroundTruthLaplacianAbsMean { get; init; }
     public required double GroundTruthGradientAbsMean { get; init; }
@@ -43,6 +45,12 @@ public sealed record FitMetrics
 }
 
 /// <summary>
+/// The fitted field on the image's pixel grid, in float64 for the report's checks (row-major, length H·W):
+/// its values (channel mean), its autograd gradient (∂/∂x, ∂/∂y) and Laplacian.
+/// </summary>
+public sealed record FieldMaps(int Height, int Width, double[] Values, double[] GradientX, double[] GradientY, double[] Laplacian);
+
+/// <summary>
 /// The whole main job: fit an image, differentiate the field, compare with the ground truth's
 /// discrete operators, and write the pictures, curves, metrics and checkpoint.
 /// </summary>
@@ -59,13 +67,21 @@ public static class FieldExperiment
     public static (FitMetrics Metrics, FitResult Fit) Run(FieldImage image, string imageName, FitConfig config,
         OutputDirectory? output, IProgress<ProgressReport>? progress = null, CancellationToken cancel = default, ResourceBudget? budget = null)
     {
+        var (metrics, fit, _) = RunWithMaps(image, imageName, config, output, progress, cancel, budget);
+        return (metrics, fit);
+    }
+
+    /// <summary>As <see cref="Run"/>, and also hands back the field's maps (the report's checks read them).</summary>
+    public static (FitMetrics Metrics, FitResult Fit, FieldMaps Maps) RunWithMaps(FieldImage image, string imageName, FitConfig config,
+        OutputDirectory? output, IProgress<ProgressReport>? progress = null, CancellationToken cancel = default, ResourceBudget? budget = null)
+    {
         config.Validate();
         (budget ?? ResourceBudget.Default).Check(FieldBudget.Fit(config, image.Height, image.Width));
         var fit = FieldTrainer.Fit(image, config, progress, cancel);
         try
         {
-            var metrics = Measure(image, imageName, fit, output);
-            return (metrics, fit);
+            var (metrics, maps) = Measure(image, imageName, fit, output);
+            return (metrics, fit, maps);
         }
         catch
         {
@@ -74,7 +90,7 @@ public static class FieldExperiment
         }
     }
 
-    static FitMetrics Measure(FieldImage image, string imageName, FitResult fit, OutputDirectory? output)
+    static (FitMetrics, FieldMaps) Measure(FieldImage image, string imageName, FitResult fit, OutputDirectory? output)
     {
         using var scope = NewDisposeScope();
         int h = image.Height, w = image.Width;
@@ -86,12 +102,15 @@ public static class FieldExperiment
         double truthLaplacianMean = discreteLaplacian.abs().mean().item<float>();
         double laplacianMean = laplacian.abs().mean().item<float>();
         double zeroFraction = (laplacian.abs() <= 1e-6 * truthLaplacianMean).to_type(ScalarType.Float32).mean().item<float>();
+        double exactZeroFraction = laplacian.eq(0).to_type(ScalarType.Float64).mean().item<double>();
         double correlation = Correlation(gradient.reshape(-1), sobel.reshape(-1));
+        var rendered = FieldTrainer.Render(fit.Model, h, w); // (N, C)
+        static double[] Doubles(Tensor t) => t.to_type(ScalarType.Float64).contiguous().data<double>().ToArray();
+        var maps = new FieldMaps(h, w, Doubles(rendered.mean([1])), Doubles(gradient[.., 0]), Doubles(gradient[.., 1]), Doubles(laplacian));
 
         if (output != null)
         {
-            var reconstruction = FieldTrainer.Render(fit.Model, h, w);
-            FieldFigures.SaveImage(reconstruction, h, w, output.PathFor("reconstruction.png"));
+            FieldFigures.SaveImage(rendered, h, w, output.PathFor("reconstruction.png"));
             FieldFigures.SaveImage(image.ToTensor(), h, w, output.PathFor("ground_truth.png"));
             // One scale per pair (the ground truth's), so the field's maps read against the truth's.
             double gradientScale = FieldFigures.RobustScale(sobel.norm(1, keepdim: false, p: 2));
@@ -124,6 +143,7 @@ public static class FieldExperiment
             Parameters = fit.Model.parameters().Sum(p => p.numel()),
             LaplacianAbsMean = laplacianMean,
             LaplacianZeroFraction = zeroFraction,
+            LaplacianExactZeroFraction = exactZeroFraction,
             GradientAbsMean = gradient.abs().mean().item<float>(),
             GroundTruthLaplacianAbsMean = truthLaplacianMean,
             GroundTruthGradientAbsMean = sobel.abs().mean().item<float>(),
@@ -149,7 +169,7 @@ public static class FieldExperiment
                 Architecture = config.Architecture, Fit = config, ImageHeight = h, ImageWidth = w, Steps = fit.Steps, Psnr = fit.Psnr,
             }.Save(output, fit.Model);
         }
-        return metrics;
+        return (metrics, maps);
     }
 
     /// <summary>"sine field", or "grid + silu field" behind an encoding.</summary>

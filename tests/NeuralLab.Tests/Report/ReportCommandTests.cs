@@ -115,6 +115,7 @@ public class ReportCommandTests
     [InlineData("--profile test contradicts --full", "--profile", "test", "--full")]
     [InlineData("--break 9.9: not a claim of the written solution", "--break", "9.9")]
     [InlineData("'fast'", "--profile", "fast")]
+    [InlineData("--sections 9: the homework's sections are 1 to 5", "--sections", "9")]
     [InlineData("'many'", "--seed", "many")]
     public void Bad_input_gets_one_line_on_stderr_exit_code_2_and_no_output(string message, params string[] args)
     {
@@ -150,5 +151,18 @@ public class ReportCommandTests
         foreach (string flag in new[] { "--quick", "--full", "--out", "--open", "--json", "--seed" }) Assert.Contains(flag, result.Stdout);
         Assert.DoesNotContain("--profile", result.Stdout);
         Assert.DoesNotContain("--break", result.Stdout);
+    }
+
+    [Fact]
+    public void Sections_runs_only_the_sections_named()
+    {
+        using var dir = new TempDir();
+        var result = RunWith(FakeFigures.AllSections(), null, "--profile", "test", "--sections", "2", "5", "--out", dir.File("r"));
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("report [1/2]", result.Stderr);
+        Assert.Contains("report [2/2]", result.Stderr);
+        Assert.DoesNotContain("report [3/", result.Stderr);
+        Assert.Equal(3, result.Stdout.Split('\n').Count(l => l.Contains("not run")));
     }
 }
