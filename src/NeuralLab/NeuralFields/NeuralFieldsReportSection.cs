@@ -34,7 +34,7 @@ public sealed class NeuralFieldsReportSection : IReportSection
     }
 
     /// <summary>The section's shared computations: every fit of the plan, once, with its maps; figures' files in one directory per fit.</summary>
-    internal sealed record Fits(ImageReference Reference, IReadOnlyDictionary<string, FieldTrial> Trials, IReadOnlyDictionary<string, string> Directories);
+    internal sealed record Fits(ImageReference Reference, IReadOnlyDictionary<string, FieldTrial> Trials, IReadOnlyDictionary<string, string> Directories, FieldSectionPlan Plan);
 
     internal static Fits FitAll(FieldSectionPlan plan, FieldImage image, IProgress<ProgressReport>? sink, string scratch)
     {
@@ -55,12 +55,13 @@ public sealed class NeuralFieldsReportSection : IReportSection
             if (name == "sine-default-init") SaveAutoContrast(maps, output.PathFor("reconstruction_autocontrast.png"));
             output.Commit();
         }
-        return new Fits(ImageReference.Of(image), trials, directories);
+        return new Fits(ImageReference.Of(image), trials, directories, plan);
     }
 
     /// <summary>One check per numbered answer 5.1–5.6, each handed the fits it judges.</summary>
     internal static IReadOnlyList<ClaimCheck> Checks(Fits fits)
     {
+        string constant = fits.Plan.SineConstantName;
         var (reference, t) = (fits.Reference, fits.Trials);
         return
         [
@@ -68,8 +69,8 @@ public sealed class NeuralFieldsReportSection : IReportSection
             new TanhRecipeCheck(t["tanh"], reference),
             new SineRecipeCheck(t["sine"], reference),
             new ReluLaplacianCheck(t["relu"], reference),
-            new DecayAndEpochsCheck(t["sine"], t["sine-cosine-decay"], t["sine-2x-epochs"]),
-            new DefaultInitCheck(t["sine-default-init"], t["sine"], reference),
+            new DecayAndEpochsCheck(t[constant], t["sine-cosine-decay"], t["sine-2x-epochs"]),
+            new DefaultInitCheck(t["sine-default-init"], t[constant], reference),
         ];
     }
 
@@ -100,8 +101,8 @@ public sealed class NeuralFieldsReportSection : IReportSection
         figures.Add(new Figure(Panel("fields-sine.png", "SIREN (sine) field (5.3)", "sine"), $"Sine recipe on the {run} ({Describe("sine")}). {Maps}", 4));
         figures.Add(new Figure(Panel("fields-sine-default-init.png", "Sine field, default initialisation (5.6)", "sine-default-init", autoContrast: true),
             $"The sine network and recipe with libtorch's default initialisation ({Describe("sine-default-init")}); the last row stretches the output from its minimum to its maximum, as an auto-scaled display would.", 5));
-        figures.Add(new Figure(DecayPlot(trials, context.FigureDirectory),
-            $"Q7 on the sine recipe ({run}): whole-image PSNR against step. " + string.Join("; ", new[] { "sine", "sine-cosine-decay", "sine-2x-epochs" }.Select(Describe))));
+        figures.Add(new Figure(DecayPlot(plan, trials, context.FigureDirectory),
+            $"Q7 on the sine recipe ({run}): whole-image PSNR against step. " + string.Join("; ", new[] { plan.SineConstantName, "sine-cosine-decay", "sine-2x-epochs" }.Select(Describe))));
 
         var claims = Checks(fits).Select(c => c.Run(context)).ToList();
 
@@ -136,10 +137,10 @@ public sealed class NeuralFieldsReportSection : IReportSection
         FieldFigures.SaveImage(values, maps.Height, maps.Width, path);
     }
 
-    static string DecayPlot(IReadOnlyDictionary<string, FieldTrial> trials, string directory)
+    static string DecayPlot(FieldSectionPlan plan, IReadOnlyDictionary<string, FieldTrial> trials, string directory)
     {
         var plot = new Plot();
-        foreach (var (name, label) in new[] { ("sine", "constant"), ("sine-cosine-decay", "cosine decay"), ("sine-2x-epochs", "constant, 2× epochs") })
+        foreach (var (name, label) in new[] { (plan.SineConstantName, "constant"), ("sine-cosine-decay", "cosine decay"), ("sine-2x-epochs", "constant, 2× epochs") })
         {
             var curve = trials[name].Curve;
             var line = plot.Add.ScatterLine(curve.Select(e => (double)e.Step).ToArray(), curve.Select(e => e.Psnr).ToArray());

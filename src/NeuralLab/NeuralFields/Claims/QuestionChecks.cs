@@ -14,9 +14,9 @@ public sealed class ReluLaplacianCheck(FieldTrial relu, ImageReference image) : 
     public override string Id => "5.4";
     public override string Statement => "With ReLU the Laplacian of the output with respect to the input is all black: zero except where the input is 0, which is non-differentiable.";
     public override string Criterion =>
-        $"Conclusion: the ReLU fit's autograd Laplacian is exactly 0 on ≥ {MinExactZero:P0} of pixels (else does not hold). Working: if kinks " +
-        "(a unit's pre-activation = 0) cross the image away from the input 0 (at least one first-layer kink line crosses it and the origin is more than " +
-        "one pixel spacing from the nearest kink), the exception \"input is 0\" is wrong: holds with an error in the working; otherwise holds.";
+        $"Conclusion: the ReLU fit's autograd Laplacian is exactly 0 on ≥ {MinExactZero:P0} of pixels (else does not hold). Working: the field is " +
+        "non-differentiable where a unit's pre-activation is 0; if at least one first-layer unit's kink line (a line in the plane) crosses the image, " +
+        "the kinks are not \"input is 0\" (a line is not the point (0, 0)): holds with an error in the working; if no kink crosses the image, holds.";
 
     public override Claim Run(ReportContext context)
     {
@@ -27,7 +27,9 @@ public sealed class ReluLaplacianCheck(FieldTrial relu, ImageReference image) : 
         double extent = (Math.Max(image.Height, image.Width) - 1) / 2.0 * spacing;
         var census = ReluKinks.Census(relu.ReluLayers ?? throw new InvalidOperationException("5.4 needs the ReLU fit's weights"), extent);
         bool allBlack = zero >= MinExactZero;
-        bool kinksAwayFromOrigin = census.FirstLayerLinesCrossing > 0 && census.OriginDistanceToNearestKink > spacing;
+        // A kink line through the image holds points other than the input 0 whether or not it also passes near the origin
+        // (a first version also asked the origin to lie a pixel away from every kink, which hundreds of lines never allow).
+        bool kinksAwayFromOrigin = census.FirstLayerLinesCrossing > 0;
         var verdict = !allBlack ? Verdict.DoesNotHold : kinksAwayFromOrigin ? Verdict.HoldsWithErrorInWorking : Verdict.Holds;
         string where =
             $"{census.FirstLayerLinesCrossing} of the {census.FirstLayerUnits} first-layer units' kink lines cross the image and the row y = 0 crosses " +
