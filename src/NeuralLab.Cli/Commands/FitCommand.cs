@@ -82,7 +82,7 @@ public sealed class FitCommand : ICommandFactory
             string? path = parsed.GetValue(image);
             var target = FieldImage.Load(path, parsed.GetValue(channels), sizeValue, parsed.GetValue(maxPixels), parsed.GetValue(upsample));
             if (parsed.GetValue(size) is int askedSize && Math.Max(target.Width, target.Height) < askedSize)
-                stderr.WriteLine($"neurallab: note: the image is {target.Width}×{target.Height}; --size {askedSize} does not enlarge it (add --upsample to)");
+                stderr.WriteLine($"neurallab: note: the image is {target.Width}×{target.Height}; --size {askedSize} does not enlarge it (add --upsample to enlarge it)");
             config = config with
             {
                 Architecture = arch with { Channels = target.Channels },

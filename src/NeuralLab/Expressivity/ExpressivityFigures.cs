@@ -140,7 +140,8 @@ public static class ExpressivityFigures
         var grid = AdaptiveApproximator.CertificationGrid(r.Knots);
         var values = r.Network.Evaluate(grid);
         Style(plot.Add.Scatter(grid, grid.Select((x, i) => values[i] - f(x)).ToArray()), Palette.GetColor(3), "network − f");
-        foreach (double level in new[] { r.Eps, -r.Eps })
+        // ScottPlot's autoscaler fails on a span of ±1e308 (2ε overflows); a band that wide would flatten the errors anyway.
+        foreach (double level in r.Eps < 1e100 ? new[] { r.Eps, -r.Eps } : [])
         {
             var line = plot.Add.HorizontalLine(level);
             line.Color = Colors.Black;

@@ -16,8 +16,8 @@ public enum FieldPass
 /// </summary>
 public static class FieldChunks
 {
-    /// <summary>Intermediates one chunk may hold: 64 MiB. At 3×256 that is 8192 pixels of a forward pass,
-    /// the size whose activations (8 MiB each) stay under glibc's 32 MiB mmap threshold (docs/neural-fields.md, "Speed").</summary>
+    /// <summary>Intermediates one chunk may hold: 64 MiB. At 3×256 that is about 8,100 pixels of a forward pass (the
+    /// constant 8,192 it replaces), whose activations (8 MiB each) stay under glibc's 32 MiB mmap threshold (docs/neural-fields.md, "Speed").</summary>
     public const long DefaultChunkBytes = 64L << 20;
 
     /// <summary>
@@ -25,8 +25,9 @@ public static class FieldChunks
     /// tensor created in it, so a forward pass holds two (N, hidden) float32 tensors per hidden layer (sine: addmm, sin;
     /// tanh/relu: linear, and the in-place activation's saved input is the same storage). Double backprop keeps the
     /// forward graph, the gradient's graph (about three tensors per layer: cos·ω0, the incoming gradient, their product)
-    /// and, per input dimension, the second backward's tensors: measured at about 8× the forward pass
-    /// (render --what laplacian at 2048², 3×256 SIREN: see docs/benchmarks.md, "Bounded memory").
+    /// and, per input dimension, the second backward's tensors: counted as 8× the forward pass, an upper estimate (the
+    /// pre-fix code's 16,384-pixel derivative chunks of the 3×256 SIREN stayed under 3 GB in all, i.e. under 150 kB per
+    /// pixel). The Laplacian rows of the render-memory benchmark check the resulting bound (docs/benchmarks.md, "Bounded memory").
     /// </summary>
     public static double BytesPerPixel(FieldArchitecture architecture, FieldPass pass)
     {

@@ -38,7 +38,7 @@ public sealed record BiasCheckOptions
     /// <summary>Two float64 networks (with and without biases) trained side by side, each evaluated on <paramref name="testImages"/> digits.</summary>
     public ResourceEstimate Estimate(int testImages) =>
         ResNetCost.Estimate($"the bias check at C = {Channels} for {Steps:N0} steps of batch {BatchSize:N0}", Channels, BatchSize,
-            Steps + BiasScales.Count, 2.0 * testImages, testImages, bytesPerValue: 8, copies: 2);
+            (double)Steps + BiasScales.Count, 2.0 * testImages, testImages, bytesPerValue: 8, copies: 2);
 }
 
 /// <summary>

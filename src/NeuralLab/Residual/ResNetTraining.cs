@@ -28,6 +28,8 @@ public sealed record ResNetTrainingOptions
         if (Iterations < 1) throw new BadInputException($"--iterations {Iterations}: must be at least 1");
         if (BatchSize < 2) throw new BadInputException($"--batch {BatchSize}: BatchNorm needs at least 2 images per batch");
         if (!(LearningRate > 0) || !double.IsFinite(LearningRate)) throw new BadInputException($"--learning-rate {LearningRate}: must be positive and finite");
+        // The network is float32: libtorch refuses a scalar it cannot convert (an internal error otherwise).
+        if (LearningRate > float.MaxValue) throw new BadInputException($"--learning-rate {LearningRate}: must be at most {float.MaxValue:G3} (the network is float32)");
         if (EvaluateEvery < 1) throw new BadInputException($"evaluate-every {EvaluateEvery}: must be at least 1");
         if (Threads < 1) throw new BadInputException($"--threads {Threads}: must be at least 1");
         if (CheckpointEvery < 0) throw new BadInputException($"--checkpoint-every {CheckpointEvery}: must be 0 (end only) or positive");

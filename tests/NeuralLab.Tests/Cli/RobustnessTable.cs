@@ -137,9 +137,9 @@ public static class RobustnessTable
     {
         ValueKind.PositiveInt => [("0", true), ("-1", true), ("2147483647", false), ("abc", true), ("", true), ("1.5", true)],
         ValueKind.NonNegativeInt => [("-1", true), ("2147483647", false), ("abc", true), ("", true)],
-        ValueKind.Int => [("-1", false), ("2147483647", false), ("abc", true), ("", true)],
+        ValueKind.Int => [("-1", false), ("abc", true), ("", true)],
         ValueKind.PositiveNumber => [("0", true), ("-1", true), ("NaN", true), ("Infinity", true), ("1e308", false), ("abc", true), ("", true)],
-        ValueKind.Number => [("NaN", true), ("Infinity", true), ("-Infinity", true), ("1e308", false), ("-1e308", false), ("abc", true), ("", true)],
+        ValueKind.Number => [("NaN", true), ("Infinity", true), ("-Infinity", true), ("1e308", false), ("abc", true), ("", true)],
         ValueKind.IntList => [("0", true), ("-1", true), ("2147483647", false), ("abc", true), ("", true)],
         ValueKind.NumberList => [(",", true), ("1,,2", true), ("a,b", true), ("", true), ("1,NaN", true), ("1e308,1e308", false)],
         ValueKind.Interval => [(",", true), ("1", true), ("1,0", true), ("0,1,2", true), ("a,b", true), ("", true), ("NaN,1", true), ("-1e308,1e308", false)],

@@ -92,4 +92,27 @@ public class FieldImageTests
         var e = Assert.Throws<BadInputException>(() => FieldImage.Load(null, maxPixels: 1000));
         Assert.Contains("--max-pixels", e.Message);
     }
+
+    [Fact]
+    public void SizeShrinksButEnlargesOnlyWhenAsked()
+    {
+        using var dir = new TempDir();
+        using (var bitmap = new SKBitmap(new SKImageInfo(8, 6, SKColorType.Rgba8888, SKAlphaType.Opaque)))
+        {
+            bitmap.Erase(SKColors.Gray);
+            using var image = SKImage.FromBitmap(bitmap);
+            using var data = image.Encode(SKEncodedImageFormat.Png, 100);
+            File.WriteAllBytes(dir.File("small.png"), data.ToArray());
+        }
+        var kept = FieldImage.Load(dir.File("small.png"), size: 256);                  // the default --size: never enlarges
+        Assert.Equal((6, 8), (kept.Height, kept.Width));
+        var enlarged = FieldImage.Load(dir.File("small.png"), size: 32, upsample: true);
+        Assert.Equal((24, 32), (enlarged.Height, enlarged.Width));
+        var shrunk = FieldImage.Load(null, size: 64);                                  // the 512² cameraman
+        Assert.Equal((64, 64), (shrunk.Height, shrunk.Width));
+        // The pixel budget applies to the size asked for, before anything is resized.
+        var e = Assert.Throws<BadInputException>(() => FieldImage.Load(dir.File("small.png"), size: 100_000, upsample: true));
+        Assert.Contains("--size 100000", e.Message);
+        Assert.Throws<BadInputException>(() => FieldImage.Load(null, size: 100_000));
+    }
 }
