@@ -105,7 +105,7 @@ public sealed class AffineClaim : ClaimCheck<IReadOnlyList<ConstructionCheck>>
     public override string Statement => "f(x) = m·x + b is computed for any m, b by w0 = [m, −m], b0 = [b, −b], w1 = [1, −1]: σ(mx + b) − σ(−mx − b) = mx + b.";
 
     public override string Criterion =>
-        $"The solution's weights, evaluated literally in float64 for (m, b) = {string.Join(", ", Cases.Select(c => $"({c.M}, {c.B})"))} on 20,001 points of [−5, 5] " +
+        $"The solution's weights, evaluated literally in float64 for (m, b) = {string.Join(", ", Cases.Select(c => $"({ConstructionClaimText.Number(c.M)}, {ConstructionClaimText.Number(c.B)})"))} on 20,001 points of [−5, 5] " +
         "and at the kink −b/m: holds if max |f(x) − (mx + b)| ≤ 1e-12 in every case, does not hold otherwise. The working's \"w0 x = [mx + b, −mx − b]\" " +
         "(it means w0·x + b0) is a slip of notation, reported as a note, not judged.";
 
@@ -158,7 +158,7 @@ public sealed class ConstantClaim : ClaimCheck<ConstantMeasurement>
     public override string Statement => "A constant f(x) = b is computed with the sigmoid by w0 = 0 and w1 = 2b, since σ(0) = ½.";
 
     public override string Criterion =>
-        $"The homework prescribes σ = the logistic sigmoid. One hidden unit, w0 = 0, w1 = 2b, evaluated literally in float64 for b = {string.Join(", ", Constants)} " +
+        $"The homework prescribes σ = the logistic sigmoid. One hidden unit, w0 = 0, w1 = 2b, evaluated literally in float64 for b = {string.Join(", ", Constants.Select(ConstructionClaimText.Number))} " +
         "on 20,001 points of [−5, 5]: holds if max |f(x) − b| ≤ 1e-12 for every b, does not hold otherwise. The loose \"[b ½]\" notation (two units) and " +
         "what ReLU would give are notes, not the verdict.";
 
@@ -192,7 +192,7 @@ public sealed class ConstantClaim : ClaimCheck<ConstantMeasurement>
             "expressivity-constructions.png")
         {
             Summary = holds
-                ? $"With the sigmoid, w0 = 0, w1 = 2b gives 2b·σ(0) = b exactly for b = {string.Join(", ", Constants)} (max error {worst:G2})."
+                ? $"With the sigmoid, w0 = 0, w1 = 2b gives 2b·σ(0) = b exactly for b = {string.Join(", ", Constants.Select(ConstructionClaimText.Number))} (max error {worst:G2})."
                 : $"w1 = {ConstructionClaimText.Number(m.OutputScale)}b misses b by up to {ConstructionClaimText.Number(worst)} with the sigmoid.",
             Criterion = Criterion,
         };

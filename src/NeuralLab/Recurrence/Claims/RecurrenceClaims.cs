@@ -229,7 +229,7 @@ public sealed class ExplodingVanishingClaim : ClaimCheck<ExplodingVanishing>
 
     public override string Criterion =>
         $"|∂h_T/∂h₁| for T = 1..{MaxT} (each a full hand-written backward pass, N(0, 1) inputs) on the RNN h_t = w·σ(x_t + h_{{t−1}}) for " +
-        $"w ∈ {{{string.Join(", ", Weights)}}} and σ = identity, tanh, sigmoid; a curve explodes if the least-squares slope of ln|∂h_T/∂h₁| against T is " +
+        $"w ∈ {{{string.Join(", ", Weights.Select(w => w.ToString(CultureInfo.InvariantCulture).Replace("-", "−")))}}} and σ = identity, tanh, sigmoid; a curve explodes if the least-squares slope of ln|∂h_T/∂h₁| against T is " +
         $"> {SlopeThreshold:G}, vanishes if < −{SlopeThreshold:G}. The statement as written predicts explode for w > 1, vanish for w < 1. Holds if every curve " +
         "matches; does not hold if a σ = identity curve (the case its w^(T−1) reasoning covers exactly) contradicts it; holds under a condition if only " +
         "the nonlinear σ contradict it (the condition: σ' ≡ 1, which its own 2.4 does not have).";
@@ -256,7 +256,8 @@ public sealed class ExplodingVanishingClaim : ClaimCheck<ExplodingVanishing>
         var identity = curves.Where(c => c.Activation == Activation.Identity.Name()).ToList();
         double slopeError = identity.Max(c => Math.Abs(c.Slope - c.LogAbsW));
         string Word(int b) => b > 0 ? "explodes" : b < 0 ? "vanishes" : "neither";
-        string Describe(SweepCurve c) => string.Create(CultureInfo.InvariantCulture, $"σ = {c.Activation}, w = {c.W:G3}: slope {c.Slope:F3}, {Word(Behaviour(c.Slope))}");
+        string Describe(SweepCurve c) =>
+            string.Create(CultureInfo.InvariantCulture, $"σ = {c.Activation}, w = {c.W.ToString("G3", CultureInfo.InvariantCulture).Replace("-", "−")}: slope {c.Slope:F3}, {Word(Behaviour(c.Slope))}");
         var evidence = new Dictionary<string, object?>
         {
             ["rnn"] = "h_t = w·σ(x_t + h_{t−1}), h₀ = 0",
