@@ -30,6 +30,7 @@ public sealed class RenderCommand : ICommandFactory
                 throw new BadInputException($"unknown --what '{kind}' (expected field, gradient or laplacian)");
             var (ckpt, model) = FieldCheckpoint.Load(parsed.GetValue(checkpoint)!);
             using var _ = model;
+            if (ckpt.Architecture.Inputs != 2) throw new BadInputException($"'{parsed.GetValue(checkpoint)}' is an audio field (1-D); render draws image fields");
             int longer = parsed.GetValue(size) ?? (c.Quick ? 64 : Math.Max(ckpt.ImageHeight, ckpt.ImageWidth));
             if (longer <= 0) throw new BadInputException($"--size must be positive, not {longer}");
             if ((long)longer * longer > FieldImage.DefaultMaxPixels) throw new BadInputException($"--size {longer} is over the 16-megapixel budget");

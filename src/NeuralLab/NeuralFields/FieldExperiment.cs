@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using NeuralLab.Common;
+using NeuralLab.NeuralFields.Supervision;
 using static TorchSharp.torch;
 
 namespace NeuralLab.NeuralFields;
@@ -33,6 +34,8 @@ public sealed record FitMetrics
     public required int Seed { get; init; }
     /// <summary>Seconds to first reach 30, 35 and 40 dB (null if never).</summary>
     public required IReadOnlyDictionary<string, double?> SecondsTo { get; init; }
+    /// <summary>Derivative supervision only (--supervise gradient|laplacian): PSNR after the alignment, the loss's error.</summary>
+    public SupervisionMetrics? Supervision { get; init; }
 }
 
 /// <summary>
@@ -54,7 +57,8 @@ public static class FieldExperiment
         var fit = FieldTrainer.Fit(image, config, progress, cancel);
         try
         {
-            var metrics = Measure(image, imageName, fit, output);
+            var supervision = SupervisedFit.Finish(image, fit, output); // null unless fitted from derivatives
+            var metrics = Measure(image, imageName, fit, output, supervision);
             return (metrics, fit);
         }
         catch
@@ -64,7 +68,7 @@ public static class FieldExperiment
         }
     }
 
-    static FitMetrics Measure(FieldImage image, string imageName, FitResult fit, OutputDirectory? output)
+    static FitMetrics Measure(FieldImage image, string imageName, FitResult fit, OutputDirectory? output, SupervisionMetrics? supervision = null)
     {
         using var scope = NewDisposeScope();
         int h = image.Height, w = image.Width;
@@ -129,6 +133,7 @@ public static class FieldExperiment
             Schedule = config.Schedule.ToString().ToLowerInvariant(),
             Seed = config.Seed,
             SecondsTo = new[] { 30, 35, 40 }.ToDictionary(db => $"{db}db", db => fit.FirstReaching(db)?.Seconds),
+            Supervision = supervision,
         };
         if (output != null)
         {

@@ -30,6 +30,8 @@ public sealed record FitConfig
     public double? TargetPsnr { get; init; }
     /// <summary>Evaluate whole-image PSNR every this many steps; null chooses about every 0.5 epoch-equivalents of compute.</summary>
     public int? EvalEvery { get; init; }
+    /// <summary>What the loss compares: the field's values, or its gradient or Laplacian (SIREN Sec. 4.1).</summary>
+    public Supervision.FieldSupervision Supervision { get; init; } = NeuralFields.Supervision.FieldSupervision.Value;
 
     public void Validate()
     {
