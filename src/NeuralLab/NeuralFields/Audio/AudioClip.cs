@@ -50,6 +50,8 @@ public sealed class AudioClip
         {
             using var stream = File.OpenRead(path);
             if (stream.Length == 0) throw new BadInputException($"audio '{path}' is empty");
+            long declared = DeclaredDataBytes(stream);
+            stream.Position = 0;
             using var reader = new WaveFileReader(stream);
             var format = reader.WaveFormat;
             var (kind, bits) = Classify(format);
@@ -66,6 +68,10 @@ public sealed class AudioClip
             long samples = frames * format.Channels;
             if (samples > maxSamples)
                 throw new BadInputException($"audio '{path}' has {samples:N0} samples ({frames:N0} frames × {format.Channels}), over the budget of {maxSamples:N0} (--max-samples)");
+            // NAudio shortens a data chunk that runs past the end of the file without a word (as SKBitmap.Decode
+            // fills a truncated PNG with blank rows), so the header's own size is compared with what it read.
+            if (declared > reader.Length)
+                throw new BadInputException($"audio '{path}' is truncated: its header promises {declared:N0} bytes of samples, the file holds {reader.Length:N0}");
             var data = new byte[frames * frameBytes];
             int read = 0;
             while (read < data.Length)
@@ -86,6 +92,23 @@ public sealed class AudioClip
         {
             throw new BadInputException($"cannot read audio '{path}': {e.Message}", e);
         }
+    }
+
+    /// <summary>The size the RIFF header declares for the "data" chunk (−1 if there is none, which NAudio then reports).</summary>
+    static long DeclaredDataBytes(Stream stream)
+    {
+        var header = new byte[8];
+        if (stream.Read(header, 0, 4) < 4 || System.Text.Encoding.ASCII.GetString(header, 0, 4) is not ("RIFF" or "RF64")) return -1;
+        stream.Position = 12;
+        while (stream.Position + 8 <= stream.Length)
+        {
+            stream.ReadExactly(header, 0, 8);
+            string id = System.Text.Encoding.ASCII.GetString(header, 0, 4);
+            long size = BitConverter.ToUInt32(header, 4);
+            if (id == "data") return size == uint.MaxValue ? -1 : size; // RF64 keeps the real size in ds64: left to NAudio
+            stream.Position += size + (size & 1);                          // chunks are padded to even sizes
+        }
+        return -1;
     }
 
     static (string? Kind, int Bits) Classify(WaveFormat format)

@@ -61,33 +61,38 @@ public static class PoissonBlend
         int h = baseImage.Height, w = baseImage.Width, c = baseImage.Channels;
         // Targets are built in a scope of their own and detached: the model must not be created inside a
         // dispose scope, or its parameters would be freed with it.
-        var scope = NewDisposeScope();
-        var inside = zeros(h, w, dtype: ScalarType.Bool);                                                  // (H, W)
-        var insertInside = mask is null
-            ? ones(insert.Height, insert.Width, dtype: ScalarType.Bool)
-            : mask.ToTensor().mean([1]).reshape(insert.Height, insert.Width) > 0;                          // (h, w)
-        inside[TensorIndex.Slice(y0, y0 + insert.Height), TensorIndex.Slice(x0, x0 + insert.Width)] = insertInside;
-        int maskPixels = (int)inside.sum().item<long>();
-        if (maskPixels == 0) throw new BadInputException($"the mask '{names.Mask}' selects no pixel (inside is brighter than mid-grey)");
-        if (maskPixels == h * w) throw new BadInputException("the mask covers the whole base: nothing is left to fix the colours from");
-
-        var placed = (Tensor source, long k) =>
+        Tensor targetGradient, outsideWeights, naivePaste, insideMap;
+        int maskPixels;
+        using (var scope = NewDisposeScope())
         {
-            var full = zeros(h, w, k);                                                                      // (H, W, k)
-            full[TensorIndex.Slice(y0, y0 + insert.Height), TensorIndex.Slice(x0, x0 + insert.Width)] = source.reshape(insert.Height, insert.Width, k);
-            return full.reshape(h * w, k);
-        };
-        var insideColumn = inside.reshape(h * w, 1);                                                        // (N, 1)
-        var baseGradient = FieldLosses.SobelTargets(baseImage);                                             // (N, 2C)
-        var target = where(insideColumn, placed(FieldLosses.SobelTargets(insert), 2 * c), baseGradient);    // (N, 2C)
-        var naive = where(insideColumn, placed(insert.ToTensor(), c), baseImage.ToTensor());                // (N, C)
-        var outside = (~inside).reshape(h * w).to_type(ScalarType.Float32);                                 // (N)
+            var inside = zeros(h, w, dtype: ScalarType.Bool);                                                  // (H, W)
+            var insertInside = mask is null
+                ? ones(insert.Height, insert.Width, dtype: ScalarType.Bool)
+                : mask.ToTensor().mean([1]).reshape(insert.Height, insert.Width) > 0;                          // (h, w)
+            inside[TensorIndex.Slice(y0, y0 + insert.Height), TensorIndex.Slice(x0, x0 + insert.Width)] = insertInside;
+            maskPixels = (int)inside.sum().item<long>();
+            if (maskPixels == 0) throw new BadInputException($"the mask '{names.Mask}' selects no pixel (inside is brighter than mid-grey)");
+            if (maskPixels == h * w) throw new BadInputException("the mask covers the whole base: nothing is left to fix the colours from");
 
-        var targetGradient = target.detach().clone().DetachFromDisposeScope();
-        var outsideWeights = outside.clone().DetachFromDisposeScope();
-        using var naivePaste = naive.detach().clone().DetachFromDisposeScope();
-        using var insideMap = inside.reshape(h * w, 1).to_type(ScalarType.Float32).DetachFromDisposeScope(); // (N, 1)
-        scope.Dispose();
+            var placed = (Tensor source, long k) =>
+            {
+                var full = zeros(h, w, k);                                                                      // (H, W, k)
+                full[TensorIndex.Slice(y0, y0 + insert.Height), TensorIndex.Slice(x0, x0 + insert.Width)] = source.reshape(insert.Height, insert.Width, k);
+                return full.reshape(h * w, k);
+            };
+            var insideColumn = inside.reshape(h * w, 1);                                                        // (N, 1)
+            var baseGradient = FieldLosses.SobelTargets(baseImage);                                             // (N, 2C)
+            var target = where(insideColumn, placed(FieldLosses.SobelTargets(insert), 2 * c), baseGradient);    // (N, 2C)
+            var naive = where(insideColumn, placed(insert.ToTensor(), c), baseImage.ToTensor());                // (N, C)
+            var outside = (~inside).reshape(h * w).to_type(ScalarType.Float32);                                 // (N)
+
+            targetGradient = target.detach().clone().DetachFromDisposeScope();
+            outsideWeights = outside.clone().DetachFromDisposeScope();
+            naivePaste = naive.detach().clone().DetachFromDisposeScope();
+            insideMap = inside.reshape(h * w, 1).to_type(ScalarType.Float32).DetachFromDisposeScope(); // (N, 1)
+        }
+        using var disposeNaive = naivePaste;
+        using var disposeInside = insideMap;
 
         config = config with { Supervision = FieldSupervision.Gradient, Architecture = config.Architecture with { Channels = c, Inputs = 2 } };
         using var loss = new GradientLoss(targetGradient, outsideWeights);
