@@ -3,6 +3,8 @@ using System.Globalization;
 using NeuralLab.Common;
 using NeuralLab.NeuralFields;
 using NeuralLab.NeuralFields.Encodings;
+using NeuralLab.NeuralFields.Audio;
+using NeuralLab.NeuralFields.Supervision;
 
 namespace NeuralLab.Cli.Commands;
 
@@ -13,7 +15,7 @@ public sealed class FitCommand : ICommandFactory
 
     public Command Create()
     {
-        var image = new Argument<string?>("IMAGE") { Description = "PNG, JPEG or WebP to fit; default: the embedded cameraman.", Arity = ArgumentArity.ZeroOrOne };
+        var image = new Argument<string?>("IMAGE") { Description = "PNG, JPEG or WebP to fit, or a .wav clip (fitted as audio); default: the embedded cameraman.", Arity = ArgumentArity.ZeroOrOne };
         var preset = new Option<string?>("--preset") { Description = "The homework's recipes: relu (300 epochs, lr 0.001, batch 64), tanh (300 epochs, lr 0.001, batch 100), sine (200 epochs, lr 0.0001, batch 2048). Flags override." };
         var activation = new Option<string?>("--activation") { Description = "relu | tanh | sine | silu (default sine; silu behind an encoding)." };
         var hidden = new Option<int?>("--hidden") { Description = "Units per hidden layer (default 256)." };
@@ -40,6 +42,10 @@ public sealed class FitCommand : ICommandFactory
         var gridMax = new Option<int?>("--grid-max") { Description = "Grid: cells across the longer side at the finest level (default: the image's longer side)." };
         var gridTable = new Option<int?>("--grid-table") { Description = "Grid: entries per level at most; larger levels are spatially hashed (default 4096)." };
         var maxParameters = new Option<long?>("--max-parameters") { Description = "Size the field (grid table, Fourier features, or hidden width without an encoding) to the most that fits in N trainable parameters." };
+        var supervise = new Option<string?>("--supervise") { Description = "What the loss compares: value (default) | gradient (Sobel) | laplacian (5-point stencil); a field fitted from derivatives is the image up to a constant (or a harmonic function), so PSNR is reported after the least-squares constant (Laplacian: constant + plane)." };
+        var firstOmega0 = new Option<double?>("--first-omega0") { Description = $"ω0 of the first sine layer only (default: --omega0 for images, {AudioDefaults.FirstOmega0} for audio, as SIREN's paper)." };
+        var audioDemo = new Option<bool>("--audio-demo") { Description = "Fit the generated demo clip (3 s, 16 kHz; see the docs) as audio; a .wav IMAGE argument is fitted as audio too." };
+        var maxSamples = new Option<long>("--max-samples") { Description = "Refuse WAV files with more samples (all channels) than this (checked from the header).", DefaultValueFactory = _ => AudioClip.DefaultMaxSamples };
         var common = new CommonOptions();
         var command = new Command("fit",
             "Fit an image with a neural field — a coordinate MLP (ReLU, Tanh or SIREN), optionally behind Fourier features or a multiresolution grid — and show its gradient and Laplacian.\n" +
@@ -48,6 +54,7 @@ public sealed class FitCommand : ICommandFactory
         {
             image, preset, activation, hidden, layers, omega0, init, lr, steps, epochs, batch, schedule, targetPsnr, size, upsample, channels, maxPixels, evalEvery,
             encoding, fourierFeatures, fourierScale, gridLevels, gridFeatures, gridMin, gridMax, gridTable, maxParameters,
+            supervise, firstOmega0, audioDemo, maxSamples,
         };
         common.AddTo(command);
         command.SetAction(parsed =>
@@ -55,8 +62,16 @@ public sealed class FitCommand : ICommandFactory
             var c = common.Read(parsed);
             var stdout = parsed.InvocationConfiguration.Output;
             var stderr = parsed.InvocationConfiguration.Error;
+            string? path = parsed.GetValue(image);
+            bool audio = parsed.GetValue(audioDemo) || (path?.EndsWith(".wav", StringComparison.OrdinalIgnoreCase) ?? false);
+            if (audio && parsed.GetValue(audioDemo) && path != null) throw new BadInputException("give a WAV file or --audio-demo, not both");
+            if (audio && parsed.GetValue(preset) is not null) throw new BadInputException("--preset is for images; audio uses SIREN's audio recipe");
+            if (audio && (parsed.GetValue(size) is not null || parsed.GetValue(channels) is not null))
+                throw new BadInputException("--size and --channels are for images; a clip is fitted at its own length and channels");
             var kind = parsed.GetValue(encoding) is string e ? ParseEncoding(e) : EncodingKind.None;
-            var basis = parsed.GetValue(preset) is string p ? FitPresets.Get(p) with { Encoding = new EncodingConfig { Kind = kind } } : FitDefaults.For(kind);
+            if (audio && kind != EncodingKind.None) throw new BadInputException($"--encoding {parsed.GetValue(encoding)} encodes 2-D coordinates (images); audio is fitted with --encoding none");
+            var basis = audio ? AudioDefaults.Config
+                : parsed.GetValue(preset) is string p ? FitPresets.Get(p) with { Encoding = new EncodingConfig { Kind = kind } } : FitDefaults.For(kind);
             bool budgetGiven = parsed.GetValue(steps) is not null || parsed.GetValue(epochs) is not null;
             var arch = basis.Architecture;
             arch = arch with
@@ -66,6 +81,7 @@ public sealed class FitCommand : ICommandFactory
                 Layers = parsed.GetValue(layers) ?? arch.Layers,
                 Omega0 = parsed.GetValue(omega0) ?? arch.Omega0,
                 Init = parsed.GetValue(init) is string i ? ParseInit(i) : arch.Init,
+                FirstOmega0 = parsed.GetValue(firstOmega0) ?? arch.FirstOmega0,
             };
             var config = basis with
             {
@@ -77,9 +93,10 @@ public sealed class FitCommand : ICommandFactory
                 TargetPsnr = parsed.GetValue(targetPsnr),
                 EvalEvery = parsed.GetValue(evalEvery),
                 Seed = c.Seed,
+                Supervision = parsed.GetValue(supervise) is string sv ? FieldLosses.Parse(sv) : basis.Supervision,
             };
+            if (audio) return FitAudio(parsed, c, path, config with { Architecture = arch }, parsed.GetValue(maxSamples), parsed.GetValue(firstOmega0) is not null);
             int? sizeValue = parsed.GetValue(size) ?? (c.Quick ? 64 : FitDefaults.Size);
-            string? path = parsed.GetValue(image);
             var target = FieldImage.Load(path, parsed.GetValue(channels), sizeValue, parsed.GetValue(maxPixels), parsed.GetValue(upsample));
             if (parsed.GetValue(size) is int askedSize && Math.Max(target.Width, target.Height) < askedSize)
                 stderr.WriteLine($"neurallab: note: the image is {target.Width}×{target.Height}; --size {askedSize} does not enlarge it (add --upsample to enlarge it)");
@@ -119,6 +136,9 @@ public sealed class FitCommand : ICommandFactory
                                      $"PSNR {metrics.Psnr:F2} dB after {metrics.Steps} steps in {metrics.Seconds:F1} s ({metrics.StoppedBecause})");
                     stdout.WriteLine($"mean |Laplacian| {metrics.LaplacianAbsMean:G4} (ground truth {metrics.GroundTruthLaplacianAbsMean:G4}); " +
                                      $"gradient correlation with Sobel {metrics.GradientCorrelation:F3}");
+                    if (metrics.Supervision is { } sup)
+                        stdout.WriteLine($"fitted from the {sup.Supervision} alone: PSNR {metrics.Psnr:F2} dB after the {sup.PsnrAfter}; " +
+                                         $"after the constant only {sup.PsnrAfterConstant:F2} dB; {sup.Supervision} error (the loss's) MSE {sup.SupervisedMse:G4}, relative {sup.SupervisedRelativeError:P1}");
                     if (output != null) stdout.WriteLine($"wrote {string.Join(", ", FieldExperiment.OutputFiles)} to {output.Root}");
                 }
             }
@@ -129,6 +149,48 @@ public sealed class FitCommand : ICommandFactory
             return 0;
         });
         return command;
+    }
+
+    /// <summary>fit on a clip: the same trainer over t ∈ [-1, 1]; outputs reconstruction.wav and the audio figures.</summary>
+    static int FitAudio(ParseResult parsed, CommonValues c, string? path, FitConfig config, long maxSamples, bool firstOmega0Given)
+    {
+        var stdout = parsed.InvocationConfiguration.Output;
+        var stderr = parsed.InvocationConfiguration.Error;
+        if (maxSamples <= 0) throw new BadInputException($"--max-samples must be positive, not {maxSamples}");
+        // --quick keeps a quarter second of the demo: a run of seconds, as the tests use.
+        var clip = path is null ? AudioDemo.Create(c.Quick ? 0.25 : AudioDemo.DefaultSeconds) : AudioClip.Read(path, maxSamples);
+        if (path is null && clip.Samples.Length > maxSamples)
+            throw new BadInputException($"the demo clip has {clip.Samples.Length:N0} samples, over the budget of {maxSamples:N0} (--max-samples)");
+        // SIREN's ω0 = 3000 is for clips of seconds on t ∈ [-1, 1]; the quick quarter-second demo keeps the same
+        // first-layer frequency per second of sound (3000 · 0.25 / 3 = 250) unless --first-omega0 says otherwise.
+        var architecture = config.Architecture;
+        if (path is null && c.Quick && !firstOmega0Given)
+            architecture = architecture with { FirstOmega0 = AudioDefaults.FirstOmega0 * clip.Seconds / AudioDemo.DefaultSeconds };
+        config = config with { Architecture = architecture with { Inputs = 1, Channels = clip.Channels } };
+        config.Validate();
+        using var output = c.OpenOut();
+        using var cancel = new CancellationTokenSource();
+        ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cancel.Cancel(); };
+        Console.CancelKeyPress += onCancel;
+        try
+        {
+            var (metrics, fit) = ConsoleProgress.Run(stderr, progress =>
+                AudioExperiment.Run(clip, path ?? AudioDemo.Name, config, output, progress, cancel.Token));
+            fit.Dispose();
+            output?.Commit();
+            if (c.Json) c.EmitJson(stdout, metrics);
+            else
+            {
+                stdout.WriteLine($"audio field on {metrics.Clip} ({metrics.Samples} samples × {metrics.Channels} at {metrics.SampleRate} Hz, {metrics.DurationSeconds:F2} s): " +
+                                 $"PSNR {metrics.Psnr:F2} dB, SNR {metrics.Snr:F2} dB after {metrics.Steps} steps in {metrics.Seconds:F1} s ({metrics.StoppedBecause})");
+                if (output != null) stdout.WriteLine($"wrote {string.Join(", ", AudioExperiment.OutputFiles)} to {output.Root}");
+            }
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
+        return 0;
     }
 
     internal static FieldActivation ParseActivation(string s) => s.ToLowerInvariant() switch

@@ -33,6 +33,7 @@ public sealed class RenderCommand : ICommandFactory
                 throw new BadInputException($"--size {s} is over the budget of {FieldImage.DefaultMaxPixels:N0} pixels (4096²)");
             var (ckpt, model) = FieldCheckpoint.Load(parsed.GetValue(checkpoint)!);
             using var _ = model;
+            if (ckpt.Architecture.Inputs != 2) throw new BadInputException($"'{parsed.GetValue(checkpoint)}' is an audio field (1-D); render draws image fields");
             int longer = askedSize ?? (c.Quick ? 64 : Math.Max(ckpt.ImageHeight, ckpt.ImageWidth));
             var (h, w) = FieldImage.ScaledShape(ckpt.ImageHeight, ckpt.ImageWidth, longer);
             string outPath = c.Out ?? "render.png";

@@ -37,4 +37,8 @@ public static class CoordinateGrid
         var ys = (rows - (height - 1) / 2.0) * h;
         return stack([xs, ys], dim: 1).to_type(dtype).MoveToOuterDisposeScope();        // (n, 2)
     }
+
+    /// <summary>Sample-centre coordinates (length, 1) of a 1-D signal (audio): first sample at −1, last at 1, as SIREN's get_mgrid.</summary>
+    public static Tensor CreateLine(int length, ScalarType dtype = ScalarType.Float32) =>
+        ((arange(length, dtype: float64) - (length - 1) / 2.0) * Spacing(1, length)).reshape(length, 1).to_type(dtype); // (N, 1)
 }

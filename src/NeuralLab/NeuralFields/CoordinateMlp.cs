@@ -19,13 +19,20 @@ public sealed record FieldArchitecture(
     int Layers = 3,
     int Channels = 1,
     double Omega0 = 30.0,
-    FieldInit Init = FieldInit.Siren)
+    FieldInit Init = FieldInit.Siren,
+    int Inputs = 2,
+    double? FirstOmega0 = null)
 {
+    /// <summary>ω0 of the first layer: SIREN scales it separately for audio (3000 in Sitzmann et al. 2020, Sec. 4.2), where one unit of t spans thousands of periods.</summary>
+    public double FirstLayerOmega0 => FirstOmega0 ?? Omega0;
+
     public void Validate()
     {
         if (Hidden <= 0) throw new Common.BadInputException($"--hidden must be positive, not {Hidden}");
         if (Layers < 0) throw new Common.BadInputException($"--layers must be zero or more, not {Layers}");
-        if (Channels is not (1 or 3)) throw new Common.BadInputException($"--channels must be 1 or 3, not {Channels}");
+        if (Channels is < 1 or > 3) throw new Common.BadInputException($"--channels must be 1, 2 (stereo audio) or 3, not {Channels}");
+        if (Inputs is not (1 or 2)) throw new Common.BadInputException($"a field takes 1 (audio) or 2 (image) coordinates, not {Inputs}");
+        if (FirstOmega0 is double w0 && (!(w0 > 0) || double.IsInfinity(w0))) throw new Common.BadInputException($"--first-omega0 must be positive, not {w0}");
         if (!(Omega0 > 0) || double.IsInfinity(Omega0)) throw new Common.BadInputException($"--omega0 must be positive, not {Omega0}");
     }
 }
@@ -56,7 +63,7 @@ public sealed class CoordinateMlp : nn.Module<Tensor, Tensor>
         Architecture = architecture;
         Encoding = encoding ?? new EncodingConfig();
         this.encoding = FieldEncoding.Create(Encoding);
-        hidden.Add(nn.Linear(Encoding.OutputDimension, architecture.Hidden));
+        hidden.Add(nn.Linear(Encoding.Kind == EncodingKind.None ? architecture.Inputs : Encoding.OutputDimension, architecture.Hidden));
         for (int i = 0; i < architecture.Layers; i++) hidden.Add(nn.Linear(architecture.Hidden, architecture.Hidden));
         output = nn.Linear(architecture.Hidden, architecture.Channels);
         RegisterComponents();
@@ -80,7 +87,7 @@ public sealed class CoordinateMlp : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor coordinates) // (N, 2) → (N, channels)
     {
         var x = encoding is null ? coordinates : encoding.call(coordinates);
-        double omega0 = Architecture.Omega0;
+        double omega0 = Architecture.FirstLayerOmega0;
         foreach (var layer in hidden)
         {
             x = Architecture.Activation switch
@@ -91,8 +98,21 @@ public sealed class CoordinateMlp : nn.Module<Tensor, Tensor>
                 FieldActivation.Silu => nn.functional.silu(layer.call(x)), // not in place: its backward needs the input
                 _ => layer.call(x).relu_(),
             };
+            omega0 = Architecture.Omega0;
         }
         return output.call(x);
+    }
+
+    /// <summary>
+    /// Adds <paramref name="offsets"/> (one per channel) to the field, through the output bias: the constant
+    /// a fit from derivatives alone leaves free, fixed afterwards by least squares.
+    /// </summary>
+    public void ShiftOutput(IReadOnlyList<double> offsets)
+    {
+        if (offsets.Count != Architecture.Channels) throw new ArgumentException("one offset per channel");
+        using var noGrad = no_grad();
+        using var shift = tensor(offsets.Select(o => (float)o).ToArray());
+        output.bias!.add_(shift);
     }
 
     protected override void Dispose(bool disposing)

@@ -22,6 +22,8 @@ public sealed record FieldCheckpoint
     public required int ImageWidth { get; init; }
     public required long Steps { get; init; }
     public required double Psnr { get; init; }
+    /// <summary>Audio fields only: samples per second of the clip (the field's grid is 1 × frames).</summary>
+    public int? SampleRate { get; init; }
 
     /// <summary>Writes model.json and model.bin into <paramref name="output"/> (staged, committed by the caller).</summary>
     public void Save(OutputDirectory output, CoordinateMlp model)

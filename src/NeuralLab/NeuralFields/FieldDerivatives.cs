@@ -14,15 +14,16 @@ public static class FieldDerivatives
     public static Tensor Gradient(Tensor y, Tensor x) =>
         autograd.grad([y], [x], [ones_like(y)], retain_graph: true, create_graph: true)[0];
 
-    /// <summary>Δf = Σ_i ∂²f/∂x_i² from the gradient (N, D) of f with respect to x; returns (N).</summary>
-    public static Tensor Laplacian(Tensor gradient, Tensor x)
+    /// <summary>Δf = Σ_i ∂²f/∂x_i² from the gradient (N, D) of f with respect to x; returns (N).
+    /// <paramref name="createGraph"/> keeps Δf differentiable (a loss on the Laplacian needs it).</summary>
+    public static Tensor Laplacian(Tensor gradient, Tensor x, bool createGraph = false)
     {
         Tensor? sum = null;
         long dims = x.shape[1];
         for (long i = 0; i < dims; i++)
         {
             var gi = gradient[.., i];                                                                  // (N)
-            var second = autograd.grad([gi], [x], [ones_like(gi)], retain_graph: true, create_graph: false)[0]; // (N, D)
+            var second = autograd.grad([gi], [x], [ones_like(gi)], retain_graph: true, create_graph: createGraph)[0]; // (N, D)
             sum = sum is null ? second[.., i] : sum + second[.., i];
         }
         return sum!;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using NeuralLab.Common;
 using NeuralLab.NeuralFields.Encodings;
+using NeuralLab.NeuralFields.Supervision;
 using static TorchSharp.torch;
 
 namespace NeuralLab.NeuralFields;
@@ -42,6 +43,8 @@ public sealed record FitMetrics
     public required int Seed { get; init; }
     /// <summary>Seconds to first reach 30, 35 and 40 dB (null if never).</summary>
     public required IReadOnlyDictionary<string, double?> SecondsTo { get; init; }
+    /// <summary>Derivative supervision only (--supervise gradient|laplacian): PSNR after the alignment, the loss's error.</summary>
+    public SupervisionMetrics? Supervision { get; init; }
 }
 
 /// <summary>
@@ -80,7 +83,8 @@ public static class FieldExperiment
         var fit = FieldTrainer.Fit(image, config, progress, cancel);
         try
         {
-            var (metrics, maps) = Measure(image, imageName, fit, output);
+            var supervision = SupervisedFit.Finish(image, fit, output); // null unless fitted from derivatives
+            var (metrics, maps) = Measure(image, imageName, fit, output, supervision);
             return (metrics, fit, maps);
         }
         catch
@@ -90,7 +94,7 @@ public static class FieldExperiment
         }
     }
 
-    static (FitMetrics, FieldMaps) Measure(FieldImage image, string imageName, FitResult fit, OutputDirectory? output)
+    static (FitMetrics, FieldMaps) Measure(FieldImage image, string imageName, FitResult fit, OutputDirectory? output, SupervisionMetrics? supervision = null)
     {
         using var scope = NewDisposeScope();
         int h = image.Height, w = image.Width;
@@ -160,6 +164,7 @@ public static class FieldExperiment
             Schedule = config.Schedule.ToString().ToLowerInvariant(),
             Seed = config.Seed,
             SecondsTo = new[] { 30, 35, 40 }.ToDictionary(db => $"{db}db", db => fit.FirstReaching(db)?.Seconds),
+            Supervision = supervision,
         };
         if (output != null)
         {

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using NeuralLab.Common;
+using NeuralLab.NeuralFields.Supervision;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -8,7 +9,7 @@ namespace NeuralLab.NeuralFields;
 /// <summary>One whole-image evaluation during a fit.</summary>
 public sealed record FitEvaluation(long Step, double Seconds, double Psnr, double Mse, double LearningRate);
 
-/// <summary>The outcome of <see cref="FieldTrainer.Fit"/>; owns <see cref="Model"/>.</summary>
+/// <summary>The outcome of <see cref="FieldTrainer"/>'s Fit; owns <see cref="Model"/>.</summary>
 public sealed class FitResult : IDisposable
 {
     public required CoordinateMlp Model { get; init; }
@@ -52,17 +53,28 @@ public static class FieldTrainer
     /// <summary>Steps between collections for <paramref name="batch"/> pixels a step.</summary>
     public static int CollectInterval(int batch) => Math.Max(1, CollectPixels / Math.Max(1, batch));
 
-    public static FitResult Fit(FieldImage image, FitConfig config, IProgress<ProgressReport>? progress = null, CancellationToken cancel = default)
+    public static FitResult Fit(FieldImage image, FitConfig config, IProgress<ProgressReport>? progress = null, CancellationToken cancel = default) =>
+        Fit(FieldSignal.FromImage(image), config, progress, cancel);
+
+    /// <summary>
+    /// Fits <paramref name="signal"/> (an image or a clip) with the loss of <see cref="FitConfig.Supervision"/>,
+    /// or with <paramref name="loss"/> when given (the caller keeps ownership of it).
+    /// </summary>
+    public static FitResult Fit(FieldSignal signal, FitConfig config, IProgress<ProgressReport>? progress = null, CancellationToken cancel = default,
+        IFieldLoss? loss = null)
     {
         config.Validate();
-        if (config.Architecture.Channels != image.Channels)
-            throw new BadInputException($"the network has {config.Architecture.Channels} output channel(s) but the image has {image.Channels}");
+        if (config.Architecture.Channels != signal.Channels)
+            throw new BadInputException($"the network has {config.Architecture.Channels} output channel(s) but the signal has {signal.Channels}");
+        if (config.Architecture.Inputs != signal.Dimensions)
+            throw new BadInputException($"the network takes {config.Architecture.Inputs} coordinate(s) but the signal has {signal.Dimensions}");
+        using var ownedLoss = loss is null ? FieldLosses.Create(config.Supervision, signal) : null;
         Seeding.SeedEverything(config.Seed); // the trainer draws only from libtorch
         var generator = new Generator((ulong)config.Seed);
         var model = new CoordinateMlp(config.Architecture, config.Encoding);
         try
         {
-            return Train(model, image, config, generator, progress, cancel);
+            return Train(model, signal, (loss ?? ownedLoss)!, config, generator, progress, cancel);
         }
         catch
         {
@@ -75,10 +87,10 @@ public static class FieldTrainer
         }
     }
 
-    static FitResult Train(CoordinateMlp model, FieldImage image, FitConfig config, Generator generator,
+    static FitResult Train(CoordinateMlp model, FieldSignal signal, IFieldLoss objective, FitConfig config, Generator generator,
         IProgress<ProgressReport>? progress, CancellationToken cancel)
     {
-        int n = image.PixelCount;
+        int n = signal.SampleCount;
         int batch = config.BatchFor(n);
         long total = config.PlannedSteps(n);
         long stepsPerEpoch = (n + batch - 1) / batch;
@@ -87,8 +99,9 @@ public static class FieldTrainer
         long evalEvery = config.EvalEvery ?? Math.Max(1, Math.Min(4 * stepsPerEpoch, Math.Max(1, total / 20)));
         string task = $"fit {config.Architecture.Activation.ToString().ToLowerInvariant()}";
 
-        using var coordinates = CoordinateGrid.Create(image.Height, image.Width); // (N, 2)
-        using var targets = image.ToTensor();                                      // (N, C)
+        using var coordinates = signal.CreateCoordinates(); // (N, D)
+        using var values = signal.ToTensor();               // (N, C)
+        var targets = objective.Targets;                    // (N, K): values, gradients or Laplacians
         using var threads = batch <= SingleThreadMaxBatch ? Residual.IntraOpThreads.Use(1) : null;
         using var optimizer = new Adam(model.parameters(), config.LearningRate, beta2: config.AdamBeta2, eps: config.AdamEpsilon) { CollectEvery = CollectInterval(batch) };
         var losses = new List<float>((int)Math.Min(total, 1_000_000));
@@ -112,8 +125,8 @@ public static class FieldTrainer
                 }
                 optimizer.LearningRate = config.LearningRateAt(step, total);
                 float loss = batch < n
-                    ? MinibatchStep(model, optimizer, coordinates, targets, order!, inEpoch * batch, Math.Min(batch, n - inEpoch * batch))
-                    : FullBatchStep(model, optimizer, coordinates, targets);
+                    ? MinibatchStep(model, objective, optimizer, coordinates, targets, order!, inEpoch * batch, Math.Min(batch, n - inEpoch * batch))
+                    : FullBatchStep(model, objective, optimizer, coordinates, targets);
                 step++;
                 losses.Add(loss);
                 if (double.IsNaN(firstLoss)) firstLoss = loss;
@@ -122,7 +135,7 @@ public static class FieldTrainer
                         $"training diverged at step {step}: loss {loss:G4} (first step {firstLoss:G4}); lower --lr (now {config.LearningRate:G4})");
                 if (step % evalEvery == 0 || step == total)
                 {
-                    var evaluation = Evaluate(model, coordinates, targets, step, clock.Elapsed.TotalSeconds, optimizer.LearningRate);
+                    var evaluation = Evaluate(model, objective, coordinates, values, step, clock.Elapsed.TotalSeconds, optimizer.LearningRate);
                     evaluations.Add(evaluation);
                     progress?.Report(new ProgressReport(task, step, total,
                         [("loss", loss), ("psnr", evaluation.Psnr), ("lr", optimizer.LearningRate)]));
@@ -135,7 +148,7 @@ public static class FieldTrainer
             order?.Dispose();
         }
         if (evaluations.Count == 0 || evaluations[^1].Step != step)
-            evaluations.Add(Evaluate(model, coordinates, targets, step, clock.Elapsed.TotalSeconds, optimizer.LearningRate));
+            evaluations.Add(Evaluate(model, objective, coordinates, values, step, clock.Elapsed.TotalSeconds, optimizer.LearningRate));
         model.eval();
         return new FitResult
         {
@@ -150,20 +163,20 @@ public static class FieldTrainer
         };
     }
 
-    static float MinibatchStep(CoordinateMlp model, Optimizer optimizer, Tensor coordinates, Tensor targets, Tensor order, long start, long length)
+    static float MinibatchStep(CoordinateMlp model, IFieldLoss objective, Optimizer optimizer, Tensor coordinates, Tensor targets, Tensor order, long start, long length)
     {
         using var scope = NewDisposeScope();
         var indices = order.narrow(0, start, length);  // (B)
         var x = coordinates.index_select(0, indices); // (B, 2)
         var y = targets.index_select(0, indices);     // (B, C)
         optimizer.ZeroGrad();
-        var loss = nn.functional.mse_loss(model.call(x), y);
+        var loss = nn.functional.mse_loss(objective.Predict(model, x), y);
         loss.backward();
         optimizer.Step();
         return loss.item<float>();
     }
 
-    static float FullBatchStep(CoordinateMlp model, Optimizer optimizer, Tensor coordinates, Tensor targets)
+    static float FullBatchStep(CoordinateMlp model, IFieldLoss objective, Optimizer optimizer, Tensor coordinates, Tensor targets)
     {
         long n = coordinates.shape[0];
         double total = 0;
@@ -174,13 +187,20 @@ public static class FieldTrainer
             long length = Math.Min(ChunkPixels, n - start);
             var x = coordinates.narrow(0, start, length);                        // (b, 2)
             var y = targets.narrow(0, start, length);                            // (b, C)
-            var sumSquared = (model.call(x) - y).square().sum();
+            var sumSquared = (objective.Predict(model, x) - y).square().sum();
             // Mean over all N·C values, accumulated chunk by chunk.
             (sumSquared / (n * targets.shape[1])).backward();
             total += sumSquared.item<float>();
         }
         optimizer.Step();
         return (float)(total / (n * targets.shape[1]));
+    }
+
+    /// <summary>Whole-signal value MSE and PSNR as <paramref name="objective"/> measures them (after its alignment).</summary>
+    static FitEvaluation Evaluate(CoordinateMlp model, IFieldLoss objective, Tensor coordinates, Tensor values, long step, double seconds, double learningRate)
+    {
+        double mse = objective.ValueMse(model, coordinates, values);
+        return new FitEvaluation(step, seconds, Psnr(mse), mse, learningRate);
     }
 
     /// <summary>Whole-image MSE and PSNR of <paramref name="model"/>, in chunks, without a graph.</summary>

@@ -37,11 +37,15 @@ public sealed record FitConfig
     public double AdamBeta2 { get; init; } = 0.999;
     /// <summary>Adam's ε; Instant-NGP's grid uses 1e-15, so rarely-touched entries still take full-size steps.</summary>
     public double AdamEpsilon { get; init; } = 1e-8;
+    /// <summary>What the loss compares: the field's values, or its gradient or Laplacian (SIREN Sec. 4.1).</summary>
+    public Supervision.FieldSupervision Supervision { get; init; } = NeuralFields.Supervision.FieldSupervision.Value;
 
     public void Validate()
     {
         Architecture.Validate();
         Encoding.Validate();
+        if (Encoding.Kind != EncodingKind.None && Architecture.Inputs != 2)
+            throw new BadInputException($"--encoding {Encoding.Kind.ToString().ToLowerInvariant()} encodes 2-D coordinates (images); a 1-D field (audio) takes --encoding none");
         if (!(AdamBeta2 is > 0 and < 1)) throw new BadInputException($"Adam's β2 must be in (0, 1), not {AdamBeta2}");
         if (!(AdamEpsilon > 0) || double.IsInfinity(AdamEpsilon)) throw new BadInputException($"Adam's ε must be positive, not {AdamEpsilon}");
         if (!(LearningRate > 0) || double.IsInfinity(LearningRate)) throw new BadInputException($"--lr must be positive, not {LearningRate}");

@@ -11,7 +11,7 @@ public static class FieldParameters
     /// <summary>Trainable parameters of <see cref="CoordinateMlp"/>(<paramref name="architecture"/>, <paramref name="encoding"/>).</summary>
     public static long Count(FieldArchitecture architecture, EncodingConfig encoding)
     {
-        long inputs = encoding.OutputDimension, h = architecture.Hidden;
+        long inputs = encoding.Kind == EncodingKind.None ? architecture.Inputs : encoding.OutputDimension, h = architecture.Hidden;
         long decoder = (inputs + 1) * h + architecture.Layers * (h + 1) * h + (h + 1) * architecture.Channels;
         return encoding.Parameters + decoder;
     }

@@ -1,0 +1,178 @@
+using NeuralLab.Common;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace NeuralLab.NeuralFields.Supervision;
+
+/// <summary>What the training loss compares with the target: the field's values, or its derivatives (SIREN Sec. 4.1).</summary>
+public enum FieldSupervision { Value, Gradient, Laplacian }
+
+/// <summary>
+/// The one hook of <see cref="FieldTrainer"/>: per-sample targets (N, K), the field's matching quantity at a
+/// batch of coordinates (B, K) — the loss is their mean squared difference — and the value error the
+/// trainer reports, after removing whatever this supervision cannot determine.
+/// </summary>
+public interface IFieldLoss : IDisposable
+{
+    FieldSupervision Supervision { get; }
+
+    /// <summary>(N, K), in the order of the signal's samples.</summary>
+    Tensor Targets { get; }
+
+    /// <summary>The field's supervised quantity (B, K) at <paramref name="x"/> (B, D), differentiable in the model's parameters.</summary>
+    Tensor Predict(CoordinateMlp model, Tensor x);
+
+    /// <summary>Highest degree of the harmonic polynomials removed before the value error is measured; −1: none.</summary>
+    int AlignmentDegree { get; }
+
+    /// <summary>Mean squared error (over the samples that count) of the field's values against <paramref name="values"/> (N, C), after the alignment.</summary>
+    double ValueMse(CoordinateMlp model, Tensor coordinates, Tensor values);
+}
+
+/// <summary>The ordinary loss: the field's values against the signal's.</summary>
+public sealed class ValueLoss(FieldSignal signal) : IFieldLoss
+{
+    public FieldSupervision Supervision => FieldSupervision.Value;
+    public Tensor Targets { get; } = signal.ToTensor();                      // (N, C)
+    public Tensor Predict(CoordinateMlp model, Tensor x) => model.call(x);    // (B, C)
+    public int AlignmentDegree => -1;
+    public double ValueMse(CoordinateMlp model, Tensor coordinates, Tensor values) => FieldTrainer.MeanSquaredError(model, coordinates, values);
+    public void Dispose() => Targets.Dispose();
+}
+
+/// <summary>
+/// Gradient supervision: ∇f of every channel (by autograd, differentiable: create_graph) against a target
+/// gradient map (N, C·D) ordered (channel, axis), in field units. The value error is taken after the
+/// least-squares constant, over the samples with weight 1 in <paramref name="valueWeights"/> (all when null).
+/// </summary>
+public sealed class GradientLoss(Tensor targets, Tensor? valueWeights = null) : IFieldLoss
+{
+    public FieldSupervision Supervision => FieldSupervision.Gradient;
+    public Tensor Targets { get; } = targets;
+    public int AlignmentDegree => 0;
+
+    public Tensor Predict(CoordinateMlp model, Tensor x)
+    {
+        var input = x.detach().requires_grad_(true);                   // (B, D)
+        var y = model.call(input);                                     // (B, C)
+        long channels = y.shape[1];
+        if (channels == 1) return FieldDerivatives.Gradient(y, input); // (B, D)
+        return cat(Enumerable.Range(0, (int)channels)
+            .Select(c => FieldDerivatives.Gradient(y.narrow(1, c, 1), input)).ToList(), 1); // (B, C·D)
+    }
+
+    public double ValueMse(CoordinateMlp model, Tensor coordinates, Tensor values) =>
+        HarmonicAlignment.Fit(model, coordinates, values, AlignmentDegree, valueWeights).Mse;
+
+    public void Dispose()
+    {
+        Targets.Dispose();
+        valueWeights?.Dispose();
+    }
+}
+
+/// <summary>
+/// Laplacian supervision: Δf of every channel (double backprop with create_graph, so the loss can be
+/// differentiated a third time) against a target map (N, C). The value error is taken after the
+/// least-squares harmonic polynomial of degree ≤ 1 (constant + plane).
+/// </summary>
+public sealed class LaplacianLoss(Tensor targets) : IFieldLoss
+{
+    public FieldSupervision Supervision => FieldSupervision.Laplacian;
+    public Tensor Targets { get; } = targets;
+    public int AlignmentDegree => 1;
+
+    public Tensor Predict(CoordinateMlp model, Tensor x)
+    {
+        var input = x.detach().requires_grad_(true);  // (B, D)
+        var y = model.call(input);                    // (B, C)
+        var laplacians = new List<Tensor>();
+        for (long c = 0; c < y.shape[1]; c++)
+        {
+            var gradient = FieldDerivatives.Gradient(y.narrow(1, c, 1), input);              // (B, D)
+            laplacians.Add(FieldDerivatives.Laplacian(gradient, input, createGraph: true)); // (B)
+        }
+        return stack(laplacians, 1);                  // (B, C)
+    }
+
+    public double ValueMse(CoordinateMlp model, Tensor coordinates, Tensor values) =>
+        HarmonicAlignment.Fit(model, coordinates, values, AlignmentDegree).Mse;
+
+    public void Dispose() => Targets.Dispose();
+}
+
+public static class FieldLosses
+{
+    /// <summary>The loss for <paramref name="supervision"/> on <paramref name="signal"/>, with its targets computed.</summary>
+    public static IFieldLoss Create(FieldSupervision supervision, FieldSignal signal)
+    {
+        if (supervision == FieldSupervision.Value) return new ValueLoss(signal);
+        if (signal.Dimensions != 2)
+            throw new BadInputException($"--supervise {supervision.ToString().ToLowerInvariant()} needs an image; audio is fitted from its values");
+        var image = signal.ToImage();
+        return supervision == FieldSupervision.Gradient ? new GradientLoss(SobelTargets(image)) : new LaplacianLoss(LaplacianTargets(image));
+    }
+
+    public static FieldSupervision Parse(string s) => s.ToLowerInvariant() switch
+    {
+        "value" or "values" => FieldSupervision.Value,
+        "gradient" or "grad" => FieldSupervision.Gradient,
+        "laplacian" or "laplace" => FieldSupervision.Laplacian,
+        _ => throw new BadInputException($"unknown --supervise '{s}' (expected value, gradient or laplacian)"),
+    };
+
+    /// <summary>Sobel gradient of every channel, (N, C·2) ordered (channel, ∂/∂x ∂/∂y), in field units.</summary>
+    public static Tensor SobelTargets(FieldImage image)
+    {
+        using var scope = NewDisposeScope();
+        return cat(Channels(image).Select(GroundTruthOperators.SobelGradient).ToList(), 1).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>5-point Laplacian of every channel, (N, C), in field units.</summary>
+    public static Tensor LaplacianTargets(FieldImage image)
+    {
+        using var scope = NewDisposeScope();
+        return stack(Channels(image).Select(GroundTruthOperators.DiscreteLaplacian).ToList(), 1).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>One single-channel image per channel (GroundTruthOperators work on the channel mean).</summary>
+    public static IEnumerable<FieldImage> Channels(FieldImage image)
+    {
+        if (image.Channels == 1)
+        {
+            yield return image;
+            yield break;
+        }
+        for (int c = 0; c < image.Channels; c++)
+        {
+            var pixels = new float[image.PixelCount];
+            for (int p = 0; p < pixels.Length; p++) pixels[p] = image.Pixels[p * image.Channels + c];
+            yield return new FieldImage(image.Height, image.Width, 1, pixels);
+        }
+    }
+
+    /// <summary>
+    /// The loss's own measure over the whole signal: mean squared difference between the field's supervised
+    /// quantity and the targets, chunk by chunk (each chunk's derivative graph is freed before the next).
+    /// </summary>
+    public static double TargetMse(IFieldLoss loss, CoordinateMlp model, Tensor coordinates, int chunk = FieldTrainer.ChunkPixels)
+    {
+        long n = coordinates.shape[0];
+        double sum = 0;
+        for (long start = 0; start < n; start += chunk)
+        {
+            using var scope = NewDisposeScope();
+            long length = Math.Min(chunk, n - start);
+            var predicted = loss.Predict(model, coordinates.narrow(0, start, length)).detach(); // (b, K)
+            sum += (predicted - loss.Targets.narrow(0, start, length)).to_type(ScalarType.Float64).square().sum().item<double>();
+        }
+        return sum / (n * loss.Targets.shape[1]);
+    }
+
+    /// <summary>Mean square of the targets, to read <see cref="TargetMse"/> as a relative error.</summary>
+    public static double TargetMeanSquare(IFieldLoss loss)
+    {
+        using var scope = NewDisposeScope();
+        return loss.Targets.to_type(ScalarType.Float64).square().mean().item<double>();
+    }
+}
