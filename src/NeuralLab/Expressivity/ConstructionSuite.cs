@@ -1,3 +1,5 @@
+using NeuralLab.Common;
+
 namespace NeuralLab.Expressivity;
 
 /// <summary>A checked construction, labelled by the role it plays in its claim.</summary>
@@ -25,7 +27,7 @@ public static class ConstructionSuite
     public static IReadOnlyList<ConstructionResult> Run(IReadOnlySet<string>? broken = null)
     {
         bool Broken(string id) => broken?.Contains(id) == true;
-        using var singleThreaded = new SingleThreaded();
+        using var singleThreaded = LibtorchThreads.One();
         var results = new List<ConstructionResult>();
         void Add(string role, Construction c, double lo = -5, double hi = 5)
         {

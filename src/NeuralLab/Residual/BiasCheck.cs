@@ -15,7 +15,7 @@ public static class BiasCheck
     {
         options.Validate();
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        using var threads = IntraOpThreads.Use(options.Threads);
+        using var threads = LibtorchThreads.Use(options.Threads);
         torch.random.manual_seed(options.Seed);
         var batches = new Random(options.Seed);
         using var trainSet = LabelledTensors.From(train, ScalarType.Float64);

