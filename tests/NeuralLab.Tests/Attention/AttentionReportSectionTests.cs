@@ -3,6 +3,7 @@ using NeuralLab.Common;
 
 namespace NeuralLab.Tests.Attention;
 
+[Trait("Speed", "Slow")]
 public class AttentionReportSectionTests
 {
     static SectionResult RunSection(TempDir dir, params string[] broken) =>

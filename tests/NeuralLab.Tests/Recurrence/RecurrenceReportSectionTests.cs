@@ -4,6 +4,7 @@ using SkiaSharp;
 
 namespace NeuralLab.Tests.Recurrence;
 
+[Trait("Speed", "Slow")]
 public class RecurrenceReportSectionTests
 {
     static SectionResult Run(TempDir dir, params string[] broken) =>

@@ -6,6 +6,7 @@ using SkiaSharp;
 namespace NeuralLab.Tests.Report;
 
 /// <summary>The real thing: the library's own sections, discovered, at the test profile.</summary>
+[Trait("Speed", "Slow")]
 public class EndToEndReportTests
 {
     [Fact]

@@ -3,6 +3,7 @@ using NeuralLab.Residual;
 
 namespace NeuralLab.Tests.Residual;
 
+[Trait("Speed", "Slow")]
 public class ResidualReportSectionTests
 {
     static SectionResult Run(TempDir dir, params string[] broken) =>
