@@ -40,7 +40,7 @@ public class PackageTests
             Assert.Contains(library.Entries, e => e.FullName == "LICENSE");
             string nuspec = new StreamReader(library.Entries.Single(e => e.FullName == "NeuralLab.nuspec").Open()).ReadToEnd();
             Assert.Contains("<dependency id=\"TorchSharp\"", nuspec);
-            Assert.DoesNotContain("TorchSharp-cpu", nuspec); // the application chooses the libtorch backend
+            Assert.DoesNotContain("<dependency id=\"TorchSharp-cpu\"", nuspec); // the application chooses the libtorch backend
         }
         Assert.True(File.Exists(Path.Combine(packages, $"NeuralLab.Cli.{version}.nupkg")), string.Join(", ", Directory.GetFiles(packages)));
 
