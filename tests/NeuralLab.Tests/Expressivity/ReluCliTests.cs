@@ -66,6 +66,7 @@ public class ReluCliTests
     }
 
     [Fact]
+    [Trait("Speed", "Slow")]
     public void ConstructionsJsonHasEveryCheck()
     {
         var run = CliRunner.Run("relu", "constructions", "--json", "--quick");
@@ -86,6 +87,7 @@ public class ReluCliTests
     }
 
     [Fact]
+    [Trait("Speed", "Slow")]
     public void ConstructionsTablePrintsTheNumbers()
     {
         var run = CliRunner.Run("relu", "constructions", "--quick");

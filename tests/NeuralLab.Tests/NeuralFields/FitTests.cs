@@ -52,6 +52,7 @@ public class FitTests
     }
 
     [Fact]
+    [Trait("Speed", "Slow")]
     public void CheckpointRoundTripRendersIdenticalPixels()
     {
         using var dir = new TempDir();
