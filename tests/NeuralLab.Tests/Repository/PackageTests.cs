@@ -60,7 +60,15 @@ public class PackageTests
     }
 
     static void Dotnet(string workingDirectory, Dictionary<string, string>? environment, params string[] args) =>
-        Run(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet", workingDirectory, environment, args);
+        Run(DotnetHost(), workingDirectory, environment, args);
+
+    // By absolute path: GraphTests empties PATH for a moment, and this class runs beside it.
+    static string DotnetHost()
+    {
+        if (Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host)) return host;
+        if (Environment.ProcessPath is { } self && Path.GetFileNameWithoutExtension(self) == "dotnet") return self;
+        return "dotnet";
+    }
 
     static CliRunner.Result Run(string executable, string workingDirectory, Dictionary<string, string>? environment, params string[] args)
     {
@@ -75,6 +83,13 @@ public class PackageTests
         // The test host runs under `dotnet test`, whose MSBuild variables would steer a child build.
         foreach (string key in start.Environment.Keys.Where(k => k.StartsWith("MSBuild", StringComparison.OrdinalIgnoreCase)).ToList())
             start.Environment.Remove(key);
+        string? dotnetDirectory = Path.GetDirectoryName(DotnetHost());
+        start.Environment.TryGetValue("PATH", out string? path);
+        start.Environment["PATH"] = string.Join(':', new[] { dotnetDirectory, "/usr/local/bin", "/usr/bin", "/bin", path }
+            .Where(d => !string.IsNullOrEmpty(d)));
+        // The tool's apphost finds the runtime through DOTNET_ROOT where the SDK is not in a default place.
+        if (!string.IsNullOrEmpty(dotnetDirectory) && !(start.Environment.TryGetValue("DOTNET_ROOT", out string? root) && !string.IsNullOrEmpty(root)))
+            start.Environment["DOTNET_ROOT"] = dotnetDirectory;
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         start.Environment["DOTNET_NOLOGO"] = "1";
         foreach (var (key, value) in environment ?? []) start.Environment[key] = value;
