@@ -11,6 +11,9 @@ public class WeakenGlibcxxRequirement : Task
 {
     [Required] public ITaskItem[] Libraries { get; set; } = Array.Empty<ITaskItem>();
     [Required] public string Version { get; set; } = "";
+    // Publish output (and so the neurallab tool package) runs on other machines: patch it whatever this one has.
+    // A weak requirement costs nothing where the version exists.
+    public bool Always { get; set; }
 
     const uint ShtGnuVerneed = 0x6ffffffe;
     const ushort VerFlgWeak = 0x2;
@@ -24,13 +27,13 @@ public class WeakenGlibcxxRequirement : Task
     public override bool Execute()
     {
         string libstdcxx = Array.Find(LibStdCxxCandidates, File.Exists);
-        if (libstdcxx == null)
+        if (libstdcxx == null && !Always)
         {
             Log.LogMessage(MessageImportance.Low, "NeuralLab: no system libstdc++ found; leaving libLibTorchSharp.so as is.");
             return true;
         }
         byte[] needle = Encoding.ASCII.GetBytes(Version + "\0");
-        if (IndexOf(File.ReadAllBytes(libstdcxx), needle) >= 0)
+        if (!Always && IndexOf(File.ReadAllBytes(libstdcxx), needle) >= 0)
         {
             Log.LogMessage(MessageImportance.Low, $"NeuralLab: {libstdcxx} defines {Version}; no patch needed.");
             return true;

@@ -27,8 +27,8 @@ public sealed class NeuralFieldsBenchmark : IBenchmark
     {
         string mode = args.Length > 0 && !args[0].StartsWith("--") ? args[0] : "all";
         var options = ParseOptions(args);
-        string image = options.GetValueOrDefault("image", "../shared/data/camera.png");
-        string peer = options.GetValueOrDefault("peer", "../shared/tools/peer_siren_torch.py");
+        string image = options.GetValueOrDefault("image", "src/NeuralLab/Data/camera.png");
+        string peer = options.GetValueOrDefault("peer", "bench/peers/peer_siren_torch.py");
         torch.set_num_threads(int.Parse(options.GetValueOrDefault("threads", "2")));
         Console.WriteLine($"# fields benchmark, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, libtorch threads {torch.get_num_threads()}");
         var target = FieldImage.Load(File.Exists(image) ? image : null, channels: 1, size: 256);

@@ -1,3 +1,5 @@
-// libtorch's random generator, thread count and default dtype are process-wide: tests that seed
-// and compare results must not interleave. Two cores gain little from parallel test classes anyway.
-[assembly: CollectionBehavior(DisableTestParallelization = true)]
+// One default collection for the whole assembly: its classes run one at a time, because libtorch's random
+// generator and thread count, PATH and the current directory are process-wide. Classes that touch none of
+// that join the Independent collection (Independent.cs), which runs in parallel beside it.
+// Slow tests carry [Trait("Speed", "Slow")]: `dotnet test -c Release --filter "Speed!=Slow"` is the fast set.
+[assembly: CollectionBehavior(CollectionBehavior.CollectionPerAssembly, DisableTestParallelization = false)]

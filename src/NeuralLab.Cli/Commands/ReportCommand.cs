@@ -81,7 +81,7 @@ public sealed class ReportCommand : ICommandFactory
             var options = new ReportOptions(chosen, c.Seed, outDir, brokenClaims.Count > 0 ? brokenClaims : null, invocation);
 
             var report = ConsoleProgress.Run(stderr, progress => ReportRunner.Run(options,
-                chosenSections.Length > 0 ? _sections().Where(s => chosenSections.Contains(s.Number)).ToList() : _sections(), new PlainLinesIfDisplayFails(progress, stderr)));
+                chosenSections.Length > 0 ? _sections().Where(s => chosenSections.Contains(s.Number)).ToList() : _sections(), progress));
 
             if (c.Json) c.EmitJson(stdout, report.Claims);
             else PrintSummary(stdout, report);
@@ -143,43 +143,6 @@ public sealed class ReportCommand : ICommandFactory
         stdout.WriteLine($"Wrote {r.IndexPath} (self-contained; open it in any browser)");
         stdout.WriteLine($"      {r.MarkdownPath} (figures in {Path.Combine(Path.GetDirectoryName(r.MarkdownPath)!, ReportRunner.FiguresFolder)}/)");
         stdout.WriteLine($"      {r.ClaimsPath}");
-    }
-
-    /// <summary>
-    /// Forwards to the shared progress display; if that display throws (ConsoleProgress's log-line mode
-    /// computes now − TimeSpan.MinValue on its first line, which overflows), falls back to plain log lines:
-    /// one when a section starts and one every 5 seconds, with the time the report has left.
-    /// </summary>
-    sealed class PlainLinesIfDisplayFails(IProgress<ProgressReport> display, TextWriter stderr) : IProgress<ProgressReport>
-    {
-        readonly Stopwatch _clock = Stopwatch.StartNew();
-        bool _fallback;
-        string? _section;
-        double _lastLine = double.NegativeInfinity;
-
-        public void Report(ProgressReport value)
-        {
-            if (!_fallback)
-            {
-                try
-                {
-                    display.Report(value);
-                    return;
-                }
-                catch (Exception)
-                {
-                    _fallback = true;
-                }
-            }
-            // The report's task reads "report [i/n] Title: inner task"; a new "[i/n]" is a new section.
-            string section = value.Task.Split(':')[0];
-            double now = _clock.Elapsed.TotalSeconds;
-            if (section == _section && now - _lastLine < 5 && value.Done < value.Total) return;
-            _section = section;
-            _lastLine = now;
-            string figures = string.Join("  ", value.Figures.Select(f => $"{f.Name} {f.Value:G4}"));
-            stderr.WriteLine($"[{now,7:F1}s] {value.Task}  {figures}");
-        }
     }
 
     static string Count(int n, string noun) => n == 1 ? $"1 {noun}" : $"{n} {noun}s";

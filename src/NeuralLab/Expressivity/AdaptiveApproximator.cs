@@ -51,7 +51,7 @@ public static class AdaptiveApproximator
     public static ReluApproximation Build(Func<double, double> f, double a, double b, double eps, string name = "f", IProgress<ProgressReport>? progress = null)
     {
         CheckArguments(a, b, eps);
-        using var singleThreaded = new SingleThreaded();
+        using var singleThreaded = LibtorchThreads.One();
         var function = new CheckedFunction(f, name, a, b);
         double slack = RoundingSlack(function.ScanDomain());
         var knots = new List<double> { a };
@@ -84,7 +84,7 @@ public static class AdaptiveApproximator
     /// </summary>
     public static Certificate Certify(ShallowNetwork network, Func<double, double> f, IReadOnlyList<double> knots, double eps)
     {
-        using var singleThreaded = new SingleThreaded();
+        using var singleThreaded = LibtorchThreads.One();
         double slack = RoundingSlack(new CheckedFunction(f, "f", knots[0], knots[^1]).ScanDomain());
         var grid = CertificationGrid(knots);
         var output = network.Evaluate(grid);

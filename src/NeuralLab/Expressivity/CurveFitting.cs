@@ -1,3 +1,4 @@
+using NeuralLab.Common;
 using static TorchSharp.torch;
 
 namespace NeuralLab.Expressivity;
@@ -14,7 +15,7 @@ public static class CurveFitting
     {
         var losses = new double[steps];
         if (steps == 0) return losses;
-        using var singleThreaded = new SingleThreaded();
+        using var singleThreaded = LibtorchThreads.One();
         network.train();
         using var x = tensor(xs, float64).reshape(-1, 1);  // (n, 1)
         using var y = tensor(ys, float64).reshape(-1, 1);  // (n, 1)

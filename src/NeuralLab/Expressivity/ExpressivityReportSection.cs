@@ -20,7 +20,7 @@ public sealed class ExpressivityReportSection : IReportSection
     public SectionResult Run(ReportContext context)
     {
         var clock = Stopwatch.StartNew();
-        using var singleThreaded = new SingleThreaded();
+        using var singleThreaded = LibtorchThreads.One();
         var budget = ExpressivityBudget.For(context.Profile);
         var checks = Checks(budget);
         var figures = new List<Figure>();

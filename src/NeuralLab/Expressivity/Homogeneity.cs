@@ -85,7 +85,7 @@ public static class Homogeneity
     /// </summary>
     public static HomogeneityStudy Run(ExpressivityBudget budget, int seed, bool addBiases = false, IProgress<ProgressReport>? progress = null)
     {
-        using var singleThreaded = new SingleThreaded();
+        using var singleThreaded = LibtorchThreads.One();
         var rng = Seeding.SeedEverything(seed);
         var cases = new List<HomogeneityCase>();
         foreach (int depth in new[] { 1, 2, 3, 4 })

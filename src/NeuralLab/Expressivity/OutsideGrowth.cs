@@ -29,7 +29,7 @@ public static class OutsideGrowth
     public static IReadOnlyList<OutsideFit> Run((double HalfWidth, int Units)[] fits, int adamSteps, int seed, bool clampToInterval = false,
         IProgress<ProgressReport>? progress = null)
     {
-        using var singleThreaded = new SingleThreaded();
+        using var singleThreaded = LibtorchThreads.One();
         Seeding.SeedEverything(seed);
         var result = new List<OutsideFit>();
         foreach (var (halfWidth, units) in fits)

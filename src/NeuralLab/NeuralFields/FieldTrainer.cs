@@ -102,7 +102,7 @@ public static class FieldTrainer
         using var coordinates = signal.CreateCoordinates(); // (N, D)
         using var values = signal.ToTensor();               // (N, C)
         var targets = objective.Targets;                    // (N, K): values, gradients or Laplacians
-        using var threads = batch <= SingleThreadMaxBatch ? Residual.IntraOpThreads.Use(1) : null;
+        using var threads = batch <= SingleThreadMaxBatch ? LibtorchThreads.One() : null;
         using var optimizer = new Adam(model.parameters(), config.LearningRate, beta2: config.AdamBeta2, eps: config.AdamEpsilon) { CollectEvery = CollectInterval(batch) };
         var losses = new List<float>((int)Math.Min(total, 1_000_000));
         var evaluations = new List<FitEvaluation>();

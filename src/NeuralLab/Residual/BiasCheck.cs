@@ -17,7 +17,7 @@ public static class BiasCheck
         options.Validate();
         (budget ?? ResourceBudget.Default).Check(options.Estimate(test.Count));
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        using var threads = IntraOpThreads.Use(options.Threads);
+        using var threads = LibtorchThreads.Use(options.Threads);
         torch.random.manual_seed(options.Seed);
         var batches = new Random(options.Seed);
         using var trainSet = LabelledTensors.From(train, ScalarType.Float64);

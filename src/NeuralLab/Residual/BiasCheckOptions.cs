@@ -18,7 +18,7 @@ public sealed record BiasCheckOptions
     /// </summary>
     public ConvBias Placement { get; init; } = ConvBias.BeforeNorm;
     public int Seed { get; init; }
-    /// <summary>libtorch intra-op threads (see <see cref="IntraOpThreads"/>).</summary>
+    /// <summary>libtorch intra-op threads (see <see cref="LibtorchThreads"/>).</summary>
     public int Threads { get; init; } = 1;
 
     /// <summary>float64 rounding stays near 1e-13 even with biases of 100; anything above this is not rounding.</summary>

@@ -18,7 +18,7 @@ public sealed record ResNetTrainingOptions
     public int CheckpointEvery { get; init; }
     public ConvBias Bias { get; init; } = ConvBias.None;
     public int Seed { get; init; }
-    /// <summary>libtorch intra-op threads while training (see <see cref="IntraOpThreads"/>).</summary>
+    /// <summary>libtorch intra-op threads while training (see <see cref="LibtorchThreads"/>).</summary>
     public int Threads { get; init; } = 1;
 
     public void Validate()
@@ -69,7 +69,7 @@ public static class ResNetTraining
         options.Validate();
         (budget ?? ResourceBudget.Default).Check(options.Estimate(train.Count, test.Count));
         var clock = Stopwatch.StartNew();
-        using var threads = IntraOpThreads.Use(options.Threads);
+        using var threads = LibtorchThreads.Use(options.Threads);
         torch.random.manual_seed(options.Seed);
         var batches = new Random(options.Seed);
         using var model = new ResNet(options.Channels, DigitsData.Classes, options.Bias);

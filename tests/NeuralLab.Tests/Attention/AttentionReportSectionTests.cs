@@ -5,6 +5,7 @@ using TorchSharp;
 
 namespace NeuralLab.Tests.Attention;
 
+[Trait("Speed", "Slow")]
 public class AttentionReportSectionTests
 {
     static readonly AttentionCheckSizes Sizes = AttentionCheckSizes.For(ReportProfile.Test);

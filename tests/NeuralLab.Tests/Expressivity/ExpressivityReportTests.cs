@@ -4,6 +4,7 @@ using NeuralLab.Tests.Common;
 
 namespace NeuralLab.Tests.Expressivity;
 
+[Trait("Speed", "Slow")]
 public class ExpressivityReportTests
 {
     static readonly string[] Ids = ["1.1", "1.2", "1.3", "1.4", "1.5", "1.6", "1.7"];

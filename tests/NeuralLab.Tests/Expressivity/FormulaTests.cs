@@ -3,6 +3,7 @@ using NeuralLab.Expressivity;
 
 namespace NeuralLab.Tests.Expressivity;
 
+[Collection(Independent.Name)]
 public class FormulaTests
 {
     // Oracle: the same functions written in C#.

@@ -66,6 +66,7 @@ public class ReluCliTests
     }
 
     [Fact]
+    [Trait("Speed", "Slow")]
     public void ConstructionsJsonHasEveryCheck()
     {
         var run = CliRunner.Run("relu", "constructions", "--json", "--quick");
@@ -92,6 +93,7 @@ public class ReluCliTests
     }
 
     [Fact]
+    [Trait("Speed", "Slow")]
     public void ConstructionsTablePrintsTheNumbers()
     {
         var run = CliRunner.Run("relu", "constructions", "--quick");

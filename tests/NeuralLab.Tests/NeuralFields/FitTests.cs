@@ -13,6 +13,7 @@ public class FitTests
     // Tanh given the same steps; without SIREN's initialisation the same sine network fits worse and its
     // derivatives are noise (the sines alias: gradient uncorrelated with the image's, Laplacian huge).
     [Fact]
+    [Trait("Speed", "Slow")]
     public void SirenBeatsReluAndTanhAndNeedsItsInitialisation()
     {
         var crop = CameramanCrop();
@@ -51,6 +52,7 @@ public class FitTests
     }
 
     [Fact]
+    [Trait("Speed", "Slow")]
     public void CheckpointRoundTripRendersIdenticalPixels()
     {
         using var dir = new TempDir();
@@ -115,6 +117,7 @@ public class FitTests
     // NOTES-torchsharp.md: torch.optim.Adam's step leaked ~20 MB of native memory per step here. Our
     // step runs in-place inside a dispose scope; live tensors and RSS must stay flat.
     [Fact]
+    [Trait("Speed", "Slow")]
     public void NativeMemoryStaysFlatOverHundredsOfSteps()
     {
         var image = FieldImage.Load(null, size: 64);

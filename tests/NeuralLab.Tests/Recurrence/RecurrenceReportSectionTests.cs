@@ -5,6 +5,7 @@ using SkiaSharp;
 
 namespace NeuralLab.Tests.Recurrence;
 
+[Trait("Speed", "Slow")]
 public class RecurrenceReportSectionTests
 {
     [Fact]

@@ -7,7 +7,7 @@ namespace NeuralLab.Tests.Report;
 /// <summary>The page as a real browser shows it: not blank, verdict colours drawn, every image decoded.</summary>
 public class BrowserRenderTests
 {
-    [Fact]
+    [ChromiumFact]
     public void Chromium_renders_the_page_with_every_image_loaded_and_the_verdict_colours_showing()
     {
         using var dir = new TempDir();
@@ -31,7 +31,7 @@ public class BrowserRenderTests
         Assert.True(HeadlessChromium.CountNear(bitmap, new SKColor(0xcf, 0x22, 0x2e)) > 200, "no 'does not hold' red on the page");
     }
 
-    [Fact]
+    [ChromiumFact]
     public void The_image_check_sees_a_broken_image_when_there_is_one()
     {
         // The oracle's own control: corrupt one embedded PNG and the count must say so.

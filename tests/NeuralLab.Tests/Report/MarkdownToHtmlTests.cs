@@ -2,6 +2,7 @@ using NeuralLab.Report;
 
 namespace NeuralLab.Tests.Report;
 
+[Collection(Independent.Name)]
 public class MarkdownToHtmlTests
 {
     static string R(string md) => MarkdownToHtml.Render(md);

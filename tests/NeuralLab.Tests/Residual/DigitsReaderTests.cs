@@ -5,13 +5,14 @@ using NeuralLab.Residual;
 
 namespace NeuralLab.Tests.Residual;
 
+[Collection(Independent.Name)]
 public class DigitsReaderTests
 {
     [Fact]
     public void TheEmbeddedDigitsAreTheUciSetScaledToTheUnitInterval()
     {
         var d = DigitsReader.LoadEmbedded();
-        Assert.Equal(1797, d.Count); // the size documented by scikit-learn and ../shared/data/README.md
+        Assert.Equal(1797, d.Count); // the size documented by scikit-learn and Residual/Data/NOTICE.md
         Assert.Equal(1797 * 64, d.Pixels.Length);
         Assert.Equal(0f, d.Pixels.Min());
         Assert.Equal(1f, d.Pixels.Max()); // 16 inked cells of 16 → 1

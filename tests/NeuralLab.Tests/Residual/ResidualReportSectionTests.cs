@@ -4,6 +4,7 @@ using NeuralLab.Tests.Common;
 
 namespace NeuralLab.Tests.Residual;
 
+[Trait("Speed", "Slow")]
 public class ResidualReportSectionTests
 {
     [Fact]

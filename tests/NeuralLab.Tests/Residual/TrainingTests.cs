@@ -4,6 +4,7 @@ using static TorchSharp.torch;
 
 namespace NeuralLab.Tests.Residual;
 
+[Trait("Speed", "Slow")]
 public class TrainingTests
 {
     static (DigitsData Train, DigitsData Test) Subset()

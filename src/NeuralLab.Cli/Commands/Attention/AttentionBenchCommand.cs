@@ -50,17 +50,10 @@ internal static class AttentionBenchCommand
             using var outDir = c.OpenOut();
 
             int previousThreads = torch.get_num_threads();
-            if (threadCount > 0) torch.set_num_threads(threadCount);
             IReadOnlyList<AttentionBenchRow> rows;
-            try
-            {
+            using (threadCount > 0 ? LibtorchThreads.Use(threadCount) : null)
                 rows = ConsoleProgress.Run(stderr, progress =>
                     AttentionBenchmarkRun.Run(settings, c.Seed, ProcessMemoryProbe.TryCreate(), progress, c.Budget));
-            }
-            finally
-            {
-                torch.set_num_threads(previousThreads);
-            }
             if (outDir != null)
             {
                 AttentionFigures.TimeVsN(outDir.PathFor(PlotFile), ns, rows.Select(r => r.FullSeconds).ToArray(),

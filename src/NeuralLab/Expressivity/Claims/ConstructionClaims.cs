@@ -10,7 +10,7 @@ public static class ConstructionClaimText
     public static ConstructionCheck Verify(Construction construction)
     {
         using var network = construction.Network;
-        using var singleThreaded = new SingleThreaded();
+        using var singleThreaded = LibtorchThreads.One();
         return ConstructionVerifier.Verify(construction);
     }
 
@@ -220,7 +220,7 @@ public sealed class HatClaim : ClaimCheck<HatMeasurement>
     /// <summary>Fault injection: the decomposition's middle weight −5 instead of −6.</summary>
     public override HatMeasurement Measure(ReportContext context)
     {
-        using var singleThreaded = new SingleThreaded();
+        using var singleThreaded = LibtorchThreads.One();
         var stated = Constructions.HatAsStated();
         string statedPieces = ConstructionClaimText.Pieces(stated.Network, Kinks);
         var decomposition = Constructions.Hat(context.IsBroken(Id) ? -5 : -6);

@@ -76,7 +76,7 @@ public sealed class OutsideGrowthClaim(ExpressivityBudget budget) : ClaimCheck<O
     public override OutsideGrowthMeasurement Measure(ReportContext context)
     {
         var fits = OutsideGrowth.Run(budget.OutsideFits, budget.TrainingSteps, context.Seed, clampToInterval: context.IsBroken(Id), context.Progress);
-        using var singleThreaded = new SingleThreaded();
+        using var singleThreaded = LibtorchThreads.One();
         using var approximation = AdaptiveApproximator.Build(x => x * x, 0, 1, CounterExampleEps * (1 - ApproximatorClaim.Margin), "x^2");
         return new OutsideGrowthMeasurement(fits, approximation.Units, SquareCertificate.Certify(approximation.Network, 0, 1, CounterExampleEps));
     }
@@ -170,7 +170,7 @@ public sealed class ApproximatorClaim(ExpressivityBudget budget) : ClaimCheck<Ap
     {
         bool broken = context.IsBroken(Id);
         var square = new List<SquareApproximation>();
-        using (var singleThreaded = new SingleThreaded())
+        using (var singleThreaded = LibtorchThreads.One())
         {
             foreach (double eps in budget.EpsValues)
             {

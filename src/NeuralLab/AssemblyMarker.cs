@@ -1,1 +1,0 @@
-namespace NeuralLab; internal static class AssemblyMarker { }
