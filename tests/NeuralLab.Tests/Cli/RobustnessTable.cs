@@ -50,7 +50,7 @@ public sealed record CommandRow(string[] Words, (string Name, string? Value)[] B
 /// THE table of the CLI robustness test (issue 16): every command × every option × hostile values of its kind. A new
 /// option or command gets its row here — <see cref="RobustnessTests.EveryOptionOfEveryCommandHasARow"/> fails until it
 /// does. Placeholders in values: {missing} a file that does not exist, {dir} a directory, {empty} an empty file,
-/// {text} a text file, {file} a regular file (so {file}/out cannot be created), {checkpoint} a fitted field.
+/// {text} a text file, {file} a regular file (so {file}/out cannot be created), {checkpoint} a fitted field, {image} a 16-px PNG.
 /// </summary>
 public static class RobustnessTable
 {
@@ -71,6 +71,18 @@ public static class RobustnessTable
             new("--epochs", ValueKind.PositiveInt, "--steps"), new("--batch", ValueKind.PositiveInt), new("--schedule", ValueKind.Choice),
             new("--target-psnr", ValueKind.Number), new("--size", ValueKind.PositiveInt), new("--upsample", ValueKind.Flag),
             new("--channels", ValueKind.PositiveInt), new("--max-pixels", ValueKind.PositiveInt), new("--eval-every", ValueKind.PositiveInt),
+            new("--encoding", ValueKind.Choice), new("--fourier-features", ValueKind.PositiveInt), new("--fourier-scale", ValueKind.PositiveNumber),
+            new("--grid-levels", ValueKind.PositiveInt), new("--grid-features", ValueKind.PositiveInt), new("--grid-min", ValueKind.PositiveInt),
+            new("--grid-max", ValueKind.PositiveInt), new("--grid-table", ValueKind.PositiveInt), new("--max-parameters", ValueKind.PositiveInt),
+            new("--supervise", ValueKind.Choice), new("--first-omega0", ValueKind.PositiveNumber), new("--audio-demo", ValueKind.Flag),
+            new("--max-samples", ValueKind.PositiveInt),
+            .. Common(),
+        ]),
+        new(["blend"], [("<BASE>", "{image}"), ("<INSERT>", "{image}"), ("--quick", null), ("--size", "16"), ("--hidden", "8"), ("--layers", "1"), ("--steps", "5")],
+        [
+            new("<BASE>", ValueKind.InputFile), new("<INSERT>", ValueKind.InputFile), new("--mask", ValueKind.InputFile), new("--at", ValueKind.Interval),
+            new("--size", ValueKind.PositiveInt), new("--steps", ValueKind.PositiveInt), new("--lr", ValueKind.PositiveNumber),
+            new("--hidden", ValueKind.PositiveInt), new("--layers", ValueKind.NonNegativeInt), new("--max-pixels", ValueKind.PositiveInt),
             .. Common(),
         ]),
         new(["render"], [("<CHECKPOINT>", "{checkpoint}"), ("--quick", null), ("--size", "16")],
@@ -127,6 +139,7 @@ public static class RobustnessTable
         new(["report"], [("--profile", "test")],
         [
             new("--full", ValueKind.Flag), new("--open", ValueKind.Flag), new("--profile", ValueKind.Choice), new("--break", ValueKind.Choice),
+            new("--sections", ValueKind.IntList),
             .. Common(),
         ], Slow: true),
     ];
@@ -161,7 +174,9 @@ public static class RobustnessTable
             if (command.Slow && !refused) continue;
             var args = new List<string>(command.Words);
             // Positional arguments first, then options; the corrupted one replaces its base value.
-            var positional = option.Name.StartsWith('<') ? [(option.Name, (string?)value)] : command.Base.Where(b => b.Name.StartsWith('<')).ToArray();
+            // The corrupted positional takes its base value's place (or is added when the base run leaves it out).
+            var positional = command.Base.Where(b => b.Name.StartsWith('<')).Select(b => b.Name == option.Name ? (b.Name, (string?)value) : b).ToList();
+            if (option.Name.StartsWith('<') && positional.All(p => p.Name != option.Name)) positional.Add((option.Name, value));
             args.AddRange(positional.Select(p => p.Item2!));
             foreach (var (name, baseValue) in command.Base)
             {

@@ -17,6 +17,10 @@ public sealed class RobustnessFiles : IDisposable
         File.WriteAllText(_dir.File("text.png"), "not an image\n");
         File.WriteAllText(_dir.File("file"), "a regular file\n");
         Directory.CreateDirectory(_dir.File("dir"));
+        // A small real image for the commands that need two (blend): the embedded cameraman at 16 px.
+        var image = NeuralLab.NeuralFields.FieldImage.Load(null, size: 16);
+        using (var pixels = image.ToTensor())
+            NeuralLab.NeuralFields.FieldFigures.SaveImage(pixels, image.Height, image.Width, _dir.File("image.png"));
         Checkpoint = _dir.File("checkpoint");
         var fit = CliRunner.Run("fit", "--quick", "--size", "16", "--hidden", "8", "--layers", "1", "--steps", "2", "--out", Checkpoint);
         if (fit.ExitCode != 0) throw new InvalidOperationException($"could not fit the checkpoint for render's rows: {fit}");
@@ -29,6 +33,7 @@ public sealed class RobustnessFiles : IDisposable
         .Replace("{text}", _dir.File("text.png"))
         .Replace("{file}", _dir.File("file"))
         .Replace("{checkpoint}", Checkpoint)
+        .Replace("{image}", _dir.File("image.png"))
         .Replace("{out}", outPath);
 
     public void Dispose() => _dir.Dispose();
