@@ -24,6 +24,8 @@ public sealed class LibtorchThreads : IDisposable
     public static LibtorchThreads Use(int threads)
     {
         if (threads < 1) throw new BadInputException($"--threads {threads}: must be at least 1");
+        // OpenMP reserves a stack per thread up front: 2³¹ threads asks for hundreds of GB and aborts the process.
+        if (threads > ResourceBudget.MaxThreads) throw new BadInputException($"--threads {threads}: at most {ResourceBudget.MaxThreads} (this machine has {Environment.ProcessorCount} cores)");
         return new LibtorchThreads(threads);
     }
 
