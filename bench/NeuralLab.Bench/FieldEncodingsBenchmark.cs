@@ -14,7 +14,7 @@ namespace NeuralLab.Bench;
 /// Field encodings (issue 12). Modes:
 ///   speed   — the grid encoding's forward, forward+backward and a whole training step, at 1k and 64k points:
 ///             the small-N time is the per-call (dispatch) floor, the large-N slope the arithmetic.
-///   peer    — our grid against ../shared/tools/peer_grid_torch.py on the 256² cameraman, same protocol:
+///   peer    — our grid against bench/peers/peer_grid_torch.py on the 256² cameraman, same protocol:
 ///             8 levels 16→256, F 2, table --tables (default 8192,4096), 2×64 SiLU decoder, quintic weights,
 ///             full batch, Adam lr 1e-2 (β2 0.99, ε 1e-15) with a cosine decay, eval every 25 steps, --steps.
 ///   fields  — ReLU, Tanh, SIREN (fit's defaults) and Fourier and grid (defaults sized to --max-parameters,
@@ -37,7 +37,7 @@ public sealed class FieldEncodingsBenchmark : IBenchmark
         var options = new Dictionary<string, string>();
         for (int i = 0; i < args.Length - 1; i++)
             if (args[i].StartsWith("--")) options[args[i][2..]] = args[i + 1];
-        string image = options.GetValueOrDefault("image", "../shared/data/camera.png");
+        string image = options.GetValueOrDefault("image", "src/NeuralLab/Data/camera.png");
         torch.set_num_threads(int.Parse(options.GetValueOrDefault("threads", "2")));
         string outDir = options.GetValueOrDefault("out", "bench-out/encodings");
         Directory.CreateDirectory(outDir);
@@ -104,7 +104,7 @@ public sealed class FieldEncodingsBenchmark : IBenchmark
 
     static void Peer(FieldImage camera, string imagePath, Dictionary<string, string> options)
     {
-        string peer = options.GetValueOrDefault("peer", "../shared/tools/peer_grid_torch.py");
+        string peer = options.GetValueOrDefault("peer", "bench/peers/peer_grid_torch.py");
         int steps = int.Parse(options.GetValueOrDefault("steps", "500"));
         Console.WriteLine($"\n## grid vs the PyTorch peer ({peer}), 256² cameraman, full batch, {steps} steps, same protocol");
         Console.WriteLine("| table | parameters (ours / peer) | s/step ours | s/step peer | throughput ratio | 40 dB ours (s) | 40 dB peer (s) | time-to-40 ratio | final PSNR ours / peer |");
@@ -169,7 +169,7 @@ public sealed class FieldEncodingsBenchmark : IBenchmark
     static void Images(FieldImage camera, Dictionary<string, string> options)
     {
         double seconds = double.Parse(options.GetValueOrDefault("seconds", "60"), CultureInfo.InvariantCulture);
-        string astronautPath = options.GetValueOrDefault("astronaut", "../shared/data/astronaut.png");
+        string astronautPath = options.GetValueOrDefault("astronaut", "bench/data/astronaut.png");
         var images = new List<(string Name, FieldImage Image)> { ("cameraman 256² gray", camera) };
         if (File.Exists(astronautPath)) images.Add(("astronaut 512² RGB", FieldImage.Load(astronautPath, channels: 3, size: 512)));
         else Console.WriteLine($"# {astronautPath} missing: astronaut skipped");

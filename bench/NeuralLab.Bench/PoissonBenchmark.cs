@@ -26,7 +26,7 @@ public sealed class PoissonBenchmark : IBenchmark
         for (int i = 0; i < args.Length - 1; i++)
             if (args[i].StartsWith("--")) options[args[i][2..]] = args[i + 1];
         torch.set_num_threads(int.Parse(options.GetValueOrDefault("threads", "2")));
-        string image = options.GetValueOrDefault("image", "../shared/data/camera.png");
+        string image = options.GetValueOrDefault("image", "src/NeuralLab/Data/camera.png");
         var target = FieldImage.Load(File.Exists(image) ? image : null, channels: 1, size: 256);
         var config = FitDefaults.Config with
         {

@@ -44,6 +44,9 @@ public sealed class BlendCommand : ICommandFactory
             var original = FieldImage.Load(basePath, null, null, budget);
             int longer = parsed.GetValue(size) ?? (c.Quick ? 64 : FitDefaults.Size);
             if (longer <= 0) throw new BadInputException($"--size must be positive, not {longer}");
+            var (scaledHeight, scaledWidth) = FieldImage.ScaledShape(original.Height, original.Width, longer);
+            if ((long)scaledHeight * scaledWidth > budget)
+                throw new BadInputException($"--size {longer} asks for {scaledWidth}×{scaledHeight} = {(long)scaledHeight * scaledWidth:N0} pixels, over the budget of {budget:N0} (--max-pixels)");
             double scale = (double)longer / Math.Max(original.Height, original.Width);
             var baseImage = original.ResizeLongerSide(longer);
             var insert = Scaled(FieldImage.Load(insertPath, baseImage.Channels, null, budget), scale);
