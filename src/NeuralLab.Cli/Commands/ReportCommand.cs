@@ -78,10 +78,10 @@ public sealed class ReportCommand : ICommandFactory
             string invocation = $"neurallab report --{ReportProfiles.Name(chosen)} --seed {c.Seed}" +
                                 (c.Out != null ? $" --out {c.Out}" : "") + string.Concat(brokenClaims.Select(b => $" --break {b}")) +
                                 (chosenSections.Length > 0 ? $" --sections {string.Join(' ', chosenSections)}" : "");
-            var options = new ReportOptions(chosen, c.Seed, outDir, brokenClaims.Count > 0 ? brokenClaims : null, invocation);
+            var options = new ReportOptions(chosen, c.Seed, outDir, brokenClaims.Count > 0 ? brokenClaims : null, invocation,
+                chosenSections.Length > 0 ? chosenSections.ToHashSet() : null);
 
-            var report = ConsoleProgress.Run(stderr, progress => ReportRunner.Run(options,
-                chosenSections.Length > 0 ? _sections().Where(s => chosenSections.Contains(s.Number)).ToList() : _sections(), progress));
+            var report = ConsoleProgress.Run(stderr, progress => ReportRunner.Run(options, _sections(), progress));
 
             if (c.Json) c.EmitJson(stdout, report.Claims);
             else PrintSummary(stdout, report);
@@ -126,9 +126,14 @@ public sealed class ReportCommand : ICommandFactory
         foreach (var s in r.Sections)
         {
             string status = s.Status switch { SectionStatus.Ran => "ran", SectionStatus.Failed => "FAILED", _ => "not run" };
-            string time = s.Status == SectionStatus.Missing ? "" : FormatSeconds(s.Seconds);
-            string detail = s.Status == SectionStatus.Failed ? s.Error?.ReplaceLineEndings(" ") ?? "" :
-                            s.Status == SectionStatus.Missing ? "no implementation in this build" : $"{Count(s.Claims.Count, "claim")}, {Count(s.Figures.Count, "figure")}";
+            string time = !s.WasRun ? "" : FormatSeconds(s.Seconds);
+            string detail = s.Status switch
+            {
+                SectionStatus.Failed => s.Error?.ReplaceLineEndings(" ") ?? "",
+                SectionStatus.Missing => "no implementation in this build",
+                SectionStatus.NotSelected => "not selected (--sections)",
+                _ => $"{Count(s.Claims.Count, "claim")}, {Count(s.Figures.Count, "figure")}",
+            };
             stdout.WriteLine($"  {s.Number}. {Trim(s.Title, 44),-44} {status,-7} {time,9}  {detail}");
         }
         stdout.WriteLine();

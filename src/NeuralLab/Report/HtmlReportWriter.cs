@@ -40,7 +40,7 @@ public static class HtmlReportWriter
          .Append(E(ReportProfiles.Describe(r.Profile))).Append("</dd>\n")
          .Append("<dt>Seed</dt><dd>").Append(r.Seed).Append("</dd>\n")
          .Append("<dt>Wall time</dt><dd>").Append(E(ReportText.Seconds(r.Seconds))).Append(" in all (")
-         .Append(E(string.Join(", ", r.Sections.Where(s => s.Status != SectionStatus.Missing)
+         .Append(E(string.Join(", ", r.Sections.Where(s => s.WasRun)
              .Select(s => $"section {s.Number}: {ReportText.Seconds(s.Seconds)}")))).Append(")</dd>\n")
          .Append("<dt>Run</dt><dd>").Append(E($"{r.StartedUtc:yyyy-MM-dd HH:mm} UTC on {ReportText.Machine()}")).Append("</dd>\n")
          .Append("<dt>Reproduce</dt><dd><code>").Append(E(ReportText.Invocation(r))).Append("</code></dd>\n</dl>\n");
@@ -144,7 +144,7 @@ public static class HtmlReportWriter
             h.Append("<tr><td><a href=\"#").Append(s.Anchor).Append("\">").Append(E($"{s.Number}. {s.Title}")).Append("</a></td>")
              .Append("<td><span class=\"status s-").Append(status).Append("\">").Append(E(ReportText.StatusWord(s))).Append("</span></td><td>")
              .Append(E(s.Claims.Count == 0 ? "—" : string.Join(", ", s.Claims.Select(c => c.Claim)))).Append("</td><td class=\"num\">")
-             .Append(s.Status == SectionStatus.Missing ? "—" : E(ReportText.Seconds(s.Seconds))).Append("</td></tr>\n");
+             .Append(!s.WasRun ? "—" : E(ReportText.Seconds(s.Seconds))).Append("</td></tr>\n");
         }
         h.Append("<tr class=\"total\"><td>All sections</td><td></td><td>").Append(r.Claims.Count).Append(" claims</td><td class=\"num\">")
          .Append(E(ReportText.Seconds(r.Seconds))).Append("</td></tr>\n</tbody>\n</table>\n</section>\n");
@@ -152,13 +152,13 @@ public static class HtmlReportWriter
 
     static void Section(StringBuilder h, ReportOutcome r, SectionOutcome s, Func<string, byte[]?> readFigure)
     {
-        string cls = s.Status switch { SectionStatus.Failed => "hw failed", SectionStatus.Missing => "hw missing", _ => "hw" };
+        string cls = s.Status switch { SectionStatus.Failed => "hw failed", SectionStatus.Missing or SectionStatus.NotSelected => "hw missing", _ => "hw" };
         h.Append("<section class=\"").Append(cls).Append("\" id=\"").Append(s.Anchor).Append("\">\n<h2>")
          .Append(E($"{s.Number}. {s.Title}")).Append("</h2>\n");
         var expected = ExpectedClaims.Ids.Where(id => ExpectedClaims.SectionOf(id) == s.Number).ToList();
-        if (s.Status == SectionStatus.Missing)
+        if (!s.WasRun)
         {
-            h.Append("<p class=\"note\">").Append(E($"No implementation of this section is in this build. Not checked: {string.Join(", ", expected)}."))
+            h.Append("<p class=\"note\">").Append(E($"{ReportText.WhyNotRun(s)} Not checked: {string.Join(", ", expected)}."))
              .Append("</p>\n</section>\n");
             return;
         }

@@ -12,7 +12,7 @@ public static class MarkdownReportWriter
         md.Append("- **Profile**: ").Append(ReportProfiles.Name(r.Profile)).Append(" — ").Append(ReportProfiles.Describe(r.Profile)).Append('\n')
           .Append("- **Seed**: ").Append(r.Seed).Append('\n')
           .Append("- **Wall time**: ").Append(ReportText.Seconds(r.Seconds)).Append(" in all (")
-          .Append(string.Join(", ", r.Sections.Where(s => s.Status != SectionStatus.Missing).Select(s => $"section {s.Number}: {ReportText.Seconds(s.Seconds)}")))
+          .Append(string.Join(", ", r.Sections.Where(s => s.WasRun).Select(s => $"section {s.Number}: {ReportText.Seconds(s.Seconds)}")))
           .Append(")\n")
           .Append("- **Run**: ").Append($"{r.StartedUtc:yyyy-MM-dd HH:mm} UTC on {ReportText.Machine()}").Append('\n')
           .Append("- **Reproduce**: `").Append(ReportText.Invocation(r)).Append("`\n\n");
@@ -63,16 +63,16 @@ public static class MarkdownReportWriter
 
         md.Append("\n## Sections and wall times\n\n| Section | Status | Claims checked | Wall time |\n|---|---|---|---:|\n");
         foreach (var s in r.Sections)
-            md.Append($"| {s.Number}. {Cell(s.Title)} | {ReportText.StatusWord(s)} | {(s.Claims.Count == 0 ? "—" : string.Join(", ", s.Claims.Select(c => c.Claim)))} | {(s.Status == SectionStatus.Missing ? "—" : ReportText.Seconds(s.Seconds))} |\n");
+            md.Append($"| {s.Number}. {Cell(s.Title)} | {ReportText.StatusWord(s)} | {(s.Claims.Count == 0 ? "—" : string.Join(", ", s.Claims.Select(c => c.Claim)))} | {(!s.WasRun ? "—" : ReportText.Seconds(s.Seconds))} |\n");
         md.Append($"| **All sections** | | {r.Claims.Count} claims | **{ReportText.Seconds(r.Seconds)}** |\n");
 
         foreach (var s in r.Sections)
         {
             md.Append($"\n## {s.Number}. {s.Title}\n\n");
             var expected = ExpectedClaims.Ids.Where(id => ExpectedClaims.SectionOf(id) == s.Number).ToList();
-            if (s.Status == SectionStatus.Missing)
+            if (!s.WasRun)
             {
-                md.Append($"No implementation of this section is in this build. Not checked: {string.Join(", ", expected)}.\n");
+                md.Append($"{ReportText.WhyNotRun(s)} Not checked: {string.Join(", ", expected)}.\n");
                 continue;
             }
             md.Append(s.Status == SectionStatus.Failed ? "Failed after " : "Ran in ").Append(ReportText.Seconds(s.Seconds));

@@ -8,12 +8,14 @@ namespace NeuralLab.Report;
 /// <param name="OutputDirectory">Where index.html, report.md, claims.json and figures/ go (written atomically).</param>
 /// <param name="BrokenClaims">Fault injection for tests: claim ids whose computation the sections corrupt.</param>
 /// <param name="Invocation">The command line that reproduces this run, shown on the page.</param>
+/// <param name="Sections">Homework section numbers to run; null runs all. The others are shown as not selected.</param>
 public sealed record ReportOptions(
     ReportProfile Profile,
     int Seed,
     string OutputDirectory,
     IReadOnlySet<string>? BrokenClaims = null,
-    string? Invocation = null);
+    string? Invocation = null,
+    IReadOnlySet<int>? Sections = null);
 
 /// <summary>One row of claims.json: a checked claim with its computed verdict.</summary>
 /// <param name="Claim">The solution's number, "1.3".</param>
@@ -63,6 +65,8 @@ public enum SectionStatus
     Failed,
     /// <summary>No implementation of this homework section was found.</summary>
     Missing,
+    /// <summary>Implemented, but left out of this run (<see cref="ReportOptions.Sections"/>).</summary>
+    NotSelected,
 }
 
 /// <summary>How one section went.</summary>
@@ -82,6 +86,9 @@ public sealed record SectionOutcome(
 
     /// <summary>The section's measurements beyond the numbered answers.</summary>
     public IReadOnlyList<ReproductionRecord> Reproductions { get; init; } = [];
+
+    /// <summary>True when the section was started in this run (it ran or it failed).</summary>
+    public bool WasRun => Status is SectionStatus.Ran or SectionStatus.Failed;
 }
 
 /// <summary>The whole run: what every section did, all claims in the solution's order, and where the files are.</summary>

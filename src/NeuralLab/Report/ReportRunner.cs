@@ -20,6 +20,7 @@ public static partial class ReportRunner
     public static ReportOutcome Run(ReportOptions options, IEnumerable<IReportSection>? sections = null, IProgress<ProgressReport>? progress = null)
     {
         var ordered = ReportSections.Order(sections ?? ReportSections.Discover());
+        if (options.Sections is { } selected) ordered = ordered.Where(s => selected.Contains(ReportSections.SafeNumber(s))).ToList();
         using var output = OutputDirectory.Open(options.OutputDirectory);
         var started = DateTime.UtcNow;
         var clock = Stopwatch.StartNew();
@@ -41,11 +42,15 @@ public static partial class ReportRunner
         }
         double seconds = clock.Elapsed.TotalSeconds;
 
-        // Homework sections with no implementation still get their place on the page, so the gap is visible.
+        // Homework sections left out of the run, or with no implementation, still get their place on the page,
+        // so the gap is visible and says which of the two it is.
         foreach (var (number, title) in ExpectedClaims.SectionTitles)
         {
             if (outcomes.All(o => o.Number != number))
-                outcomes.Add(new SectionOutcome(number, title, SectionStatus.Missing, 0, [], [], ""));
+            {
+                var status = options.Sections is { } chosen && !chosen.Contains(number) ? SectionStatus.NotSelected : SectionStatus.Missing;
+                outcomes.Add(new SectionOutcome(number, title, status, 0, [], [], ""));
+            }
         }
         outcomes = outcomes.OrderBy(o => o.Number).ToList();
 

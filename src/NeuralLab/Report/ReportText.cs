@@ -62,14 +62,21 @@ public static class ReportText
         {
             SectionStatus.Failed => $"Section {number} failed before it could check this claim ({section.Error}).",
             SectionStatus.Ran => $"Section {number} ran but returned no verdict for this claim.",
+            SectionStatus.NotSelected => $"Section {number} was not selected for this run.",
             _ => $"No implementation of section {number} is in this build.",
         };
     }
+
+    /// <summary>Why a section that was not run has no results, in one sentence.</summary>
+    public static string WhyNotRun(SectionOutcome s) => s.Status == SectionStatus.NotSelected
+        ? "This section was not selected for this run (the report was asked for a subset of the sections)."
+        : "No implementation of this section is in this build.";
 
     public static string StatusWord(SectionOutcome s) => s.Status switch
     {
         SectionStatus.Ran => "ran",
         SectionStatus.Failed => "failed",
+        SectionStatus.NotSelected => "not run (not selected)",
         _ => "not run (no implementation)",
     };
 }

@@ -164,5 +164,14 @@ public class ReportCommandTests
         Assert.Contains("report [2/2]", result.Stderr);
         Assert.DoesNotContain("report [3/", result.Stderr);
         Assert.Equal(3, result.Stdout.Split('\n').Count(l => l.Contains("not run")));
+        // The skipped sections are implemented: they must say "not selected", never "no implementation".
+        Assert.Equal(3, result.Stdout.Split('\n').Count(l => l.Contains("not selected (--sections)")));
+        Assert.DoesNotContain("no implementation", result.Stdout);
+        string page = File.ReadAllText(Path.Combine(dir.File("r"), "index.html"));
+        Assert.DoesNotContain("No implementation", page);
+        Assert.Contains("not selected for this run", page);
+        string markdown = File.ReadAllText(Path.Combine(dir.File("r"), "report.md"));
+        Assert.DoesNotContain("No implementation", markdown);
+        Assert.Contains("not selected for this run", markdown);
     }
 }
