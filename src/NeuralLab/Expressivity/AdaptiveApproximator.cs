@@ -36,6 +36,12 @@ public sealed record ReluApproximation(string Function, double A, double B, doub
 /// </remarks>
 public static class AdaptiveApproximator
 {
+    /// <summary>
+    /// A network that must pass an <see cref="IntervalCertificate"/> for ε is built for (1 − 1/64)·ε, leaving room for the
+    /// certificate's between-points and rounding terms (answer 1.7 and <c>relu approx</c> both do so).
+    /// </summary>
+    public const double CertificateMargin = 1.0 / 64;
+
     /// <summary>Interior grid points per piece. Odd, so the midpoint — where a parabola's chord is furthest — is on the grid.</summary>
     public const int PointsBetweenKnots = 101;
 

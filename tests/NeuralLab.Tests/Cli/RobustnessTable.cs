@@ -13,6 +13,8 @@ public enum ValueKind
     Int,
     /// <summary>A real number that must be &gt; 0 and finite.</summary>
     PositiveNumber,
+    /// <summary>A real number that must be ≥ 0 and finite.</summary>
+    NonNegativeNumber,
     /// <summary>Any finite real number.</summary>
     Number,
     /// <summary>Space-separated integers (--n 256 1024).</summary>
@@ -94,6 +96,7 @@ public static class RobustnessTable
         new(["relu", "approx"], [("<expr>", "x^2"), ("--eps", "1e-2"), ("--quick", null)],
         [
             new("<expr>", ValueKind.Formula), new("--eps", ValueKind.PositiveNumber), new("--domain", ValueKind.Interval),
+            new("--curvature", ValueKind.NonNegativeNumber),
             new("--compare-adam", ValueKind.Flag), new("--adam-steps", ValueKind.NonNegativeInt),
             .. Common(),
         ]),
@@ -152,6 +155,7 @@ public static class RobustnessTable
         ValueKind.NonNegativeInt => [("-1", true), ("2147483647", false), ("abc", true), ("", true)],
         ValueKind.Int => [("-1", false), ("abc", true), ("", true)],
         ValueKind.PositiveNumber => [("0", true), ("-1", true), ("NaN", true), ("Infinity", true), ("1e308", false), ("abc", true), ("", true)],
+        ValueKind.NonNegativeNumber => [("-1", true), ("NaN", true), ("Infinity", true), ("1e308", false), ("abc", true), ("", true)],
         ValueKind.Number => [("NaN", true), ("Infinity", true), ("-Infinity", true), ("1e308", false), ("abc", true), ("", true)],
         ValueKind.IntList => [("0", true), ("-1", true), ("2147483647", false), ("abc", true), ("", true)],
         ValueKind.NumberList => [(",", true), ("1,,2", true), ("a,b", true), ("", true), ("1,NaN", true), ("1e308,1e308", false)],

@@ -126,7 +126,7 @@ public class ExpressivityReportTests
     {
         // Built for (1 − 1/64)ε, certified against ε: the reported max error never exceeds ε, not even by rounding.
         using var approximation = AdaptiveApproximator.Build(x => x * x, 0, 1, 1e-3 * (1 - ApproximatorClaim.Margin), "x^2");
-        var certificate = SquareCertificate.Certify(approximation.Network, 0, 1, 1e-3);
+        var certificate = IntervalCertificate.ForSquare(approximation.Network, 0, 1, 1e-3);
         Assert.True(certificate.Meets);
         Assert.True(certificate.MaxError <= 1e-3 && certificate.Bound <= 1e-3, $"{certificate.MaxError}, {certificate.Bound}");
         // The bound is a bound: a much denser grid never finds a larger error.
@@ -135,6 +135,22 @@ public class ExpressivityReportTests
         Assert.True(dense.Select((x, i) => Math.Abs(values[i] - x * x)).Max() <= certificate.Bound);
         // A network one unit short is caught.
         using var damaged = approximation.Network.WithoutUnit(approximation.Units - 1);
-        Assert.False(SquareCertificate.Certify(damaged, 0, 1, 1e-3).Meets);
+        Assert.False(IntervalCertificate.ForSquare(damaged, 0, 1, 1e-3).Meets);
+    }
+
+    [Fact]
+    public void IntervalCertificateBoundsTheErrorBetweenItsPointsForAnySmoothFunction()
+    {
+        // sin(6x) has |f''| ≤ 36. The bound from 16,385 points must hold at a million others (the oracle).
+        Func<double, double> f = x => Math.Sin(6 * x);
+        using var approximation = AdaptiveApproximator.Build(f, 0, 1, 1e-3 * (1 - AdaptiveApproximator.CertificateMargin), "sin(6*x)");
+        var certificate = IntervalCertificate.Certify(approximation.Network, f, 36, 0, 1, 1e-3);
+        Assert.True(certificate.Meets, certificate.ToString());
+        var dense = Enumerable.Range(0, 1_000_001).Select(i => i / 1e6).ToArray();
+        var values = approximation.Network.Evaluate(dense);
+        Assert.True(dense.Select((x, i) => Math.Abs(values[i] - f(x))).Max() <= certificate.Bound);
+        // Few points with the same M give a bound that no longer meets ε: the between-points term is really there.
+        Assert.False(IntervalCertificate.Certify(approximation.Network, f, 36, 0, 1, 1e-3, gridPoints: 9).Meets);
+        Assert.Throws<ArgumentOutOfRangeException>(() => IntervalCertificate.Certify(approximation.Network, f, double.NaN, 0, 1, 1e-3));
     }
 }

@@ -19,6 +19,10 @@ public class ReluCliTests
         Assert.Equal(1e-3, root.GetProperty("eps").GetDouble());
         Assert.Equal([0.0, 1.0], root.GetProperty("domain").EnumerateArray().Select(e => e.GetDouble()));
         Assert.True(root.GetProperty("certified").GetBoolean());
+        // x² is certified on the whole interval without asking: |f''| = 2.
+        Assert.True(root.GetProperty("certified_on_interval").GetBoolean());
+        Assert.Equal(2, root.GetProperty("curvature_bound").GetDouble());
+        Assert.True(root.GetProperty("bound").GetDouble() <= 1e-3);
         Assert.Equal(50, root.GetProperty("adam").GetProperty("steps").GetInt32());
         Assert.Equal(["approx-error.png", "approx.png", "network.json"], Directory.GetFiles(outDir).Select(Path.GetFileName).Order());
 
@@ -38,6 +42,25 @@ public class ReluCliTests
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Contains("f(x) = tanh(50*x) on [-1, 1]", run.Stdout);
         Assert.Contains("certified", run.Stdout);
+    }
+
+    [Fact]
+    public void ApproxCertifiesTheWholeIntervalOnlyWithACurvatureBound()
+    {
+        // Without a bound on |f''| the check covers its own points only; with M = 36 ≥ |(sin 6x)''| it covers [0, 1].
+        var pointsOnly = JsonDocument.Parse(CliRunner.Run("relu", "approx", "sin(6*x)", "--eps", "1e-3", "--json").Stdout).RootElement;
+        Assert.True(pointsOnly.GetProperty("certified").GetBoolean());
+        Assert.False(pointsOnly.GetProperty("certified_on_interval").GetBoolean());
+        Assert.Equal(JsonValueKind.Null, pointsOnly.GetProperty("bound").ValueKind);
+
+        var run = CliRunner.Run("relu", "approx", "sin(6*x)", "--eps", "1e-3", "--curvature", "36", "--json");
+        var root = JsonDocument.Parse(run.Stdout).RootElement;
+        Assert.True(root.GetProperty("certified_on_interval").GetBoolean(), run.ToString());
+        double bound = root.GetProperty("bound").GetDouble();
+        Assert.True(bound <= 1e-3);
+        // The check's points are not the construction's: it has its own count, and its max error is at most the bound.
+        Assert.NotEqual(root.GetProperty("grid_points").GetInt32(), root.GetProperty("check_points").GetInt32());
+        Assert.True(root.GetProperty("max_error").GetDouble() <= bound);
     }
 
     [Theory]

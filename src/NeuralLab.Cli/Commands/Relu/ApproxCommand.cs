@@ -9,6 +9,11 @@ namespace NeuralLab.Cli.Commands.Relu;
 public static class ApproxCommand
 {
     /// <summary>What --json prints; units, max_error, eps and domain are issue 3's fields.</summary>
+    /// <remarks>
+    /// max_error and worst_x come from the independent check (<see cref="IntervalCertificate"/>: an equal grid plus the
+    /// network's kinks, points the construction never chose); grid_points and grid_max_error from the construction's own
+    /// grid. bound is a bound on the whole interval only when curvature_bound is known (x², or --curvature).
+    /// </remarks>
     public sealed record Result(
         string Formula,
         int Units,
@@ -16,8 +21,13 @@ public static class ApproxCommand
         double Eps,
         double[] Domain,
         bool Certified,
+        bool CertifiedOnInterval,
+        double? CurvatureBound,
+        double? Bound,
+        int CheckPoints,
         int Pieces,
         int GridPoints,
+        double GridMaxError,
         double WorstX,
         double RoundingAllowance,
         int? UniformPieces,
@@ -34,7 +44,13 @@ public static class ApproxCommand
             Description = "A formula in x, e.g. \"x^2\", \"sin(6*x)\", \"abs(x - 0.3)\". Operators + - * / % ^ (power; -x^2 = -(x^2)); " +
                           "functions sin cos tan asin acos atan sinh cosh tanh exp log ln log10 log2 sqrt abs sign floor ceiling relu pow min max; constants pi, e.",
         };
-        var eps = new Option<double>("--eps") { Description = "The error to certify: max |network(x) - f(x)| <= eps on the grid.", Required = true };
+        var eps = new Option<double>("--eps") { Description = "The error to certify: max |network(x) - f(x)| <= eps.", Required = true };
+        var curvature = new Option<double?>("--curvature")
+        {
+            Description = "A bound M on |f''| over the domain (e.g. 36 for sin(6*x)). With it the check covers the whole interval: " +
+                          "between two checked points the error can grow by at most h^2*M/8. x^2 uses M = 2 without asking; " +
+                          "without M the check is on its points only.",
+        };
         var domain = new Option<string>("--domain")
         {
             Description = "The interval a,b with a < b, e.g. --domain -1,1.",
@@ -51,10 +67,11 @@ public static class ApproxCommand
         };
         var command = new Command("approx",
             "Builds the ReLU network of f's piecewise-linear interpolant on adaptively chosen knots (few where f is nearly linear, many where it curves), " +
-            "one hidden unit per piece, and certifies max |network - f| <= eps on the knots and 101 points between each pair. " +
+            "one hidden unit per piece, aiming at (1 - 1/64)*eps. It then checks max |network - f| <= eps at points the construction never chose " +
+            "(16,385 equal points plus the network's kinks), and with a bound on |f''| (--curvature; automatic for x^2) certifies it on the whole interval. " +
             "--out DIR writes approx.png (f, the network, the knots), approx-error.png and network.json (weights and knots).")
         {
-            expression, eps, domain, compareAdam, adamSteps,
+            expression, eps, curvature, domain, compareAdam, adamSteps,
         };
         var common = new CommonOptions();
         common.AddTo(command);
@@ -70,21 +87,28 @@ public static class ApproxCommand
             int steps = parseResult.GetValue(adamSteps) ?? (parseResult.GetValue(compareAdam) ? (c.Quick ? 200 : 2000) : 0);
             if (steps < 0) throw new BadInputException($"--adam-steps must be 0 or more, got {steps}");
             var formula = Formula.Parse(parseResult.GetValue(expression)!);
+            double? curvatureBound = parseResult.GetValue(curvature) ?? (IsSquare(formula) ? 2 : null);
+            if (curvatureBound is double m && !(m >= 0 && double.IsFinite(m)))
+                throw new BadInputException($"--curvature must be a finite number >= 0, got {m.ToString(CultureInfo.InvariantCulture)}");
 
             // Built before --out is opened: a formula that fails on the domain leaves no directory behind.
             var (approximation, adam) = ConsoleProgress.Run(stderr, progress =>
             {
-                var r = AdaptiveApproximator.Build(formula, a, b, epsilon, progress);
+                var r = AdaptiveApproximator.Build(formula, a, b, epsilon * (1 - AdaptiveApproximator.CertificateMargin), progress);
                 var comparison = steps > 0 ? ApproximatorStudy.CompareWithAdam(r, formula.AsFunction(), steps, c.Seed, progress, c.Budget) : null;
                 return (r, comparison);
             });
+            // Without a bound on |f''| the between-points term is unknown: M = 0 leaves only the points' own errors.
+            var check = IntervalCertificate.Certify(approximation.Network, formula.AsFunction(), curvatureBound ?? 0, a, b, epsilon);
+            bool onPoints = approximation.Certificate.Meets && check.MaxError <= epsilon;
             using (approximation)
             {
                 using var outDir = c.OpenOut();
                 var files = outDir == null ? [] : WriteFiles(outDir, approximation, formula);
-                var result = new Result(formula.Text, approximation.Units, approximation.Certificate.MaxError, epsilon, [a, b],
-                    approximation.Certificate.Meets, approximation.Pieces, approximation.Certificate.GridPoints, approximation.Certificate.WorstX,
-                    approximation.Certificate.RoundingAllowance,
+                var result = new Result(formula.Text, approximation.Units, check.MaxError, epsilon, [a, b],
+                    onPoints, onPoints && curvatureBound != null && check.Meets, curvatureBound, curvatureBound == null ? null : check.Bound,
+                    check.Points, approximation.Pieces, approximation.Certificate.GridPoints, approximation.Certificate.MaxError, check.WorstX,
+                    check.RoundingAllowance,
                     AdaptiveApproximator.UniformPieces(formula.AsFunction(), a, b, epsilon, name: formula.Text),
                     IsSquare(formula) ? AdaptiveApproximator.UniformBoundForSquare(epsilon, a, b) : null,
                     adam == null ? null : new AdamResult(adam.Steps, adam.AdamMaxError),
@@ -94,7 +118,7 @@ public static class ApproxCommand
                 else Print(stdout, result);
                 if (!result.Certified)
                 {
-                    stderr.WriteLine($"neurallab: internal error: the constructed network misses eps on its grid ({result.MaxError:G4} > {epsilon:G4})");
+                    stderr.WriteLine($"neurallab: internal error: the constructed network misses eps ({Math.Max(result.MaxError, result.GridMaxError):G4} > {epsilon:G4})");
                     return Cli.InternalFailure;
                 }
                 return Cli.Success;
@@ -145,7 +169,11 @@ public static class ApproxCommand
         string G(double v) => v.ToString("G4", CultureInfo.InvariantCulture);
         stdout.WriteLine($"f(x) = {r.Formula} on [{G(r.Domain[0])}, {G(r.Domain[1])}], eps = {G(r.Eps)}");
         stdout.WriteLine($"  units            {r.Units} (one per piece; {r.Pieces} pieces)");
-        stdout.WriteLine($"  max error        {G(r.MaxError)} at x = {G(r.WorstX)}  ({(r.Certified ? "certified" : "NOT certified")} on {r.GridPoints} grid points: knots + 101 per piece)");
+        stdout.WriteLine($"  max error        {G(r.MaxError)} at x = {G(r.WorstX)} on {r.CheckPoints:N0} points the construction never chose " +
+                         $"(construction's grid: {G(r.GridMaxError)} on {r.GridPoints:N0} points)");
+        stdout.WriteLine(r.CurvatureBound is { } m
+            ? $"  certificate      {(r.CertifiedOnInterval ? "certified" : "NOT certified")} on the whole interval: bound {G(r.Bound!.Value)} with |f''| <= {G(m)}"
+            : $"  certificate      {(r.Certified ? "certified" : "NOT certified")} on those points only; give --curvature M (a bound on |f''|) to certify the whole interval");
         stdout.WriteLine($"  uniform knots    {(r.UniformPieces is { } u ? $"{u} pieces for the same eps" : "more than 16384 pieces for the same eps")}");
         if (r.SquareBound is { } bound) stdout.WriteLine($"  x^2 bound        ceil((b - a)/(2 sqrt(eps))) = {bound}");
         if (r.Adam is { } adam) stdout.WriteLine($"  Adam, same width max error {G(adam.MaxError)} after {adam.Steps} steps (constructed: {G(r.MaxError)})");

@@ -53,7 +53,7 @@ public sealed class HomogeneityClaim(ExpressivityBudget budget) : ClaimCheck<Hom
 }
 
 /// <summary>What 1.6's check computed: fits of x² and their error outside, and a finite network that does approximate x² on [0, 1].</summary>
-public sealed record OutsideGrowthMeasurement(IReadOnlyList<OutsideFit> Fits, int BoundedUnits, SquareCertificate BoundedCertificate);
+public sealed record OutsideGrowthMeasurement(IReadOnlyList<OutsideFit> Fits, int BoundedUnits, IntervalCertificate BoundedCertificate);
 
 /// <summary>Answer 1.6: no finite network is within ε of x² on all of ℝ — right; its reason ("finitely many parameters cannot approximate a nonlinear function") is not.</summary>
 public sealed class OutsideGrowthClaim(ExpressivityBudget budget) : ClaimCheck<OutsideGrowthMeasurement>
@@ -78,7 +78,7 @@ public sealed class OutsideGrowthClaim(ExpressivityBudget budget) : ClaimCheck<O
         var fits = OutsideGrowth.Run(budget.OutsideFits, budget.TrainingSteps, context.Seed, clampToInterval: context.IsBroken(Id), context.Progress);
         using var singleThreaded = LibtorchThreads.One();
         using var approximation = AdaptiveApproximator.Build(x => x * x, 0, 1, CounterExampleEps * (1 - ApproximatorClaim.Margin), "x^2");
-        return new OutsideGrowthMeasurement(fits, approximation.Units, SquareCertificate.Certify(approximation.Network, 0, 1, CounterExampleEps));
+        return new OutsideGrowthMeasurement(fits, approximation.Units, IntervalCertificate.ForSquare(approximation.Network, 0, 1, CounterExampleEps));
     }
 
     public override Claim Judge(OutsideGrowthMeasurement m)
@@ -143,7 +143,7 @@ public sealed class OutsideGrowthClaim(ExpressivityBudget budget) : ClaimCheck<O
 /// <param name="Units">Hidden units of the constructed network.</param>
 /// <param name="Certificate">The independent bound on max|N − x²|.</param>
 /// <param name="UniformBound">⌈1/(2√ε)⌉: the fewest equal pieces any interpolant of x² needs for ε (a chord of width h errs by h²/4).</param>
-public sealed record SquareApproximation(double Eps, int Units, int UniformBound, SquareCertificate Certificate);
+public sealed record SquareApproximation(double Eps, int Units, int UniformBound, IntervalCertificate Certificate);
 
 /// <summary>What 1.7's check computed: the x² approximations per ε, and the wider study behind the section's figures.</summary>
 public sealed record ApproximatorMeasurement(IReadOnlyList<SquareApproximation> Square, ApproximatorStudyResult Study);
@@ -152,7 +152,7 @@ public sealed record ApproximatorMeasurement(IReadOnlyList<SquareApproximation> 
 public sealed class ApproximatorClaim(ExpressivityBudget budget) : ClaimCheck<ApproximatorMeasurement>
 {
     /// <summary>The construction aims at (1 − 1/64)·ε, leaving the certificate room for the between-points and rounding terms.</summary>
-    public const double Margin = 1.0 / 64;
+    public const double Margin = AdaptiveApproximator.CertificateMargin;
 
     public override string Id => "1.7";
 
@@ -177,7 +177,7 @@ public sealed class ApproximatorClaim(ExpressivityBudget budget) : ClaimCheck<Ap
                 using var approximation = AdaptiveApproximator.Build(x => x * x, 0, 1, eps * (1 - Margin), "x^2");
                 using var damaged = broken && approximation.Units > 1 ? approximation.Network.WithoutUnit(approximation.Units - 1) : null;
                 square.Add(new SquareApproximation(eps, approximation.Units, AdaptiveApproximator.UniformBoundForSquare(eps),
-                    SquareCertificate.Certify(damaged ?? approximation.Network, 0, 1, eps)));
+                    IntervalCertificate.ForSquare(damaged ?? approximation.Network, 0, 1, eps)));
             }
         }
         context.Progress?.Report(new ProgressReport("expressivity 1.7 study", 0, 1, []));
