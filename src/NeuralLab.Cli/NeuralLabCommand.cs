@@ -12,15 +12,11 @@ namespace NeuralLab.Cli;
 /// the result as JSON (<c>--json</c>) or text, Ctrl+C as System.CommandLine's cancellation token, and library
 /// exceptions mapped to exit codes and one line on stderr (<see cref="CliErrors"/>).
 /// </summary>
-public abstract class NeuralLabCommand
+/// <param name="name">The word that names the command (<c>fit</c>, <c>check</c>).</param>
+/// <param name="description">The --help text: what it does, what it writes to --out, an example (<see cref="HelpText.Flow"/>).</param>
+public abstract class NeuralLabCommand(string name, string description)
 {
     static readonly ConditionalWeakTable<Command, NeuralLabCommand> Built = new();
-
-    /// <summary>The word that names the command (<c>fit</c>, <c>check</c>).</summary>
-    protected abstract string Name { get; }
-
-    /// <summary>The --help text: what it does, what it writes to --out, an example.</summary>
-    protected abstract string Description { get; }
 
     /// <summary>The command's own arguments and options, in --help order; the common options follow them.</summary>
     protected abstract IEnumerable<Symbol> Symbols { get; }
@@ -41,14 +37,14 @@ public abstract class NeuralLabCommand
     {
         var common = new CommonOptions();
         DescribeCommon(common);
-        var command = new Command(Name, Description);
+        var command = new Command(name, HelpText.Flow(description));
         foreach (var symbol in Symbols)
         {
             switch (symbol)
             {
                 case Argument argument: command.Arguments.Add(argument); break;
                 case Option option: command.Options.Add(option); break;
-                default: throw new InvalidOperationException($"{Name}: {symbol.Name} is neither an argument nor an option");
+                default: throw new InvalidOperationException($"{name}: {symbol.Name} is neither an argument nor an option");
             }
         }
         common.AddTo(command);
@@ -153,19 +149,42 @@ public sealed class CommandContext : IDisposable
     public void Dispose() => Output?.Dispose();
 }
 
-/// <summary>A command that only groups others (<c>neurallab attention check|bench</c>).</summary>
-public abstract class CommandGroup
+/// <summary>A command that only groups others (<c>neurallab attention check|bench</c>); <paramref name="order"/> is its place in --help.</summary>
+public abstract class CommandGroup(int order, string name, string description, Func<IEnumerable<NeuralLabCommand>> members) : ICommandFactory
 {
-    protected abstract string Name { get; }
-
-    protected abstract string Description { get; }
-
-    protected abstract IEnumerable<NeuralLabCommand> Members { get; }
+    public int Order => order;
 
     public Command Create()
     {
-        var command = new Command(Name, Description);
-        foreach (var member in Members) command.Subcommands.Add(member.Create());
+        var command = new Command(name, HelpText.Flow(description));
+        foreach (var member in members()) command.Subcommands.Add(member.Create());
         return command;
+    }
+}
+
+/// <summary>Help texts are written as raw string literals wrapped to the source's width; the terminal wraps them again.</summary>
+public static class HelpText
+{
+    /// <summary>
+    /// Joins the lines of each paragraph into one line; a blank line starts a new line, and indented lines
+    /// (examples) keep their own lines.
+    /// </summary>
+    public static string Flow(string text)
+    {
+        var flowed = new System.Text.StringBuilder();
+        string? previous = null;
+        foreach (string line in text.ReplaceLineEndings("\n").Split('\n'))
+        {
+            if (line.Length == 0)
+            {
+                if (previous != null) flowed.Append('\n');
+                previous = null;
+                continue;
+            }
+            if (previous != null) flowed.Append(line.StartsWith("  ", StringComparison.Ordinal) || previous.StartsWith("  ", StringComparison.Ordinal) ? '\n' : ' ');
+            flowed.Append(line);
+            previous = line;
+        }
+        return flowed.ToString();
     }
 }

@@ -7,7 +7,16 @@ using NeuralLab.NeuralFields.Supervision;
 namespace NeuralLab.Cli.Commands;
 
 /// <summary><c>neurallab blend BASE INSERT</c>: Poisson image editing with a field fitted to a composite gradient.</summary>
-public sealed class BlendCommand : NeuralLabCommand, ICommandFactory
+public sealed class BlendCommand() : NeuralLabCommand("blend", """
+    Poisson image editing (Pérez et al. 2003) with a SIREN field: fit one field to INSERT's gradient inside the
+    mask and BASE's outside,
+
+    fix the constant from BASE outside the mask, and write composite.png beside naive.png (the plain paste),
+    mask.png, curves.png and metrics.json to --out.
+
+    Example:
+      neurallab blend base.png insert.png --mask mask.png --at 40,60 --out runs/blend
+    """), ICommandFactory
 {
     public int Order => 12;
 
@@ -21,13 +30,6 @@ public sealed class BlendCommand : NeuralLabCommand, ICommandFactory
     readonly Option<int?> _hidden = new("--hidden") { Description = "Units per hidden layer (default 256)." };
     readonly Option<int?> _layers = new("--layers") { Description = "Hidden-to-hidden layers (default 3)." };
     readonly Option<long> _maxPixels = new("--max-pixels") { Description = "Refuse images with more pixels than this (checked from the header).", DefaultValueFactory = _ => FieldImage.DefaultMaxPixels };
-
-    protected override string Name => "blend";
-
-    protected override string Description =>
-        "Poisson image editing (Pérez et al. 2003) with a SIREN field: fit one field to INSERT's gradient inside the mask and BASE's outside,\n" +
-        "fix the constant from BASE outside the mask, and write composite.png beside naive.png (the plain paste), mask.png, curves.png and metrics.json to --out.\n" +
-        "Example:\n  neurallab blend base.png insert.png --mask mask.png --at 40,60 --out runs/blend";
 
     protected override IEnumerable<Symbol> Symbols => [_base, _insert, _mask, _at, _size, _steps, _lr, _hidden, _layers, _maxPixels];
 

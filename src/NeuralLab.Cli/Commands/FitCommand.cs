@@ -9,7 +9,19 @@ using NeuralLab.NeuralFields.Supervision;
 namespace NeuralLab.Cli.Commands;
 
 /// <summary><c>neurallab fit [IMAGE]</c>: the main job.</summary>
-public sealed class FitCommand : NeuralLabCommand, ICommandFactory
+public sealed class FitCommand() : NeuralLabCommand("fit", """
+    Fit an image with a neural field — a coordinate MLP (ReLU, Tanh or SIREN), optionally behind Fourier features
+    or a multiresolution grid — and show its gradient and Laplacian.
+
+    Writes reconstruction.png, gradient.png, laplacian.png, the ground truth's three, panel.png (all six side by
+    side), curves.png, metrics.json and a checkpoint (model.json + model.bin) to --out.
+
+    Examples:
+      neurallab fit --out runs/cameraman
+      neurallab fit photo.jpg --size 512 --channels 3 --target-psnr 35 --out runs/photo
+      neurallab fit --preset relu --epochs 20 --out runs/relu
+      neurallab fit --encoding grid --max-parameters 65536 --target-psnr 40 --out runs/grid
+    """), ICommandFactory
 {
     public int Order => 10;
 
@@ -44,13 +56,6 @@ public sealed class FitCommand : NeuralLabCommand, ICommandFactory
     readonly Option<double?> _firstOmega0 = new("--first-omega0") { Description = $"ω0 of the first sine layer only (default: --omega0 for images, {AudioDefaults.FirstOmega0} for audio, as SIREN's paper)." };
     readonly Option<bool> _audioDemo = new("--audio-demo") { Description = "Fit the generated demo clip (3 s, 16 kHz; see the docs) as audio; a .wav IMAGE argument is fitted as audio too." };
     readonly Option<long> _maxSamples = new("--max-samples") { Description = "Refuse WAV files with more samples (all channels) than this (checked from the header).", DefaultValueFactory = _ => AudioClip.DefaultMaxSamples };
-
-    protected override string Name => "fit";
-
-    protected override string Description =>
-        "Fit an image with a neural field — a coordinate MLP (ReLU, Tanh or SIREN), optionally behind Fourier features or a multiresolution grid — and show its gradient and Laplacian.\n" +
-        "Writes reconstruction.png, gradient.png, laplacian.png, the ground truth's three, panel.png (all six side by side), curves.png, metrics.json and a checkpoint (model.json + model.bin) to --out.\n" +
-        "Examples:\n  neurallab fit --out runs/cameraman\n  neurallab fit photo.jpg --size 512 --channels 3 --target-psnr 35 --out runs/photo\n  neurallab fit --preset relu --epochs 20 --out runs/relu\n  neurallab fit --encoding grid --max-parameters 65536 --target-psnr 40 --out runs/grid";
 
     protected override IEnumerable<Symbol> Symbols =>
     [

@@ -5,18 +5,18 @@ using NeuralLab.NeuralFields;
 namespace NeuralLab.Cli.Commands;
 
 /// <summary><c>neurallab render CHECKPOINT</c>: a fitted field at any resolution.</summary>
-public sealed class RenderCommand : NeuralLabCommand, ICommandFactory
+public sealed class RenderCommand() : NeuralLabCommand("render", """
+    Render a fitted field, its gradient magnitude or its Laplacian at any resolution.
+
+    Example:
+      neurallab render runs/cameraman --size 1024 --what laplacian --out laplacian-1024.png
+    """), ICommandFactory
 {
     public int Order => 11;
 
     readonly Argument<string> _checkpoint = new("CHECKPOINT") { Description = "A fit's output directory, or its model.json." };
     readonly Option<int?> _size = new("--size") { Description = "Longer side in pixels (default: the training size; try 4× to see that the field is continuous)." };
     readonly Option<string> _what = new("--what") { Description = "field | gradient | laplacian.", DefaultValueFactory = _ => "field" };
-
-    protected override string Name => "render";
-
-    protected override string Description =>
-        "Render a fitted field, its gradient magnitude or its Laplacian at any resolution.\nExample:\n  neurallab render runs/cameraman --size 1024 --what laplacian --out laplacian-1024.png";
 
     protected override IEnumerable<Symbol> Symbols => [_checkpoint, _size, _what];
 

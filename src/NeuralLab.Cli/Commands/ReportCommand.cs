@@ -14,6 +14,14 @@ public sealed class ReportCommand : NeuralLabCommand, ICommandFactory
 {
     public const string DefaultOutputDirectory = "report";
 
+    const string Help = """
+        Run every section of the homework and check every numbered answer of the written solution (1.1–1.7, 2.2–2.5,
+        3.1–3.5, 4, 5.1–5.6) against this run's numbers. Writes DIR/index.html (one self-contained page: figures
+        embedded, no network needed), DIR/report.md with DIR/figures/, and DIR/claims.json. Progress (the running
+        section, time left) goes to stderr. Exit 0 when every section ran, whatever the verdicts; 1 when a section
+        crashed (the page shows it and lists its claims as not checked); 2 for bad input.
+        """;
+
     readonly Func<IReadOnlyList<IReportSection>> _sections;
     readonly Func<string, bool> _openInBrowser;
 
@@ -38,22 +46,13 @@ public sealed class ReportCommand : NeuralLabCommand, ICommandFactory
     public ReportCommand() : this(() => ReportSections.Discover(), OpenWithXdg) { }
 
     /// <summary>For tests: other sections than the library's, and a browser opener that does not launch anything.</summary>
-    internal ReportCommand(Func<IReadOnlyList<IReportSection>> sections, Func<string, bool> openInBrowser)
+    internal ReportCommand(Func<IReadOnlyList<IReportSection>> sections, Func<string, bool> openInBrowser) : base("report", Help)
     {
         _sections = sections;
         _openInBrowser = openInBrowser;
     }
 
     public int Order => 100;
-
-    protected override string Name => "report";
-
-    protected override string Description =>
-        "Run every section of the homework and check every numbered answer of the written solution (1.1–1.7, 2.2–2.5, " +
-        "3.1–3.5, 4, 5.1–5.6) against this run's numbers. Writes DIR/index.html (one self-contained page: figures " +
-        "embedded, no network needed), DIR/report.md with DIR/figures/, and DIR/claims.json. Progress (the running " +
-        "section, time left) goes to stderr. Exit 0 when every section ran, whatever the verdicts; 1 when a section " +
-        "crashed (the page shows it and lists its claims as not checked); 2 for bad input.";
 
     protected override IEnumerable<Symbol> Symbols => [_full, _open, _only, _profile, _broken];
 

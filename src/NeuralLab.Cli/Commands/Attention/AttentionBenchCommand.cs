@@ -4,7 +4,14 @@ using NeuralLab.Common;
 
 namespace NeuralLab.Cli.Commands.Attention;
 
-internal sealed class AttentionBenchCommand : NeuralLabCommand
+internal sealed class AttentionBenchCommand() : NeuralLabCommand("bench", """
+    Time and peak memory of full softmax attention softmax(QK^T/sqrt(d))V against Nystrom low-rank attention with
+    k landmarks (float32, a smooth token sequence), with the relative error of the low-rank result. Full attention
+    forms the n x n matrix while it takes at most 64 MiB (n <= 4096) and runs in blocks of queries above that
+    (same O(n^2 d) work; at n = 16384 the matrix alone would take 1 GiB). libtorch's scaled_dot_product_attention
+    (its fused flash-attention kernel, exact and without the n x n matrix) is timed as the stronger baseline.
+    --out DIR writes a log-log plot of time against n with fitted slopes.
+    """)
 {
     public const string PlotFile = "attention_bench_time.png";
 
@@ -17,16 +24,6 @@ internal sealed class AttentionBenchCommand : NeuralLabCommand
     readonly Option<int> _rank = new("--k") { Description = "Nystrom landmarks (the rank k); at most the smallest n.", DefaultValueFactory = _ => 64 };
     readonly Option<int> _repeats = new("--repeats") { Description = "Timed runs per method and n; the median is reported.", DefaultValueFactory = _ => 3 };
     readonly Option<int> _threads = CommonOptions.Threads(0, "");
-
-    protected override string Name => "bench";
-
-    protected override string Description =>
-        "Time and peak memory of full softmax attention softmax(QK^T/sqrt(d))V against Nystrom low-rank attention " +
-        "with k landmarks (float32, a smooth token sequence), with the relative error of the low-rank result. Full " +
-        "attention forms the n x n matrix while it takes at most 64 MiB (n <= 4096) and runs in blocks of queries above " +
-        "that (same O(n^2 d) work; at n = 16384 the matrix alone would take 1 GiB). libtorch's scaled_dot_product_attention " +
-        "(its fused flash-attention kernel, exact and without the n x n matrix) is timed as the stronger baseline. --out DIR writes a log-log plot of " +
-        "time against n with fitted slopes.";
 
     protected override IEnumerable<Symbol> Symbols => [_sizes, _dimension, _rank, _repeats, _threads];
 

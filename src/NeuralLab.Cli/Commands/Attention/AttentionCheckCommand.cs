@@ -16,16 +16,14 @@ namespace NeuralLab.Cli.Commands.Attention;
 public sealed record ClaimJson(string Claim, bool Holds, string Verdict, string Statement, string Summary, string Criterion,
     IReadOnlyDictionary<string, object?> Evidence, string? Correction);
 
-internal sealed class AttentionCheckCommand : NeuralLabCommand
+internal sealed class AttentionCheckCommand() : NeuralLabCommand("check", """
+    Check claims 3.1-3.5 in float64: weights in (0,1) and where float32/float64 saturate (3.1), copying (3.2) and
+    averaging (3.3) against their closed forms, the RBF-kernel form for any bandwidth and its failure for keys of
+    unequal norm (3.4), and low-rank attention: exact factored product, rank of real softmax matrices, error
+    against k, time against n (3.5). Prints claims, evidence and computed verdicts; --out DIR writes the figures.
+    About a minute; --quick takes seconds.
+    """)
 {
-    protected override string Name => "check";
-
-    protected override string Description =>
-        "Check claims 3.1-3.5 in float64: weights in (0,1) and where float32/float64 saturate (3.1), copying (3.2) and " +
-        "averaging (3.3) against their closed forms, the RBF-kernel form for any bandwidth and its failure for keys of " +
-        "unequal norm (3.4), and low-rank attention: exact factored product, rank of real softmax matrices, error " +
-        "against k, time against n (3.5). Prints claims, evidence and computed verdicts; --out DIR writes the figures. " +
-        "About a minute; --quick takes seconds.";
 
     protected override IEnumerable<Symbol> Symbols => [];
 

@@ -6,21 +6,18 @@ using static NeuralLab.Cli.Commands.Bptt.BpttParsing;
 namespace NeuralLab.Cli.Commands.Bptt;
 
 /// <summary><c>neurallab bptt grad</c>: the states and every gradient of f = h_T, each computed independently.</summary>
-sealed class GradCommand : NeuralLabCommand
+sealed class GradCommand() : NeuralLabCommand("grad", """
+    Print h_1..h_T and the gradients df/dw, df/dh_t and dh_T/dh_1 of f = h_T computed four independent ways:
+    libtorch autograd, the hand-written backward pass through time, the closed forms (2.3 for df/dw in the linear
+    case; 2.4 for dh_T/dh_1: w^(T-1) prod sigma'(x_t + h_(t-1)) for the outer form, prod w sigma'(w y_t) for the
+    inner form) and finite differences. Also evaluates both 2.4 formulas on this run, to show which form each
+    belongs to. Example: neurallab bptt grad --w 0.9 --x 1,-0.5,2 --activation tanh --form inner --json
+    """)
 {
     readonly Option<string> _w = new("--w") { Description = "The shared weight w (a finite number).", Required = true };
     readonly Option<string> _x = new("--x") { Description = $"The inputs x_1,...,x_T, comma-separated (at most {MaxSequenceLength}). Use --x=-1,2 for a leading minus.", Required = true };
     readonly Option<string> _activation = BpttOptions.Activation("sigma: identity, tanh, relu or sigmoid.", "identity");
     readonly Option<string> _form = BpttOptions.Form();
-
-    protected override string Name => "grad";
-
-    protected override string Description =>
-        "Print h_1..h_T and the gradients df/dw, df/dh_t and dh_T/dh_1 of f = h_T computed four independent ways: " +
-        "libtorch autograd, the hand-written backward pass through time, the closed forms (2.3 for df/dw in the linear " +
-        "case; 2.4 for dh_T/dh_1: w^(T-1) prod sigma'(x_t + h_(t-1)) for the outer form, prod w sigma'(w y_t) for the " +
-        "inner form) and finite differences. Also evaluates both 2.4 formulas on this run, to show which form each belongs to. " +
-        "Example: neurallab bptt grad --w 0.9 --x 1,-0.5,2 --activation tanh --form inner --json";
 
     protected override IEnumerable<Symbol> Symbols => [_w, _x, _activation, _form];
 

@@ -5,7 +5,13 @@ using static NeuralLab.Cli.Commands.Bptt.BpttParsing;
 namespace NeuralLab.Cli.Commands.Bptt;
 
 /// <summary><c>neurallab bptt graph</c>: the unrolled computation graph (2.1) as DOT, SVG and PNG.</summary>
-sealed class GraphCommand : NeuralLabCommand
+sealed class GraphCommand() : NeuralLabCommand("graph", """
+    Draw the RNN unrolled over T steps (homework 2.1): the inputs x_t, the shared weight w, h_0, the sums y_t,
+    sigma, the states h_t and the output f. The graph is recorded by running the model's own step over graph
+    nodes. With --out DIR writes graph.dot, graph.svg and graph.png, rendered by Graphviz's dot when it is
+    installed (Debian package graphviz) and by a built-in layered layout otherwise; without --out prints the DOT
+    text. Example: neurallab bptt graph --T 3 --out figures
+    """)
 {
     public sealed record GraphOutput(int T, string Activation, string Form, IReadOnlyList<GraphNode> Nodes, IReadOnlyList<GraphEdge> Edges, string? Renderer, IReadOnlyList<string> Files);
 
@@ -13,15 +19,6 @@ sealed class GraphCommand : NeuralLabCommand
     readonly Option<string> _activation = BpttOptions.Activation("sigma: identity (no sigma node), tanh, relu or sigmoid.", "tanh");
     readonly Option<string> _form = BpttOptions.Form();
     readonly Option<string> _renderer = new("--renderer") { Description = "auto (Graphviz if dot is on PATH, else built-in), graphviz (fail without it) or builtin.", DefaultValueFactory = _ => "auto" };
-
-    protected override string Name => "graph";
-
-    protected override string Description =>
-        "Draw the RNN unrolled over T steps (homework 2.1): the inputs x_t, the shared weight w, h_0, the sums y_t, " +
-        "sigma, the states h_t and the output f. The graph is recorded by running the model's own step over graph nodes. " +
-        "With --out DIR writes graph.dot, graph.svg and graph.png, rendered by Graphviz's dot when it is installed " +
-        "(Debian package graphviz) and by a built-in layered layout otherwise; without --out prints the DOT text. " +
-        "Example: neurallab bptt graph --T 3 --out figures";
 
     protected override IEnumerable<Symbol> Symbols => [_length, _activation, _form, _renderer];
 

@@ -8,7 +8,13 @@ using static NeuralLab.Cli.Commands.Bptt.BpttParsing;
 namespace NeuralLab.Cli.Commands.Bptt;
 
 /// <summary><c>neurallab bptt sweep</c>: exploding and vanishing gradients (2.5) and the two remedies.</summary>
-sealed class SweepCommand : NeuralLabCommand
+sealed class SweepCommand() : NeuralLabCommand("sweep", """
+    Homework 2.5. |dh_T/dh_1| against T = 1..max-T for w in {0.5, 0.9, 1, 1.1, 1.5} with sigma = identity and tanh
+    on N(0,1) inputs (fixed seed), with the least-squares slope of ln|dh_T/dh_1| (ln|w| in the linear case). Then
+    the remedies on a small task, learning w from the states of a network with a known w by SGD: full BPTT,
+    gradient-norm clipping and truncated BPTT. With --out DIR writes sweep.csv, sweep.png, remedies.csv,
+    remedies.png. Example: neurallab bptt sweep --out figures
+    """)
 {
     public sealed record CurveSummary(string Activation, double W, double Slope, double LogAbsW, [property: System.Text.Json.Serialization.JsonPropertyName("abs_dhT_dh1_at_max_t")] double AtMaxT);
 
@@ -31,15 +37,6 @@ sealed class SweepCommand : NeuralLabCommand
     readonly Option<string> _trainActivation = new("--train-activation") { Description = "sigma of the training task.", DefaultValueFactory = _ => Defaults.Activation.Name() };
     readonly Option<int> _surveySeeds = new("--survey-seeds") { Description = "Input sequences (seeds seed, seed+1, ...) on which every remedy is also run, by the hand-written engine.", DefaultValueFactory = _ => 20 };
     readonly Option<string> _engine = new("--engine") { Description = "Gradients of the main runs: autograd (libtorch, NeuralLab.Common.Sgd) or manual (the hand-written BPTT, 100x faster).", DefaultValueFactory = _ => "autograd" };
-
-    protected override string Name => "sweep";
-
-    protected override string Description =>
-        "Homework 2.5. |dh_T/dh_1| against T = 1..max-T for w in {0.5, 0.9, 1, 1.1, 1.5} with sigma = identity and tanh " +
-        "on N(0,1) inputs (fixed seed), with the least-squares slope of ln|dh_T/dh_1| (ln|w| in the linear case). Then " +
-        "the remedies on a small task, learning w from the states of a network with a known w by SGD: full BPTT, " +
-        "gradient-norm clipping and truncated BPTT. With --out DIR writes sweep.csv, sweep.png, remedies.csv, remedies.png. " +
-        "Example: neurallab bptt sweep --out figures";
 
     protected override IEnumerable<Symbol> Symbols => [_maxT, _form, _trainT, _steps, _lr, _w0, _wTrue, _clip, _truncate, _trainActivation, _surveySeeds, _engine];
 

@@ -6,7 +6,12 @@ using NeuralLab.Expressivity;
 namespace NeuralLab.Cli.Commands.Relu;
 
 /// <summary>`neurallab relu approx "EXPR" --eps E [--domain a,b]`: a certified ReLU network for a formula.</summary>
-public sealed class ApproxCommand : NeuralLabCommand
+public sealed class ApproxCommand() : NeuralLabCommand("approx", """
+    Builds the ReLU network of f's piecewise-linear interpolant on adaptively chosen knots (few where f is nearly
+    linear, many where it curves), one hidden unit per piece, and certifies max |network - f| <= eps on the knots
+    and 101 points between each pair. --out DIR writes approx.png (f, the network, the knots), approx-error.png
+    and network.json (weights and knots).
+    """)
 {
     /// <summary>What --json prints; units, max_error, eps and domain are issue 3's fields.</summary>
     public sealed record Result(
@@ -47,13 +52,6 @@ public sealed class ApproxCommand : NeuralLabCommand
     {
         Description = "Steps of the Adam comparison; giving it asks for the comparison (0: skip).",
     };
-
-    protected override string Name => "approx";
-
-    protected override string Description =>
-        "Builds the ReLU network of f's piecewise-linear interpolant on adaptively chosen knots (few where f is nearly linear, many where it curves), " +
-        "one hidden unit per piece, and certifies max |network - f| <= eps on the knots and 101 points between each pair. " +
-        "--out DIR writes approx.png (f, the network, the knots), approx-error.png and network.json (weights and knots).";
 
     protected override IEnumerable<Symbol> Symbols => [_expression, _eps, _domain, _compareAdam, _adamSteps];
 

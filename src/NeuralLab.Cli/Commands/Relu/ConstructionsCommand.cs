@@ -6,7 +6,13 @@ using NeuralLab.Expressivity;
 namespace NeuralLab.Cli.Commands.Relu;
 
 /// <summary>`neurallab relu constructions`: the table of the 1.1–1.6 checks with their numbers.</summary>
-public sealed class ConstructionsCommand : NeuralLabCommand
+public sealed class ConstructionsCommand() : NeuralLabCommand("constructions", """
+    Checks answers 1.1-1.6: each construction of 1.1-1.4 against its target on 20001 points of [-5, 5] and at its
+    kinks (float64, exact means within 1e-12), both 1.3 constructions under ReLU and the sigmoid; 1.5 positive
+    homogeneity of random bias-free networks and Adam fits of x^2 against the least error any bias-free network
+    can reach; 1.6 the error of x^2 fits outside their interval. --quick trains for 150 steps instead of 1500;
+    --out DIR writes the three figures.
+    """)
 {
     public sealed record ConstructionRow(string Id, string Role, string Name, string Target, string Activation, int Units,
         double[] W0, double[] B0, double[] W1, double B1, double MaxErrorGrid, double MaxErrorKinks, bool Exact);
@@ -21,14 +27,6 @@ public sealed class ConstructionsCommand : NeuralLabCommand
     public sealed record ClaimRow(string Claim, string Verdict, string Summary, string Criterion, string? Correction);
 
     public sealed record Result(ClaimRow[] Claims, ConstructionRow[] Constructions, HomogeneityResult Homogeneity, OutsideRow[] OutsideGrowth, string[] Files);
-
-    protected override string Name => "constructions";
-
-    protected override string Description =>
-        "Checks answers 1.1-1.6: each construction of 1.1-1.4 against its target on 20001 points of [-5, 5] and at its kinks (float64, " +
-        "exact means within 1e-12), both 1.3 constructions under ReLU and the sigmoid; 1.5 positive homogeneity of random bias-free networks " +
-        "and Adam fits of x^2 against the least error any bias-free network can reach; 1.6 the error of x^2 fits outside their interval. " +
-        "--quick trains for 150 steps instead of 1500; --out DIR writes the three figures.";
 
     protected override IEnumerable<Symbol> Symbols => [];
 

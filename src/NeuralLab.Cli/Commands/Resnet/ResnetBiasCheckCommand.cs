@@ -6,7 +6,14 @@ using NeuralLab.Residual;
 namespace NeuralLab.Cli.Commands.Resnet;
 
 /// <summary>neurallab resnet bias-check: is a conv bias before BatchNorm redundant? Three measurements in float64.</summary>
-internal sealed class ResnetBiasCheckCommand : NeuralLabCommand
+internal sealed class ResnetBiasCheckCommand() : NeuralLabCommand("bias-check", """
+    Show that a conv bias before BatchNorm is redundant, in float64: (1) in training mode the network with random
+    conv biases (scales 0.01, 1, 100) gives the same BatchNorm outputs and logits as without; (2) trained side by
+    side from the same weights on the same batches, the biases' gradients are zero and the losses coincide step
+    for step; (3) in eval mode the bias lives in the running mean (μ_run − b gives a bias-free network with
+    identical outputs). Also measures that BatchNorm centres on the mean, not the median. --placement after-norm
+    runs the control: the same shifts after BatchNorm, which must fail every check.
+    """)
 {
     internal sealed record CheckJson(
         double MaxOutputDifference, double MaxBiasGradient, bool Holds,
@@ -23,16 +30,6 @@ internal sealed class ResnetBiasCheckCommand : NeuralLabCommand
         DefaultValueFactory = _ => "before-norm",
     };
     readonly ResnetDataOptions _data = new();
-
-    protected override string Name => "bias-check";
-
-    protected override string Description =>
-        "Show that a conv bias before BatchNorm is redundant, in float64: (1) in training mode the network with random " +
-        "conv biases (scales 0.01, 1, 100) gives the same BatchNorm outputs and logits as without; (2) trained side by side " +
-        "from the same weights on the same batches, the biases' gradients are zero and the losses coincide step for step; " +
-        "(3) in eval mode the bias lives in the running mean (μ_run − b gives a bias-free network with identical outputs). " +
-        "Also measures that BatchNorm centres on the mean, not the median. --placement after-norm runs the control: the " +
-        "same shifts after BatchNorm, which must fail every check.";
 
     protected override IEnumerable<Symbol> Symbols => [_channels, _steps, _batch, _placement, .. _data.Symbols];
 

@@ -6,7 +6,12 @@ using NeuralLab.Residual;
 namespace NeuralLab.Cli.Commands.Resnet;
 
 /// <summary>neurallab resnet train: the homework's recipe for each C, risk curves, accuracy, confusion matrix, checkpoints.</summary>
-internal sealed class ResnetTrainCommand : NeuralLabCommand
+internal sealed class ResnetTrainCommand() : NeuralLabCommand("train", """
+    Train the ResNet the homework's way for each C: SGD with step 0.1 on random minibatches of 128, cross-entropy,
+    4000 iterations; every 25 iterations the training-batch loss and the test loss (BatchNorm in eval mode).
+    Prints test accuracy and loss per C; --out writes risk curves (C ≤ 4 together, larger C alone), confusion
+    matrices, curves.csv and checkpoints.
+    """)
 {
     const int QuickIterations = 100;
 
@@ -29,14 +34,6 @@ internal sealed class ResnetTrainCommand : NeuralLabCommand
         DefaultValueFactory = _ => 0,
     };
     readonly ResnetDataOptions _data = new();
-
-    protected override string Name => "train";
-
-    protected override string Description =>
-        "Train the ResNet the homework's way for each C: SGD with step 0.1 on random minibatches of 128, cross-entropy, " +
-        "4000 iterations; every 25 iterations the training-batch loss and the test loss (BatchNorm in eval mode). " +
-        "Prints test accuracy and loss per C; --out writes risk curves (C ≤ 4 together, larger C alone), confusion " +
-        "matrices, curves.csv and checkpoints.";
 
     protected override IEnumerable<Symbol> Symbols => [_channels, _iterations, _batch, _learningRate, _checkpointEvery, .. _data.Symbols];
 
