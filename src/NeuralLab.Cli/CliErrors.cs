@@ -1,7 +1,5 @@
-using System.CommandLine;
 using System.Reflection;
 using System.Text.RegularExpressions;
-using NeuralLab.Common;
 
 namespace NeuralLab.Cli;
 
@@ -18,25 +16,16 @@ public static partial class CliErrors
     /// </summary>
     static readonly Dictionary<string, string[]> ParameterFlags = new(StringComparer.Ordinal)
     {
-        ["landmarks"] = ["--k"],
-        ["rank"] = ["--k"],
-        ["dimension"] = ["--d"],
-        ["sizes"] = ["--n"],
-        ["learningRate"] = ["--lr", "--learning-rate"],
-        ["batchSize"] = ["--batch"],
-        ["length"] = ["--T", "--train-T"],
-        ["maxLength"] = ["--max-T"],
-        ["truncation"] = ["--truncate"],
-        ["truncationLength"] = ["--truncate"],
-        ["clipNorm"] = ["--clip"],
-        ["initialW"] = ["--w0"],
-        ["trueW"] = ["--w-true"],
-        ["epsilon"] = ["--eps"],
-        ["longerSide"] = ["--size"],
-        ["what"] = ["--what"],
-        ["checkpoint"] = ["CHECKPOINT"],
-        ["image"] = ["IMAGE"],
-        ["formula"] = ["expr"],
+        // attention bench
+        ["landmarks"] = ["--k"], ["rank"] = ["--k"], ["dimension"] = ["--d"], ["sizes"] = ["--n"],
+        // fields (fit, blend, render) and the trainers
+        ["learningRate"] = ["--lr", "--learning-rate"], ["batchSize"] = ["--batch"], ["longerSide"] = ["--size"],
+        ["checkpoint"] = ["CHECKPOINT"], ["image"] = ["IMAGE"],
+        // bptt
+        ["length"] = ["--T", "--train-T"], ["maxLength"] = ["--max-T"], ["truncation"] = ["--truncate"], ["truncationLength"] = ["--truncate"],
+        ["clipNorm"] = ["--clip"], ["initialW"] = ["--w0"], ["trueW"] = ["--w-true"],
+        // relu approx
+        ["epsilon"] = ["--eps"], ["formula"] = ["expr"],
     };
 
     /// <summary>Prints one line for <paramref name="exception"/> on <paramref name="stderr"/> and returns the exit code.</summary>

@@ -1,5 +1,3 @@
-using System.CommandLine;
-using NeuralLab.Common;
 
 namespace NeuralLab.Cli;
 

@@ -1,6 +1,4 @@
-using System.CommandLine;
 using System.Runtime.CompilerServices;
-using NeuralLab.Common;
 
 namespace NeuralLab.Cli;
 

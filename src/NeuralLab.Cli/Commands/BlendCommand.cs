@@ -1,6 +1,3 @@
-using System.CommandLine;
-using System.Globalization;
-using NeuralLab.Common;
 using NeuralLab.NeuralFields;
 using NeuralLab.NeuralFields.Supervision;
 
@@ -25,11 +22,11 @@ public sealed class BlendCommand() : NeuralLabCommand("blend", """
     readonly Option<string?> _mask = new("--mask") { Description = "A mask of INSERT's size: pixels brighter than mid-grey are blended in (default: all of INSERT)." };
     readonly Option<string?> _at = new("--at") { Description = "x,y: INSERT's top-left corner in BASE's pixels (default: centred)." };
     readonly Option<int?> _size = new("--size") { Description = "Resize so BASE's longer side has N pixels; INSERT and the mask scale with it (default 256)." };
-    readonly Option<int?> _steps = new("--steps") { Description = $"Optimiser steps (default {FitDefaults.Config.Steps})." };
-    readonly Option<double?> _lr = new("--lr") { Description = $"Adam's learning rate (default {FitDefaults.Config.LearningRate})." };
-    readonly Option<int?> _hidden = new("--hidden") { Description = "Units per hidden layer (default 256)." };
-    readonly Option<int?> _layers = new("--layers") { Description = "Hidden-to-hidden layers (default 3)." };
-    readonly Option<long> _maxPixels = new("--max-pixels") { Description = "Refuse images with more pixels than this (checked from the header).", DefaultValueFactory = _ => FieldImage.DefaultMaxPixels };
+    readonly Option<int?> _steps = FieldOptions.Steps();
+    readonly Option<double?> _lr = FieldOptions.LearningRate();
+    readonly Option<int?> _hidden = FieldOptions.Hidden();
+    readonly Option<int?> _layers = FieldOptions.Layers();
+    readonly Option<long> _maxPixels = FieldOptions.MaxPixels();
 
     protected override IEnumerable<Symbol> Symbols => [_base, _insert, _mask, _at, _size, _steps, _lr, _hidden, _layers, _maxPixels];
 

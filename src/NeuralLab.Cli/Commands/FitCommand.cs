@@ -1,6 +1,3 @@
-using System.CommandLine;
-using System.Globalization;
-using NeuralLab.Common;
 using NeuralLab.NeuralFields;
 using NeuralLab.NeuralFields.Encodings;
 using NeuralLab.NeuralFields.Audio;
@@ -28,12 +25,12 @@ public sealed class FitCommand() : NeuralLabCommand("fit", """
     readonly Argument<string?> _image = new("IMAGE") { Description = "PNG, JPEG or WebP to fit, or a .wav clip (fitted as audio); default: the embedded cameraman.", Arity = ArgumentArity.ZeroOrOne };
     readonly Option<string?> _preset = new("--preset") { Description = "The homework's recipes: relu (300 epochs, lr 0.001, batch 64), tanh (300 epochs, lr 0.001, batch 100), sine (200 epochs, lr 0.0001, batch 2048). Flags override." };
     readonly Option<string?> _activation = new("--activation") { Description = "relu | tanh | sine | silu (default sine; silu behind an encoding)." };
-    readonly Option<int?> _hidden = new("--hidden") { Description = "Units per hidden layer (default 256)." };
-    readonly Option<int?> _layers = new("--layers") { Description = "Hidden-to-hidden layers (default 3)." };
+    readonly Option<int?> _hidden = FieldOptions.Hidden();
+    readonly Option<int?> _layers = FieldOptions.Layers();
     readonly Option<double?> _omega0 = new("--omega0") { Description = "SIREN's frequency factor ω0 in sin(ω0·(Wx+b)) (default 30)." };
     readonly Option<string?> _init = new("--init") { Description = "siren | default: SIREN's initialisation, or libtorch's default (the Q8 ablation)." };
-    readonly Option<double?> _lr = new("--lr") { Description = $"Adam's learning rate (default {FitDefaults.Config.LearningRate})." };
-    readonly Option<int?> _steps = new("--steps") { Description = $"Optimiser steps (default {FitDefaults.Config.Steps})." };
+    readonly Option<double?> _lr = FieldOptions.LearningRate();
+    readonly Option<int?> _steps = FieldOptions.Steps();
     readonly Option<int?> _epochs = new("--epochs") { Description = "Passes over all pixels in shuffled minibatches (instead of --steps)." };
     readonly Option<string?> _batch = new("--batch") { Description = $"Pixels per step, or 'full' for the whole image (default {FitDefaults.Config.Batch})." };
     readonly Option<string?> _schedule = new("--schedule") { Description = "Learning-rate decay: constant | step (halve at 25/50/75 %) | cosine (to lr/100)." };
@@ -41,7 +38,7 @@ public sealed class FitCommand() : NeuralLabCommand("fit", """
     readonly Option<int?> _size = new("--size") { Description = $"Shrink so the longer side has at most N pixels (box filter; default {FitDefaults.Size}). A smaller image keeps its size unless --upsample is given." };
     readonly Option<bool> _upsample = new("--upsample") { Description = "Let --size enlarge a smaller image too (each pixel becomes a block: the field learns the blocks' edges)." };
     readonly Option<int?> _channels = new("--channels") { Description = "1 (grayscale) or 3 (RGB); default: as the image." };
-    readonly Option<long> _maxPixels = new("--max-pixels") { Description = "Refuse images with more pixels than this (checked from the header).", DefaultValueFactory = _ => FieldImage.DefaultMaxPixels };
+    readonly Option<long> _maxPixels = FieldOptions.MaxPixels();
     readonly Option<int?> _evalEvery = new("--eval-every") { Description = "Whole-image PSNR every N steps (default: about every half epoch)." };
     readonly Option<string?> _encoding = new("--encoding") { Description = "none | fourier | grid: the coordinates as they are (the homework's networks), Gaussian Fourier features, or Instant-NGP's multiresolution grid. Each brings its own defaults (decoder, lr, Adam, batch, steps); flags override." };
     readonly Option<int?> _fourierFeatures = new("--fourier-features") { Description = "Fourier: number m of random frequencies (2m features; default 256)." };

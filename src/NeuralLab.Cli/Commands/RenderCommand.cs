@@ -1,5 +1,3 @@
-using System.CommandLine;
-using NeuralLab.Common;
 using NeuralLab.NeuralFields;
 
 namespace NeuralLab.Cli.Commands;

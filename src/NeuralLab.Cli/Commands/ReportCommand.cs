@@ -1,6 +1,4 @@
-using System.CommandLine;
 using System.Diagnostics;
-using NeuralLab.Common;
 using NeuralLab.Report;
 
 namespace NeuralLab.Cli.Commands;

@@ -1,6 +1,4 @@
-using System.CommandLine;
 using NeuralLab.Attention;
-using NeuralLab.Common;
 
 namespace NeuralLab.Cli.Commands.Attention;
 

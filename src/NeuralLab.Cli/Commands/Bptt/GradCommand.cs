@@ -1,5 +1,3 @@
-using System.CommandLine;
-using NeuralLab.Common;
 using NeuralLab.Recurrence;
 using static NeuralLab.Cli.Commands.Bptt.BpttParsing;
 

@@ -1,4 +1,3 @@
-using System.CommandLine;
 using NeuralLab.Recurrence;
 using static NeuralLab.Cli.Commands.Bptt.BpttParsing;
 

@@ -1,7 +1,4 @@
-using System.CommandLine;
-using System.Globalization;
 using System.Text;
-using NeuralLab.Common;
 using NeuralLab.Recurrence;
 using static NeuralLab.Cli.Commands.Bptt.BpttParsing;
 

@@ -1,6 +1,3 @@
-using System.CommandLine;
-using System.Globalization;
-using NeuralLab.Common;
 using NeuralLab.Expressivity;
 
 namespace NeuralLab.Cli.Commands.Relu;

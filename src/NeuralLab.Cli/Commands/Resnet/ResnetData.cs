@@ -1,4 +1,3 @@
-using System.CommandLine;
 using NeuralLab.Residual;
 
 namespace NeuralLab.Cli.Commands.Resnet;

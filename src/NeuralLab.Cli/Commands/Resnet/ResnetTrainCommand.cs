@@ -1,6 +1,3 @@
-using System.CommandLine;
-using System.Globalization;
-using NeuralLab.Common;
 using NeuralLab.Residual;
 
 namespace NeuralLab.Cli.Commands.Resnet;
