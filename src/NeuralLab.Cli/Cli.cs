@@ -48,8 +48,8 @@ public static class Cli
         }
         try
         {
-            // InvokeAsync installs System.CommandLine's Ctrl+C handler: it cancels the token every command receives and, for a
-            // command that does not stop by itself (NeuralLabCommand.StopsOnCancel), ends the run with exit 130 at once.
+            // For a command that stops early on Ctrl+C (NeuralLabCommand.StopsOnCancel), InvokeAsync installs System.CommandLine's
+            // handler: it cancels the token the command passes into the library and waits for the command to finish.
             var config = new InvocationConfiguration
             {
                 Output = stdout,

@@ -20,7 +20,8 @@ public abstract class NeuralLabCommand(string name, string description)
     protected abstract IEnumerable<Symbol> Symbols { get; }
 
     /// <summary>Whether the work stops early when <see cref="CommandContext.Cancel"/> fires (and then still writes and
-    /// prints what it has). Ctrl+C waits for such a command; any other ends at once with exit 130, leaving --out untouched.</summary>
+    /// prints what it has). Ctrl+C waits for such a command; any other ends at once, as any program does, leaving
+    /// only the hidden staging folder at --out.</summary>
     protected virtual bool StopsOnCancel => false;
 
     /// <summary>Adjusts the common options' --help texts where they mean something particular here (render's --out is a file).</summary>
@@ -52,9 +53,16 @@ public abstract class NeuralLabCommand(string name, string description)
         return command;
     }
 
-    /// <summary>How long Ctrl+C waits for <paramref name="command"/> to stop by itself before the process ends with exit 130.</summary>
-    internal static TimeSpan StopGrace(Command command) =>
-        Built.TryGetValue(command, out var built) && built.StopsOnCancel ? TimeSpan.FromMinutes(1) : TimeSpan.Zero;
+    /// <summary>Whether <paramref name="command"/> was built by a <see cref="NeuralLabCommand"/> (every leaf of neurallab's tree is).</summary>
+    internal static bool Builds(Command command) => Built.TryGetValue(command, out _);
+
+    /// <summary>
+    /// How long Ctrl+C waits for <paramref name="command"/> to stop by itself, or null for a command that does not stop
+    /// early: Ctrl+C then ends the process as any program's (ending it while its work still runs in libtorch, as
+    /// System.CommandLine's exit 130 would, crashes the runtime's shutdown).
+    /// </summary>
+    internal static TimeSpan? StopGrace(Command command) =>
+        Built.TryGetValue(command, out var built) && built.StopsOnCancel ? TimeSpan.FromMinutes(1) : null;
 
     int Invoke(ParseResult parsed, CommonOptions common, CancellationToken cancel)
     {
@@ -183,6 +191,6 @@ public static class HelpText
             flowed.Append(line);
             previous = line;
         }
-        return flowed.ToString();
+        return flowed.ToString().TrimEnd('\n');
     }
 }
