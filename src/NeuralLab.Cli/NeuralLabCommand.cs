@@ -128,9 +128,6 @@ public sealed class CommandContext : IDisposable
 
     public T? Get<T>(Argument<T> argument) => Parsed.GetValue(argument);
 
-    /// <summary>True when the user typed the option (rather than its default applying).</summary>
-    public bool Given(Option option) => Parsed.GetResult(option) is { Implicit: false };
-
     /// <summary>--out opened for staged writing, or null without --out. Open it after validating the input: the
     /// base commits it when <see cref="NeuralLabCommand"/>'s Execute returns and discards it when Execute throws.</summary>
     public OutputDirectory? OpenOutput()

@@ -57,7 +57,7 @@ internal sealed class ResnetTrainCommand() : NeuralLabCommand("train", """
         {
             var options = baseOptions with { Channels = width };
             return ResNetTraining.Train(train, test, options, progress,
-                outDir == null ? null : (iteration, model) => SaveCheckpoint(outDir, model, options, iteration, digits.Source), c.Budget);
+                outDir == null ? null : ResNetCheckpoint.Into(outDir, options, digits.Source), c.Budget);
         }).ToList());
         var json = results.Select(r => new RunJson(r.Channels, r.TestAccuracy, r.TestLoss, r.Seconds, r.Iterations,
             train.Count, test.Count, r.ConfusionMatrix)).ToList();
@@ -68,17 +68,6 @@ internal sealed class ResnetTrainCommand() : NeuralLabCommand("train", """
             outDir.WriteAllText("results.json", Json.Serialize(json));
         }
         return new Outcome(json, o => PrintTable(o, results, digits.Source, train.Count, test.Count));
-    }
-
-    static void SaveCheckpoint(OutputDirectory outDir, ResNet model, ResNetTrainingOptions options, int iteration, string source)
-    {
-        string name = iteration == options.Iterations
-            ? $"checkpoints/resnet-c{options.Channels}.pt"
-            : $"checkpoints/resnet-c{options.Channels}-iter{iteration}.pt";
-        string weights = outDir.PathFor(name);
-        outDir.PathFor(Path.ChangeExtension(name, ".json"));
-        ResNetCheckpoint.Save(model, new CheckpointInfo(options.Channels, DigitsData.Classes, options.Bias, iteration,
-            options.Iterations, options.BatchSize, options.LearningRate, options.Seed, source), weights);
     }
 
     static void WriteFigures(OutputDirectory outDir, List<ResNetTrainingResult> results, string source, int trainCount, int seed)
