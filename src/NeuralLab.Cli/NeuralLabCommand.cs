@@ -47,8 +47,7 @@ public abstract class NeuralLabCommand(string name, string description)
             }
         }
         common.AddTo(command);
-        // The work runs off the invoking thread so that System.CommandLine's Ctrl+C handler is in place while it runs.
-        command.SetAction((parsed, cancel) => Task.Run(() => Invoke(parsed, common, cancel), CancellationToken.None));
+        command.SetAction((parsed, cancel) => OnOwnThread(() => Invoke(parsed, common, cancel)));
         Built.AddOrUpdate(command, this);
         return command;
     }
@@ -63,6 +62,29 @@ public abstract class NeuralLabCommand(string name, string description)
     /// </summary>
     internal static TimeSpan? StopGrace(Command command) =>
         Built.TryGetValue(command, out var built) && built.StopsOnCancel ? TimeSpan.FromMinutes(1) : null;
+
+    /// <summary>
+    /// Runs the work off the invoking thread, so that System.CommandLine's Ctrl+C handler is in place while it runs, on a
+    /// thread of its own with a main thread's stack (8 MiB on Linux; a thread-pool thread has 1.5): recursive work
+    /// such as parsing a deeply nested formula goes as deep as it did on the main thread.
+    /// </summary>
+    static Task<int> OnOwnThread(Func<int> work)
+    {
+        var done = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                done.SetResult(work());
+            }
+            catch (Exception e)
+            {
+                done.SetException(e);
+            }
+        }, maxStackSize: 8 << 20) { IsBackground = true, Name = "neurallab command" };
+        thread.Start();
+        return done.Task;
+    }
 
     int Invoke(ParseResult parsed, CommonOptions common, CancellationToken cancel)
     {
