@@ -1,6 +1,3 @@
-using System.CommandLine;
-using System.Reflection;
-using NeuralLab.Common;
 
 namespace NeuralLab.Cli;
 
@@ -12,6 +9,9 @@ namespace NeuralLab.Cli;
 public static class Cli
 {
     public const int Success = 0, InternalFailure = 1, BadInput = 2;
+
+    /// <summary>Ctrl+C ended the run before the command finished (128 + SIGINT, as a shell reports it).</summary>
+    public const int Cancelled = 130;
 
     public static Command BuildRoot()
     {
@@ -43,34 +43,28 @@ public static class Cli
         }
         if (parsed.Errors.Count > 0)
         {
-            stderr.WriteLine($"neurallab: {OneLine(parsed.Errors[0].Message)} (see --help)");
+            stderr.WriteLine($"neurallab: {CliErrors.OneLine(parsed.Errors[0].Message)} (see --help)");
             return BadInput;
         }
         try
         {
-            return parsed.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
-        }
-        catch (Exception e) when (Unwrap(e) is BadInputException bad)
-        {
-            stderr.WriteLine($"neurallab: {OneLine(bad.Message)}");
-            return BadInput;
+            // For a command that stops early on Ctrl+C (NeuralLabCommand.StopsOnCancel), InvokeAsync installs System.CommandLine's
+            // handler: it cancels the token the command passes into the library and waits for the command to finish.
+            var config = new InvocationConfiguration
+            {
+                Output = stdout,
+                Error = stderr,
+                EnableDefaultExceptionHandler = false,
+                ProcessTerminationTimeout = NeuralLabCommand.StopGrace(parsed.CommandResult.Command),
+            };
+            return parsed.InvokeAsync(config).GetAwaiter().GetResult();
         }
         catch (Exception e)
         {
-            var inner = Unwrap(e);
-            stderr.WriteLine($"neurallab: internal error: {inner.GetType().Name}: {OneLine(inner.Message)}");
-            if (Environment.GetEnvironmentVariable("NEURALLAB_TRACE") == "1") stderr.WriteLine(inner);
-            return InternalFailure;
+            // Commands report their own failures (NeuralLabCommand); this is for the parser's and help's.
+            return CliErrors.Report(e, parsed.CommandResult.Command, stderr);
         }
     }
-
-    static Exception Unwrap(Exception e)
-    {
-        while (e is TargetInvocationException or AggregateException && e.InnerException != null) e = e.InnerException!;
-        return e;
-    }
-
-    static string OneLine(string s) => s.ReplaceLineEndings(" ").Trim();
 }
 
 /// <summary>One top-level command (fit, render, relu, bptt, attention, resnet, report).</summary>

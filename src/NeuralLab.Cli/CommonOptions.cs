@@ -1,5 +1,3 @@
-using System.CommandLine;
-using NeuralLab.Common;
 
 namespace NeuralLab.Cli;
 
@@ -17,6 +15,16 @@ public sealed class CommonOptions
     public Option<double?> MaxHours { get; } = new(ResourceBudget.TimeOption)
     {
         Description = $"Time budget in hours: work whose estimated time (a lower bound) exceeds it is refused up front (default {ResourceBudget.DefaultHours}).",
+    };
+
+    /// <summary>
+    /// --threads, for the commands whose speed depends on it (not one of every command's options: most run on the
+    /// library's choice). <paramref name="defaultThreads"/> 0 means libtorch's default (the number of cores).
+    /// </summary>
+    public static Option<int> Threads(int defaultThreads, string why) => new("--threads")
+    {
+        Description = defaultThreads == 0 ? $"libtorch threads; 0 keeps libtorch's default (the number of cores). {why}".TrimEnd() : $"libtorch intra-op threads. {why}",
+        DefaultValueFactory = _ => defaultThreads,
     };
 
     public void AddTo(Command command)
@@ -40,13 +48,4 @@ public sealed record CommonValues(bool Json, int Seed, string? Out, bool Quick)
 {
     /// <summary>What the command may spend (--max-memory, --max-hours); each command checks its estimate against it before allocating.</summary>
     public ResourceBudget Budget { get; init; } = ResourceBudget.Default;
-
-    /// <summary>Writes <paramref name="result"/> as JSON when --json was given.</summary>
-    public void EmitJson<T>(TextWriter stdout, T result)
-    {
-        if (Json) stdout.WriteLine(NeuralLab.Common.Json.Serialize(result));
-    }
-
-    /// <summary>Opens --out for staged writing, or returns null when no --out was given.</summary>
-    public OutputDirectory? OpenOut() => Out == null ? null : OutputDirectory.Open(Out);
 }

@@ -1,4 +1,3 @@
-using NeuralLab.Common;
 using Spectre.Console;
 
 namespace NeuralLab.Cli;

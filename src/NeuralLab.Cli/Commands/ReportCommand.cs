@@ -1,6 +1,4 @@
-using System.CommandLine;
 using System.Diagnostics;
-using NeuralLab.Common;
 using NeuralLab.Report;
 
 namespace NeuralLab.Cli.Commands;
@@ -10,17 +8,43 @@ namespace NeuralLab.Cli.Commands;
 /// DIR/report.md (figures beside it) and DIR/claims.json. Exit 0 when every section ran, whatever the
 /// verdicts; 1 when a section crashed (the page still shows the rest); 2 for bad input.
 /// </summary>
-public sealed class ReportCommand : ICommandFactory
+public sealed class ReportCommand : NeuralLabCommand, ICommandFactory
 {
     public const string DefaultOutputDirectory = "report";
+
+    const string Help = """
+        Run every section of the homework and check every numbered answer of the written solution (1.1–1.7, 2.2–2.5,
+        3.1–3.5, 4, 5.1–5.6) against this run's numbers. Writes DIR/index.html (one self-contained page: figures
+        embedded, no network needed), DIR/report.md with DIR/figures/, and DIR/claims.json. Progress (the running
+        section, time left) goes to stderr. Exit 0 when every section ran, whatever the verdicts; 1 when a section
+        crashed (the page shows it and lists its claims as not checked); 2 for bad input.
+        """;
 
     readonly Func<IReadOnlyList<IReportSection>> _sections;
     readonly Func<string, bool> _openInBrowser;
 
+    readonly Option<bool> _full = new("--full") { Description = "The homework's exact hyperparameters (4000 ResNet iterations, the 200/300-epoch image recipes); takes much longer." };
+    readonly Option<bool> _open = new("--open") { Description = "Open index.html in the desktop's browser (xdg-open) when done; otherwise say where it is." };
+    readonly Option<string?> _profile = new("--profile")
+    {
+        Description = "For the test suite only: 'test' runs tiny budgets (seconds per section); 'quick' and 'full' are the same as --quick and --full.",
+        Hidden = true,
+    };
+    readonly Option<string[]> _broken = new("--break")
+    {
+        Description = "For tests: corrupt the computation behind claim ID on purpose, to see its verdict change (repeatable).",
+        Hidden = true,
+    };
+    readonly Option<int[]> _only = new("--sections")
+    {
+        Description = "Run only these homework sections (1–5, e.g. --sections 5 or --sections 1 3); the others appear as not run.",
+        AllowMultipleArgumentsPerToken = true,
+    };
+
     public ReportCommand() : this(() => ReportSections.Discover(), OpenWithXdg) { }
 
     /// <summary>For tests: other sections than the library's, and a browser opener that does not launch anything.</summary>
-    internal ReportCommand(Func<IReadOnlyList<IReportSection>> sections, Func<string, bool> openInBrowser)
+    internal ReportCommand(Func<IReadOnlyList<IReportSection>> sections, Func<string, bool> openInBrowser) : base("report", Help)
     {
         _sections = sections;
         _openInBrowser = openInBrowser;
@@ -28,72 +52,39 @@ public sealed class ReportCommand : ICommandFactory
 
     public int Order => 100;
 
-    public Command Create()
+    protected override IEnumerable<Symbol> Symbols => [_full, _open, _only, _profile, _broken];
+
+    protected override void DescribeCommon(CommonOptions common)
     {
-        var cmd = new Command("report",
-            "Run every section of the homework and check every numbered answer of the written solution (1.1–1.7, 2.2–2.5, " +
-            "3.1–3.5, 4, 5.1–5.6) against this run's numbers. Writes DIR/index.html (one self-contained page: figures " +
-            "embedded, no network needed), DIR/report.md with DIR/figures/, and DIR/claims.json. Progress (the running " +
-            "section, time left) goes to stderr. Exit 0 when every section ran, whatever the verdicts; 1 when a section " +
-            "crashed (the page shows it and lists its claims as not checked); 2 for bad input.");
-        var common = new CommonOptions();
         common.Quick.Description = "The default: smaller images and budgets, the whole report in under 10 minutes on 2 cores (the page says what was shrunk).";
         common.Out.Description = $"Directory for index.html, report.md, figures/ and claims.json (default: {DefaultOutputDirectory}/; written atomically).";
         common.Json.Description = "Print the claims list (as in claims.json) on stdout instead of the summary.";
-        common.AddTo(cmd);
-        var full = new Option<bool>("--full") { Description = "The homework's exact hyperparameters (4000 ResNet iterations, the 200/300-epoch image recipes); takes much longer." };
-        var open = new Option<bool>("--open") { Description = "Open index.html in the desktop's browser (xdg-open) when done; otherwise say where it is." };
-        var profile = new Option<string?>("--profile")
-        {
-            Description = "For the test suite only: 'test' runs tiny budgets (seconds per section); 'quick' and 'full' are the same as --quick and --full.",
-            Hidden = true,
-        };
-        var broken = new Option<string[]>("--break")
-        {
-            Description = "For tests: corrupt the computation behind claim ID on purpose, to see its verdict change (repeatable).",
-            Hidden = true,
-        };
-        var only = new Option<int[]>("--sections")
-        {
-            Description = "Run only these homework sections (1–5, e.g. --sections 5 or --sections 1 3); the others appear as not run.",
-            AllowMultipleArgumentsPerToken = true,
-        };
-        cmd.Options.Add(full);
-        cmd.Options.Add(open);
-        cmd.Options.Add(only);
-        cmd.Options.Add(profile);
-        cmd.Options.Add(broken);
+    }
 
-        cmd.SetAction(parsed =>
-        {
-            var c = common.Read(parsed);
-            var stdout = parsed.InvocationConfiguration.Output;
-            var stderr = parsed.InvocationConfiguration.Error;
-            var chosen = ChooseProfile(c.Quick, parsed.GetValue(full), parsed.GetValue(profile));
-            var brokenClaims = CheckBroken(parsed.GetValue(broken) ?? []);
-            int[] chosenSections = parsed.GetValue(only) ?? [];
-            foreach (int n in chosenSections)
-                if (!ExpectedClaims.SectionTitles.ContainsKey(n)) throw new BadInputException($"--sections {n}: the homework's sections are 1 to 5");
-            string outDir = c.Out ?? DefaultOutputDirectory;
-            string invocation = $"neurallab report --{ReportProfiles.Name(chosen)} --seed {c.Seed}" +
-                                (c.Out != null ? $" --out {c.Out}" : "") + string.Concat(brokenClaims.Select(b => $" --break {b}")) +
-                                (chosenSections.Length > 0 ? $" --sections {string.Join(' ', chosenSections)}" : "");
-            var options = new ReportOptions(chosen, c.Seed, outDir, brokenClaims.Count > 0 ? brokenClaims : null, invocation,
-                chosenSections.Length > 0 ? chosenSections.ToHashSet() : null);
+    protected override Outcome Execute(CommandContext c)
+    {
+        var chosen = ChooseProfile(c.Quick, c.Get(_full), c.Get(_profile));
+        var brokenClaims = CheckBroken(c.Get(_broken) ?? []);
+        int[] chosenSections = c.Get(_only) ?? [];
+        foreach (int n in chosenSections)
+            if (!ExpectedClaims.SectionTitles.ContainsKey(n)) throw new BadInputException($"--sections {n}: the homework's sections are 1 to 5");
+        // The report writes its own directory atomically (ReportRunner), so --out is handed to it rather than staged here.
+        string outDir = c.Out ?? DefaultOutputDirectory;
+        string invocation = $"neurallab report --{ReportProfiles.Name(chosen)} --seed {c.Seed}" +
+                            (c.Out != null ? $" --out {c.Out}" : "") + string.Concat(brokenClaims.Select(b => $" --break {b}")) +
+                            (chosenSections.Length > 0 ? $" --sections {string.Join(' ', chosenSections)}" : "");
+        var options = new ReportOptions(chosen, c.Seed, outDir, brokenClaims.Count > 0 ? brokenClaims : null, invocation,
+            chosenSections.Length > 0 ? chosenSections.ToHashSet() : null);
 
-            var report = ConsoleProgress.Run(stderr, progress => ReportRunner.Run(options, _sections(), progress));
+        var report = c.Progress(progress => ReportRunner.Run(options, _sections(), progress));
 
-            if (c.Json) c.EmitJson(stdout, report.Claims);
-            else PrintSummary(stdout, report);
-            if (report.Sections.All(s => s.Status == SectionStatus.Missing))
-                stderr.WriteLine("neurallab: this build has no report sections; every claim is listed as not checked");
-            foreach (var s in report.Sections.Where(s => s.Status == SectionStatus.Failed))
-                stderr.WriteLine($"neurallab: section {s.Number} ({s.Title}) failed: {s.Error?.ReplaceLineEndings(" ")}; the page shows it");
-            if (parsed.GetValue(open) && !_openInBrowser(report.IndexPath))
-                stderr.WriteLine($"neurallab: could not open a browser; the report is at {report.IndexPath}");
-            return report.AllSectionsRan ? Cli.Success : Cli.InternalFailure;
-        });
-        return cmd;
+        if (report.Sections.All(s => s.Status == SectionStatus.Missing))
+            c.Note("this build has no report sections; every claim is listed as not checked");
+        foreach (var s in report.Sections.Where(s => s.Status == SectionStatus.Failed))
+            c.Note($"section {s.Number} ({s.Title}) failed: {s.Error?.ReplaceLineEndings(" ")}; the page shows it");
+        if (c.Get(_open) && !_openInBrowser(report.IndexPath))
+            c.Note($"could not open a browser; the report is at {report.IndexPath}");
+        return new Outcome(report.Claims, o => PrintSummary(o, report), report.AllSectionsRan ? Cli.Success : Cli.InternalFailure);
     }
 
     static ReportProfile ChooseProfile(bool quick, bool full, string? profile)

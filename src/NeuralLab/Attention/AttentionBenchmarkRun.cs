@@ -127,6 +127,17 @@ public static class AttentionBenchmarkRun
         return rows;
     }
 
+    /// <summary>
+    /// <see cref="Run"/> on <paramref name="threads"/> libtorch threads (0: libtorch's default, the number of cores),
+    /// with the count it ran on, for the figure's caption.
+    /// </summary>
+    public static (IReadOnlyList<AttentionBenchRow> Rows, int Threads) RunOnThreads(AttentionBenchSettings settings, int seed, int threads,
+        IPeakMemoryProbe? memory = null, IProgress<ProgressReport>? progress = null, ResourceBudget? budget = null)
+    {
+        using var scope = threads > 0 ? LibtorchThreads.Use(threads) : null;
+        return (Run(settings, seed, memory, progress, budget), get_num_threads());
+    }
+
     /// <summary>The smallest n from which on low-rank attention was faster at every measured size, or null.</summary>
     public static int? Crossover(IReadOnlyList<AttentionBenchRow> rows)
     {

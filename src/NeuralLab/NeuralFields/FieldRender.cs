@@ -9,6 +9,21 @@ public static class FieldRender
     public static readonly string[] Kinds = ["field", "gradient", "laplacian"];
 
     /// <summary>
+    /// Loads the field checkpoint at <paramref name="checkpoint"/> (a fit's directory or its model.json) and writes
+    /// <paramref name="what"/> with the longer side <paramref name="longerSide"/> pixels (null: the size it was trained at)
+    /// to <paramref name="path"/>, as <see cref="Save"/> does. Returns the size drawn.
+    /// </summary>
+    public static (int Width, int Height) SaveCheckpoint(string checkpoint, int? longerSide, string what, string path, ResourceBudget? budget = null)
+    {
+        var (fitted, model) = FieldCheckpoint.Load(checkpoint);
+        using var _ = model;
+        if (fitted.Architecture.Inputs != 2) throw new BadInputException($"'{checkpoint}' is an audio field (1-D); render draws image fields");
+        var (height, width) = FieldImage.ScaledShape(fitted.ImageHeight, fitted.ImageWidth, longerSide ?? Math.Max(fitted.ImageHeight, fitted.ImageWidth));
+        Save(model, height, width, what, path, budget);
+        return (width, height);
+    }
+
+    /// <summary>
     /// Writes <paramref name="what"/> of <paramref name="model"/> on a <paramref name="height"/>×<paramref name="width"/> grid to
     /// <paramref name="path"/> atomically, after checking the estimate (<see cref="FieldBudget.Render"/>) against
     /// <paramref name="budget"/>. Every pass is chunked (<see cref="FieldChunks"/>): peak memory is the maps plus one chunk.

@@ -38,5 +38,20 @@ public static class ResNetCheckpoint
         return (model, info);
     }
 
+    /// <summary>
+    /// The checkpoint callback of <see cref="ResNetTraining.Train"/> that saves into <paramref name="output"/>:
+    /// checkpoints/resnet-cC.pt at the end, checkpoints/resnet-cC-iterN.pt at the iterations between (each with its .json).
+    /// </summary>
+    public static Action<int, ResNet> Into(OutputDirectory output, ResNetTrainingOptions options, string data) => (iteration, model) =>
+    {
+        string name = iteration == options.Iterations
+            ? $"checkpoints/resnet-c{options.Channels}.pt"
+            : $"checkpoints/resnet-c{options.Channels}-iter{iteration}.pt";
+        string weights = output.PathFor(name);
+        output.PathFor(Path.ChangeExtension(name, ".json")); // staged beside the weights, so that Commit moves it too
+        Save(model, new CheckpointInfo(options.Channels, DigitsData.Classes, options.Bias, iteration,
+            options.Iterations, options.BatchSize, options.LearningRate, options.Seed, data), weights);
+    };
+
     public static string InfoPath(string weightsPath) => Path.ChangeExtension(weightsPath, ".json");
 }

@@ -1,6 +1,4 @@
-using System.CommandLine;
 using NeuralLab.Attention;
-using NeuralLab.Common;
 
 namespace NeuralLab.Cli.Commands.Attention;
 
@@ -16,39 +14,27 @@ namespace NeuralLab.Cli.Commands.Attention;
 public sealed record ClaimJson(string Claim, bool Holds, string Verdict, string Statement, string Summary, string Criterion,
     IReadOnlyDictionary<string, object?> Evidence, string? Correction);
 
-internal static class AttentionCheckCommand
+internal sealed class AttentionCheckCommand() : NeuralLabCommand("check", """
+    Check claims 3.1-3.5 in float64: weights in (0,1) and where float32/float64 saturate (3.1), copying (3.2) and
+    averaging (3.3) against their closed forms, the RBF-kernel form for any bandwidth and its failure for keys of
+    unequal norm (3.4), and low-rank attention: exact factored product, rank of real softmax matrices, error
+    against k, time against n (3.5). Prints claims, evidence and computed verdicts; --out DIR writes the figures.
+    About a minute; --quick takes seconds.
+    """)
 {
-    public static Command Create()
+
+    protected override IEnumerable<Symbol> Symbols => [];
+
+    protected override Outcome Execute(CommandContext c)
     {
-        var command = new Command("check",
-            "Check claims 3.1-3.5 in float64: weights in (0,1) and where float32/float64 saturate (3.1), copying (3.2) and " +
-            "averaging (3.3) against their closed forms, the RBF-kernel form for any bandwidth and its failure for keys of " +
-            "unequal norm (3.4), and low-rank attention: exact factored product, rank of real softmax matrices, error " +
-            "against k, time against n (3.5). Prints claims, evidence and computed verdicts; --out DIR writes the figures. " +
-            "About a minute; --quick takes seconds.");
-        var common = new CommonOptions();
-        common.AddTo(command);
-        command.SetAction(parseResult =>
-        {
-            var c = common.Read(parseResult);
-            var stdout = parseResult.InvocationConfiguration.Output;
-            var stderr = parseResult.InvocationConfiguration.Error;
-            using var outDir = c.OpenOut();
-            var profile = c.Quick ? ReportProfile.Test : ReportProfile.Quick;
-            var result = ConsoleProgress.Run(stderr, progress => AttentionChecks.Run(new ReportContext(profile, c.Seed, FigureDirectory: "", progress)));
-            if (outDir != null)
-            {
-                AttentionFigures.WriteAll(result, outDir.PathFor);
-                outDir.Commit();
-            }
-            var claims = result.Claims
-                .Select(x => new ClaimJson(x.Id, x.Verdict != Verdict.DoesNotHold, NeuralLab.Report.VerdictText.Of(x.Verdict), x.Statement, x.Summary, x.Criterion, x.Evidence, x.Correction))
-                .ToList();
-            if (c.Json) c.EmitJson(stdout, claims);
-            else PrintTable(stdout, claims, result.Seconds);
-            return Cli.Success;
-        });
-        return command;
+        var outDir = c.OpenOutput();
+        var profile = c.Quick ? ReportProfile.Test : ReportProfile.Quick;
+        var result = c.Progress(progress => AttentionChecks.Run(new ReportContext(profile, c.Seed, FigureDirectory: "", progress)));
+        if (outDir != null) AttentionFigures.WriteAll(result, outDir.PathFor);
+        var claims = result.Claims
+            .Select(x => new ClaimJson(x.Id, x.Verdict != Verdict.DoesNotHold, NeuralLab.Report.VerdictText.Of(x.Verdict), x.Statement, x.Summary, x.Criterion, x.Evidence, x.Correction))
+            .ToList();
+        return new Outcome(claims, o => PrintTable(o, claims, result.Seconds));
     }
 
     static void PrintTable(TextWriter stdout, IReadOnlyList<ClaimJson> claims, double seconds)

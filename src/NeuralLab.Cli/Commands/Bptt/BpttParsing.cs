@@ -1,5 +1,3 @@
-using System.Globalization;
-using NeuralLab.Common;
 using NeuralLab.Recurrence;
 
 namespace NeuralLab.Cli.Commands.Bptt;
@@ -60,4 +58,14 @@ static class BpttParsing
 
     public static string Short(double v) =>
         v == 0 || Math.Abs(v) is >= 1e-3 and < 1e6 ? v.ToString("G10", CultureInfo.InvariantCulture) : v.ToString("E6", CultureInfo.InvariantCulture);
+}
+
+/// <summary>The options the bptt commands share.</summary>
+static class BpttOptions
+{
+    public static Option<string> Activation(string description, string defaultValue) =>
+        new("--activation") { Description = description, DefaultValueFactory = _ => defaultValue };
+
+    public static Option<string> Form() =>
+        new("--form") { Description = "outer: h_t = w*sigma(y_t); inner: h_t = sigma(w*y_t).", DefaultValueFactory = _ => "outer" };
 }

@@ -1,56 +1,38 @@
-using System.CommandLine;
-using NeuralLab.Common;
 using NeuralLab.Recurrence;
 using static NeuralLab.Cli.Commands.Bptt.BpttParsing;
 
 namespace NeuralLab.Cli.Commands.Bptt;
 
 /// <summary><c>neurallab bptt grad</c>: the states and every gradient of f = h_T, each computed independently.</summary>
-static class GradCommand
+sealed class GradCommand() : NeuralLabCommand("grad", """
+    Print h_1..h_T and the gradients df/dw, df/dh_t and dh_T/dh_1 of f = h_T computed four independent ways:
+    libtorch autograd, the hand-written backward pass through time, the closed forms (2.3 for df/dw in the linear
+    case; 2.4 for dh_T/dh_1: w^(T-1) prod sigma'(x_t + h_(t-1)) for the outer form, prod w sigma'(w y_t) for the
+    inner form) and finite differences. Also evaluates both 2.4 formulas on this run, to show which form each
+    belongs to. Example: neurallab bptt grad --w 0.9 --x 1,-0.5,2 --activation tanh --form inner --json
+    """)
 {
-    public static Command Create()
+    readonly Option<string> _w = new("--w") { Description = "The shared weight w (a finite number).", Required = true };
+    readonly Option<string> _x = new("--x") { Description = $"The inputs x_1,...,x_T, comma-separated (at most {MaxSequenceLength}). Use --x=-1,2 for a leading minus.", Required = true };
+    readonly Option<string> _activation = BpttOptions.Activation("sigma: identity, tanh, relu or sigmoid.", "identity");
+    readonly Option<string> _form = BpttOptions.Form();
+
+    protected override IEnumerable<Symbol> Symbols => [_w, _x, _activation, _form];
+
+    protected override Outcome Execute(CommandContext c)
     {
-        var command = new Command("grad",
-            "Print h_1..h_T and the gradients df/dw, df/dh_t and dh_T/dh_1 of f = h_T computed four independent ways: " +
-            "libtorch autograd, the hand-written backward pass through time, the closed forms (2.3 for df/dw in the linear " +
-            "case; 2.4 for dh_T/dh_1: w^(T-1) prod sigma'(x_t + h_(t-1)) for the outer form, prod w sigma'(w y_t) for the " +
-            "inner form) and finite differences. Also evaluates both 2.4 formulas on this run, to show which form each belongs to. " +
-            "Example: neurallab bptt grad --w 0.9 --x 1,-0.5,2 --activation tanh --form inner --json");
-        var w = new Option<string>("--w") { Description = "The shared weight w (a finite number).", Required = true };
-        var x = new Option<string>("--x") { Description = $"The inputs x_1,...,x_T, comma-separated (at most {MaxSequenceLength}). Use --x=-1,2 for a leading minus.", Required = true };
-        var activation = new Option<string>("--activation") { Description = "sigma: identity, tanh, relu or sigmoid.", DefaultValueFactory = _ => "identity" };
-        var form = new Option<string>("--form") { Description = "outer: h_t = w*sigma(y_t); inner: h_t = sigma(w*y_t).", DefaultValueFactory = _ => "outer" };
-        command.Options.Add(w);
-        command.Options.Add(x);
-        command.Options.Add(activation);
-        command.Options.Add(form);
-        var common = new CommonOptions();
-        common.AddTo(command);
-        command.SetAction(parsed =>
-        {
-            var c = common.Read(parsed);
-            var stdout = parsed.InvocationConfiguration.Output;
-            var rnn = new ScalarRnn(FiniteNumber(parsed.GetValue(w), "--w"),
-                ActivationFunctions.ParseActivation(parsed.GetValue(activation)),
-                ActivationFunctions.ParseForm(parsed.GetValue(form)));
-            var inputs = Sequence(parsed.GetValue(x), "--x");
-            using var outDir = c.OpenOut();
-            Seeding.SeedEverything(c.Seed);
-            var check = GradientCheck.Compute(rnn, inputs);
-            if (check.Overflow)
-                parsed.InvocationConfiguration.Error.WriteLine(
-                    $"neurallab: warning: float64 overflow: {check.NonFinite.Count} value(s) are infinite or NaN, first {check.NonFinite[0]} " +
-                    "(the gradient explodes beyond 1.8e308; smaller |w| or shorter --x)");
-            if (c.Json) c.EmitJson(stdout, check);
-            else PrintTable(stdout, rnn, check);
-            if (outDir != null)
-            {
-                outDir.WriteAllText("gradients.json", Json.Serialize(check));
-                outDir.Commit();
-            }
-            return 0;
-        });
-        return command;
+        var rnn = new ScalarRnn(FiniteNumber(c.Get(_w), "--w"),
+            ActivationFunctions.ParseActivation(c.Get(_activation)),
+            ActivationFunctions.ParseForm(c.Get(_form)));
+        var inputs = Sequence(c.Get(_x), "--x");
+        var outDir = c.OpenOutput();
+        Seeding.SeedEverything(c.Seed);
+        var check = GradientCheck.Compute(rnn, inputs);
+        if (check.Overflow)
+            c.Note($"warning: float64 overflow: {check.NonFinite.Count} value(s) are infinite or NaN, first {check.NonFinite[0]} " +
+                   "(the gradient explodes beyond 1.8e308; smaller |w| or shorter --x)");
+        outDir?.WriteAllText("gradients.json", Json.Serialize(check));
+        return new Outcome(check, o => PrintTable(o, rnn, check));
     }
 
     static void PrintTable(TextWriter o, ScalarRnn rnn, GradientCheck g)

@@ -1,14 +1,17 @@
-using System.CommandLine;
-using System.Globalization;
 using System.Text;
-using NeuralLab.Common;
 using NeuralLab.Recurrence;
 using static NeuralLab.Cli.Commands.Bptt.BpttParsing;
 
 namespace NeuralLab.Cli.Commands.Bptt;
 
 /// <summary><c>neurallab bptt sweep</c>: exploding and vanishing gradients (2.5) and the two remedies.</summary>
-static class SweepCommand
+sealed class SweepCommand() : NeuralLabCommand("sweep", """
+    Homework 2.5. |dh_T/dh_1| against T = 1..max-T for w in {0.5, 0.9, 1, 1.1, 1.5} with sigma = identity and tanh
+    on N(0,1) inputs (fixed seed), with the least-squares slope of ln|dh_T/dh_1| (ln|w| in the linear case). Then
+    the remedies on a small task, learning w from the states of a network with a known w by SGD: full BPTT,
+    gradient-norm clipping and truncated BPTT. With --out DIR writes sweep.csv, sweep.png, remedies.csv,
+    remedies.png. Example: neurallab bptt sweep --out figures
+    """)
 {
     public sealed record CurveSummary(string Activation, double W, double Slope, double LogAbsW, [property: System.Text.Json.Serialization.JsonPropertyName("abs_dhT_dh1_at_max_t")] double AtMaxT);
 
@@ -17,84 +20,66 @@ static class SweepCommand
     public sealed record SweepOutput(string Form, int MaxT, int Seed, IReadOnlyList<CurveSummary> Curves, RemedyTask Training, string Engine,
         IReadOnlyList<TrainingSummary> Remedies, IReadOnlyList<RemedySurvey> Survey, double Seconds, IReadOnlyList<string> Files);
 
-    public static Command Create()
+    static readonly RemedyTask Defaults = new();
+
+    readonly Option<int> _maxT = new("--max-T") { Description = "Longest sequence of the sweep.", DefaultValueFactory = _ => 200 };
+    readonly Option<string> _form = BpttOptions.Form();
+    readonly Option<int> _trainT = new("--train-T") { Description = "Sequence length of the training task.", DefaultValueFactory = _ => Defaults.Length };
+    readonly Option<int?> _steps = new("--steps") { Description = $"SGD steps per run (default {Defaults.Steps}, 60 with --quick)." };
+    readonly Option<string> _lr = new("--lr") { Description = "SGD learning rate.", DefaultValueFactory = _ => Number(Defaults.LearningRate) };
+    readonly Option<string> _w0 = new("--w0") { Description = "Initial w of the training task.", DefaultValueFactory = _ => Number(Defaults.InitialW) };
+    readonly Option<string> _wTrue = new("--w-true") { Description = "The w that generated the target states.", DefaultValueFactory = _ => Number(Defaults.TrueW) };
+    readonly Option<string> _clip = new("--clip") { Description = "Gradient-norm threshold c of clipping.", DefaultValueFactory = _ => Number(Defaults.ClipNorm) };
+    readonly Option<int> _truncate = new("--truncate") { Description = "Truncation length k of truncated BPTT.", DefaultValueFactory = _ => Defaults.TruncationLength };
+    readonly Option<string> _trainActivation = new("--train-activation") { Description = "sigma of the training task.", DefaultValueFactory = _ => Defaults.Activation.Name() };
+    readonly Option<int> _surveySeeds = new("--survey-seeds") { Description = "Input sequences (seeds seed, seed+1, ...) on which every remedy is also run, by the hand-written engine.", DefaultValueFactory = _ => 20 };
+    readonly Option<string> _engine = new("--engine") { Description = "Gradients of the main runs: autograd (libtorch, NeuralLab.Common.Sgd) or manual (the hand-written BPTT, 100x faster).", DefaultValueFactory = _ => "autograd" };
+
+    protected override IEnumerable<Symbol> Symbols => [_maxT, _form, _trainT, _steps, _lr, _w0, _wTrue, _clip, _truncate, _trainActivation, _surveySeeds, _engine];
+
+    protected override Outcome Execute(CommandContext c)
     {
-        var command = new Command("sweep",
-            "Homework 2.5. |dh_T/dh_1| against T = 1..max-T for w in {0.5, 0.9, 1, 1.1, 1.5} with sigma = identity and tanh " +
-            "on N(0,1) inputs (fixed seed), with the least-squares slope of ln|dh_T/dh_1| (ln|w| in the linear case). Then " +
-            "the remedies on a small task, learning w from the states of a network with a known w by SGD: full BPTT, " +
-            "gradient-norm clipping and truncated BPTT. With --out DIR writes sweep.csv, sweep.png, remedies.csv, remedies.png. " +
-            "Example: neurallab bptt sweep --out figures");
-        var maxT = new Option<int>("--max-T") { Description = "Longest sequence of the sweep.", DefaultValueFactory = _ => 200 };
-        var form = new Option<string>("--form") { Description = "outer: h_t = w*sigma(y_t); inner: h_t = sigma(w*y_t).", DefaultValueFactory = _ => "outer" };
-        var defaults = new RemedyTask();
-        var trainT = new Option<int>("--train-T") { Description = "Sequence length of the training task.", DefaultValueFactory = _ => defaults.Length };
-        var steps = new Option<int?>("--steps") { Description = $"SGD steps per run (default {defaults.Steps}, 60 with --quick)." };
-        var lr = new Option<string>("--lr") { Description = "SGD learning rate.", DefaultValueFactory = _ => Number(defaults.LearningRate) };
-        var w0 = new Option<string>("--w0") { Description = "Initial w of the training task.", DefaultValueFactory = _ => Number(defaults.InitialW) };
-        var wTrue = new Option<string>("--w-true") { Description = "The w that generated the target states.", DefaultValueFactory = _ => Number(defaults.TrueW) };
-        var clip = new Option<string>("--clip") { Description = "Gradient-norm threshold c of clipping.", DefaultValueFactory = _ => Number(defaults.ClipNorm) };
-        var truncate = new Option<int>("--truncate") { Description = "Truncation length k of truncated BPTT.", DefaultValueFactory = _ => defaults.TruncationLength };
-        var trainActivation = new Option<string>("--train-activation") { Description = "sigma of the training task.", DefaultValueFactory = _ => defaults.Activation.Name() };
-        var surveySeeds = new Option<int>("--survey-seeds") { Description = "Input sequences (seeds seed, seed+1, ...) on which every remedy is also run, by the hand-written engine.", DefaultValueFactory = _ => 20 };
-        var engine = new Option<string>("--engine") { Description = "Gradients of the main runs: autograd (libtorch, NeuralLab.Common.Sgd) or manual (the hand-written BPTT, 100x faster).", DefaultValueFactory = _ => "autograd" };
-        foreach (var o in new Option[] { maxT, form, trainT, steps, lr, w0, wTrue, clip, truncate, trainActivation, surveySeeds, engine }) command.Options.Add(o);
-        var common = new CommonOptions();
-        common.AddTo(command);
-        command.SetAction(parsed =>
+        var rnnForm = ActivationFunctions.ParseForm(c.Get(_form));
+        var task = new RemedyTask(
+            Length: c.Get(_trainT),
+            TrueW: FiniteNumber(c.Get(_wTrue), "--w-true"),
+            InitialW: FiniteNumber(c.Get(_w0), "--w0"),
+            LearningRate: FiniteNumber(c.Get(_lr), "--lr"),
+            Steps: c.Get(_steps) ?? (c.Quick ? 60 : Defaults.Steps),
+            ClipNorm: FiniteNumber(c.Get(_clip), "--clip"),
+            TruncationLength: c.Get(_truncate),
+            Activation: ActivationFunctions.ParseActivation(c.Get(_trainActivation), "--train-activation"),
+            Form: rnnForm,
+            Seed: c.Seed);
+        task.Validate();
+        int longest = c.Get(_maxT);
+        if (longest < 2 || longest > 100_000) throw new BadInputException($"--max-T must be between 2 and 100000, got {longest}");
+        int seeds = c.Get(_surveySeeds);
+        if (seeds < 0 || seeds > 1000) throw new BadInputException($"--survey-seeds must be between 0 and 1000, got {seeds}");
+        var trainingEngine = c.Get(_engine)?.Trim().ToLowerInvariant() switch
         {
-            var c = common.Read(parsed);
-            var stdout = parsed.InvocationConfiguration.Output;
-            var stderr = parsed.InvocationConfiguration.Error;
-            var rnnForm = ActivationFunctions.ParseForm(parsed.GetValue(form));
-            var stepCount = parsed.GetValue(steps) ?? (c.Quick ? 60 : defaults.Steps);
-            var task = new RemedyTask(
-                Length: parsed.GetValue(trainT),
-                TrueW: FiniteNumber(parsed.GetValue(wTrue), "--w-true"),
-                InitialW: FiniteNumber(parsed.GetValue(w0), "--w0"),
-                LearningRate: FiniteNumber(parsed.GetValue(lr), "--lr"),
-                Steps: stepCount,
-                ClipNorm: FiniteNumber(parsed.GetValue(clip), "--clip"),
-                TruncationLength: parsed.GetValue(truncate),
-                Activation: ActivationFunctions.ParseActivation(parsed.GetValue(trainActivation), "--train-activation"),
-                Form: rnnForm,
-                Seed: c.Seed);
-            task.Validate();
-            int longest = parsed.GetValue(maxT);
-            if (longest < 2 || longest > 100_000) throw new BadInputException($"--max-T must be between 2 and 100000, got {longest}");
-            int seeds = parsed.GetValue(surveySeeds);
-            if (seeds < 0 || seeds > 1000) throw new BadInputException($"--survey-seeds must be between 0 and 1000, got {seeds}");
-            var trainingEngine = parsed.GetValue(engine)?.Trim().ToLowerInvariant() switch
-            {
-                "autograd" => TrainingEngine.Autograd,
-                "manual" => TrainingEngine.Manual,
-                var other => throw new BadInputException($"--engine: unknown engine '{other}' (expected autograd or manual)"),
-            };
-            using var outDir = c.OpenOut();
-            Seeding.SeedEverything(c.Seed);
-            var clock = System.Diagnostics.Stopwatch.StartNew();
-            var (sweep, remedies) = ConsoleProgress.Run(stderr, progress =>
-                (GradientSweep.Run(longest, form: rnnForm, seed: c.Seed, progress: progress), GradientRemedies.Run(task, seeds, trainingEngine, progress)));
-            var files = new List<string>();
-            if (outDir != null)
-            {
-                outDir.WriteAllText("sweep.csv", SweepCsv(sweep));
-                RecurrencePlots.SaveSweep(sweep, outDir.PathFor("sweep.png"));
-                outDir.WriteAllText("remedies.csv", RemediesCsv(remedies));
-                RecurrencePlots.SaveRemedies(remedies, outDir.PathFor("remedies.png"));
-                files.AddRange(outDir.Names.Select(outDir.FinalPath));
-                outDir.Commit();
-            }
-            var output = new SweepOutput(sweep.Form, sweep.MaxT, sweep.Seed,
-                [.. sweep.Curves.Select(s => new CurveSummary(s.Activation, s.W, s.Slope, s.LogAbsW, s.AbsDhTDh1[^1]))],
-                task, remedies.Engine,
-                [.. remedies.Curves.Select(r => new TrainingSummary(r.Remedy, r.FinalW, r.FinalLoss, r.DivergedAtStep, r.GradientNorm.Max(), r.Loss.Length))],
-                remedies.Survey, clock.Elapsed.TotalSeconds, files);
-            if (c.Json) c.EmitJson(stdout, output);
-            else Print(stdout, output);
-            return 0;
-        });
-        return command;
+            "autograd" => TrainingEngine.Autograd,
+            "manual" => TrainingEngine.Manual,
+            var other => throw new BadInputException($"--engine: unknown engine '{other}' (expected autograd or manual)"),
+        };
+        var outDir = c.OpenOutput();
+        Seeding.SeedEverything(c.Seed);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var (sweep, remedies) = c.Progress(progress =>
+            (GradientSweep.Run(longest, form: rnnForm, seed: c.Seed, progress: progress), GradientRemedies.Run(task, seeds, trainingEngine, progress)));
+        if (outDir != null)
+        {
+            outDir.WriteAllText("sweep.csv", SweepCsv(sweep));
+            RecurrencePlots.SaveSweep(sweep, outDir.PathFor("sweep.png"));
+            outDir.WriteAllText("remedies.csv", RemediesCsv(remedies));
+            RecurrencePlots.SaveRemedies(remedies, outDir.PathFor("remedies.png"));
+        }
+        var output = new SweepOutput(sweep.Form, sweep.MaxT, sweep.Seed,
+            [.. sweep.Curves.Select(s => new CurveSummary(s.Activation, s.W, s.Slope, s.LogAbsW, s.AbsDhTDh1[^1]))],
+            task, remedies.Engine,
+            [.. remedies.Curves.Select(r => new TrainingSummary(r.Remedy, r.FinalW, r.FinalLoss, r.DivergedAtStep, r.GradientNorm.Max(), r.Loss.Length))],
+            remedies.Survey, clock.Elapsed.TotalSeconds, c.Written);
+        return new Outcome(output, o => Print(o, output));
     }
 
     static string SweepCsv(SweepResult sweep)

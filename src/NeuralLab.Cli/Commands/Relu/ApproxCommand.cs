@@ -1,12 +1,15 @@
-using System.CommandLine;
-using System.Globalization;
-using NeuralLab.Common;
 using NeuralLab.Expressivity;
 
 namespace NeuralLab.Cli.Commands.Relu;
 
 /// <summary>`neurallab relu approx "EXPR" --eps E [--domain a,b]`: a certified ReLU network for a formula.</summary>
-public static class ApproxCommand
+public sealed class ApproxCommand() : NeuralLabCommand("approx", """
+    Builds the ReLU network of f's piecewise-linear interpolant on adaptively chosen knots (few where f is nearly
+    linear, many where it curves), one hidden unit per piece, aiming at (1 - 1/64)*eps. It then checks
+    max |network - f| <= eps at points the construction never chose (16,385 equal points plus the network's kinks),
+    and with a bound on |f''| (--curvature; automatic for x^2) certifies it on the whole interval. --out DIR writes
+    approx.png (f, the network, the knots), approx-error.png and network.json (weights and knots).
+    """)
 {
     /// <summary>What --json prints; units, max_error, eps and domain are issue 3's fields.</summary>
     /// <remarks>
@@ -37,94 +40,74 @@ public static class ApproxCommand
 
     public sealed record AdamResult(int Steps, double MaxError);
 
-    public static Command Create()
+    readonly Argument<string> _expression = new("expr")
     {
-        var expression = new Argument<string>("expr")
-        {
-            Description = "A formula in x, e.g. \"x^2\", \"sin(6*x)\", \"abs(x - 0.3)\". Operators + - * / % ^ (power; -x^2 = -(x^2)); " +
-                          "functions sin cos tan asin acos atan sinh cosh tanh exp log ln log10 log2 sqrt abs sign floor ceiling relu pow min max; constants pi, e.",
-        };
-        var eps = new Option<double>("--eps") { Description = "The error to certify: max |network(x) - f(x)| <= eps.", Required = true };
-        var curvature = new Option<double?>("--curvature")
-        {
-            Description = "A bound M on |f''| over the domain (e.g. 36 for sin(6*x)). With it the check covers the whole interval: " +
-                          "between two checked points the error can grow by at most h^2*M/8. x^2 uses M = 2 without asking; " +
-                          "without M the check is on its points only.",
-        };
-        var domain = new Option<string>("--domain")
-        {
-            Description = "The interval a,b with a < b, e.g. --domain -1,1.",
-            DefaultValueFactory = _ => "0,1",
-        };
-        var compareAdam = new Option<bool>("--compare-adam")
-        {
-            Description = "Also train a network of the same width by Adam and report its max error (2000 steps, 200 with --quick). " +
-                          "Off by default: for thousands of units it takes minutes to hours (the estimate is checked against --max-hours first).",
-        };
-        var adamSteps = new Option<int?>("--adam-steps")
-        {
-            Description = "Steps of the Adam comparison; giving it asks for the comparison (0: skip).",
-        };
-        var command = new Command("approx",
-            "Builds the ReLU network of f's piecewise-linear interpolant on adaptively chosen knots (few where f is nearly linear, many where it curves), " +
-            "one hidden unit per piece, aiming at (1 - 1/64)*eps. It then checks max |network - f| <= eps at points the construction never chose " +
-            "(16,385 equal points plus the network's kinks), and with a bound on |f''| (--curvature; automatic for x^2) certifies it on the whole interval. " +
-            "--out DIR writes approx.png (f, the network, the knots), approx-error.png and network.json (weights and knots).")
-        {
-            expression, eps, curvature, domain, compareAdam, adamSteps,
-        };
-        var common = new CommonOptions();
-        common.AddTo(command);
-        command.SetAction(parseResult =>
-        {
-            var c = common.Read(parseResult);
-            var stdout = parseResult.InvocationConfiguration.Output;
-            var stderr = parseResult.InvocationConfiguration.Error;
-            var (a, b) = ParseDomain(parseResult.GetValue(domain)!);
-            double epsilon = parseResult.GetValue(eps);
-            if (!(epsilon > 0) || double.IsInfinity(epsilon)) throw new BadInputException($"--eps must be a positive number, got {epsilon.ToString(CultureInfo.InvariantCulture)}");
-            // The comparison is opt-in (issue 16): a command's default work is what its user asked for.
-            int steps = parseResult.GetValue(adamSteps) ?? (parseResult.GetValue(compareAdam) ? (c.Quick ? 200 : 2000) : 0);
-            if (steps < 0) throw new BadInputException($"--adam-steps must be 0 or more, got {steps}");
-            var formula = Formula.Parse(parseResult.GetValue(expression)!);
-            double? curvatureBound = parseResult.GetValue(curvature) ?? (IsSquare(formula) ? 2 : null);
-            if (curvatureBound is double m && !(m >= 0 && double.IsFinite(m)))
-                throw new BadInputException($"--curvature must be a finite number >= 0, got {m.ToString(CultureInfo.InvariantCulture)}");
+        Description = "A formula in x, e.g. \"x^2\", \"sin(6*x)\", \"abs(x - 0.3)\". Operators + - * / % ^ (power; -x^2 = -(x^2)); " +
+                      "functions sin cos tan asin acos atan sinh cosh tanh exp log ln log10 log2 sqrt abs sign floor ceiling relu pow min max; constants pi, e.",
+    };
+    readonly Option<double> _eps = new("--eps") { Description = "The error to certify: max |network(x) - f(x)| <= eps.", Required = true };
+    readonly Option<double?> _curvature = new("--curvature")
+    {
+        Description = "A bound M on |f''| over the domain (e.g. 36 for sin(6*x)). With it the check covers the whole interval: " +
+                      "between two checked points the error can grow by at most h^2*M/8. x^2 uses M = 2 without asking; " +
+                      "without M the check is on its points only.",
+    };
+    readonly Option<string> _domain = new("--domain")
+    {
+        Description = "The interval a,b with a < b, e.g. --domain -1,1.",
+        DefaultValueFactory = _ => "0,1",
+    };
+    readonly Option<bool> _compareAdam = new("--compare-adam")
+    {
+        Description = "Also train a network of the same width by Adam and report its max error (2000 steps, 200 with --quick). " +
+                      "Off by default: for thousands of units it takes minutes to hours (the estimate is checked against --max-hours first).",
+    };
+    readonly Option<int?> _adamSteps = new("--adam-steps")
+    {
+        Description = "Steps of the Adam comparison; giving it asks for the comparison (0: skip).",
+    };
 
-            // Built before --out is opened: a formula that fails on the domain leaves no directory behind.
-            var (approximation, adam) = ConsoleProgress.Run(stderr, progress =>
-            {
-                var r = AdaptiveApproximator.Build(formula, a, b, epsilon * (1 - AdaptiveApproximator.CertificateMargin), progress);
-                var comparison = steps > 0 ? ApproximatorStudy.CompareWithAdam(r, formula.AsFunction(), steps, c.Seed, progress, c.Budget) : null;
-                return (r, comparison);
-            });
+    protected override IEnumerable<Symbol> Symbols => [_expression, _eps, _curvature, _domain, _compareAdam, _adamSteps];
+
+    protected override Outcome Execute(CommandContext c)
+    {
+        var (a, b) = ParseDomain(c.Get(_domain)!);
+        double epsilon = c.Get(_eps);
+        if (!(epsilon > 0) || double.IsInfinity(epsilon)) throw new BadInputException($"--eps must be a positive number, got {epsilon.ToString(CultureInfo.InvariantCulture)}");
+        // The comparison is opt-in (issue 16): a command's default work is what its user asked for.
+        int steps = c.Get(_adamSteps) ?? (c.Get(_compareAdam) ? (c.Quick ? 200 : 2000) : 0);
+        if (steps < 0) throw new BadInputException($"--adam-steps must be 0 or more, got {steps}");
+        var formula = Formula.Parse(c.Get(_expression)!);
+        double? curvatureBound = c.Get(_curvature) ?? (IsSquare(formula) ? 2 : null);
+        if (curvatureBound is double m && !(m >= 0 && double.IsFinite(m)))
+            throw new BadInputException($"--curvature must be a finite number >= 0, got {m.ToString(CultureInfo.InvariantCulture)}");
+
+        // Built before --out is opened: a formula that fails on the domain leaves no directory behind.
+        var (approximation, adam) = c.Progress(progress =>
+        {
+            var r = AdaptiveApproximator.Build(formula, a, b, epsilon * (1 - AdaptiveApproximator.CertificateMargin), progress);
+            var comparison = steps > 0 ? ApproximatorStudy.CompareWithAdam(r, formula.AsFunction(), steps, c.Seed, progress, c.Budget) : null;
+            return (r, comparison);
+        });
+        using (approximation)
+        {
             // Without a bound on |f''| the between-points term is unknown: M = 0 leaves only the points' own errors.
             var check = IntervalCertificate.Certify(approximation.Network, formula.AsFunction(), curvatureBound ?? 0, a, b, epsilon);
             bool onPoints = approximation.Certificate.Meets && check.MaxError <= epsilon;
-            using (approximation)
-            {
-                using var outDir = c.OpenOut();
-                var files = outDir == null ? [] : WriteFiles(outDir, approximation, formula);
-                var result = new Result(formula.Text, approximation.Units, check.MaxError, epsilon, [a, b],
-                    onPoints, onPoints && curvatureBound != null && check.Meets, curvatureBound, curvatureBound == null ? null : check.Bound,
-                    check.Points, approximation.Pieces, approximation.Certificate.GridPoints, approximation.Certificate.MaxError, check.WorstX,
-                    check.RoundingAllowance,
-                    AdaptiveApproximator.UniformPieces(formula.AsFunction(), a, b, epsilon, name: formula.Text),
-                    IsSquare(formula) ? AdaptiveApproximator.UniformBoundForSquare(epsilon, a, b) : null,
-                    adam == null ? null : new AdamResult(adam.Steps, adam.AdamMaxError),
-                    outDir == null ? [] : files.Select(outDir.FinalPath).ToArray());
-                outDir?.Commit();
-                if (c.Json) c.EmitJson(stdout, result);
-                else Print(stdout, result);
-                if (!result.Certified)
-                {
-                    stderr.WriteLine($"neurallab: internal error: the constructed network misses eps ({Math.Max(result.MaxError, result.GridMaxError):G4} > {epsilon:G4})");
-                    return Cli.InternalFailure;
-                }
-                return Cli.Success;
-            }
-        });
-        return command;
+            var outDir = c.OpenOutput();
+            if (outDir != null) ApproximationOutput.Write(outDir, approximation, formula);
+            var result = new Result(formula.Text, approximation.Units, check.MaxError, epsilon, [a, b],
+                onPoints, onPoints && curvatureBound != null && check.Meets, curvatureBound, curvatureBound == null ? null : check.Bound,
+                check.Points, approximation.Pieces, approximation.Certificate.GridPoints, approximation.Certificate.MaxError, check.WorstX,
+                check.RoundingAllowance,
+                AdaptiveApproximator.UniformPieces(formula.AsFunction(), a, b, epsilon, name: formula.Text),
+                IsSquare(formula) ? AdaptiveApproximator.UniformBoundForSquare(epsilon, a, b) : null,
+                adam == null ? null : new AdamResult(adam.Steps, adam.AdamMaxError),
+                [.. c.Written]);
+            if (!result.Certified)
+                c.Note($"internal error: the constructed network misses eps ({Math.Max(result.MaxError, result.GridMaxError):G4} > {epsilon:G4})");
+            return new Outcome(result, o => Print(o, result), result.Certified ? Cli.Success : Cli.InternalFailure);
+        }
     }
 
     internal static (double A, double B) ParseDomain(string text)
@@ -140,29 +123,6 @@ public static class ApproxCommand
     }
 
     static bool IsSquare(Formula f) => f.Text.Replace(" ", "") is "x^2" or "x**2" or "x*x" or "pow(x,2)";
-
-    static string[] WriteFiles(OutputDirectory outDir, ReluApproximation r, Formula formula)
-    {
-        ExpressivityFigures.Approximation(outDir.PathFor("approx.png"), r, formula.AsFunction());
-        ExpressivityFigures.ApproximationError(outDir.PathFor("approx-error.png"), r, formula.AsFunction());
-        var w = r.Network.Weights;
-        outDir.WriteAllText("network.json", Json.Serialize(new
-        {
-            formula = r.Function,
-            domain = new[] { r.A, r.B },
-            r.Eps,
-            r.Units,
-            max_error = r.Certificate.MaxError,
-            form = "f(x) = w1 . relu(w0 * x + b0) + b1",
-            w0 = w.W0,
-            b0 = w.B0,
-            w1 = w.W1,
-            b1 = w.B1,
-            knots = r.Knots,
-            values = r.Values,
-        }));
-        return ["approx.png", "approx-error.png", "network.json"];
-    }
 
     static void Print(TextWriter stdout, Result r)
     {

@@ -1,12 +1,15 @@
-using System.CommandLine;
-using System.Globalization;
-using NeuralLab.Common;
 using NeuralLab.Expressivity;
 
 namespace NeuralLab.Cli.Commands.Relu;
 
 /// <summary>`neurallab relu constructions`: the table of the 1.1–1.6 checks with their numbers.</summary>
-public static class ConstructionsCommand
+public sealed class ConstructionsCommand() : NeuralLabCommand("constructions", """
+    Checks answers 1.1-1.6: each construction of 1.1-1.4 against its target on 20001 points of [-5, 5] and at its
+    kinks (float64, exact means within 1e-12), both 1.3 constructions under ReLU and the sigmoid; 1.5 positive
+    homogeneity of random bias-free networks and Adam fits of x^2 against the least error any bias-free network
+    can reach; 1.6 the error of x^2 fits outside their interval. --quick trains for 150 steps instead of 1500;
+    --out DIR writes the three figures.
+    """)
 {
     public sealed record ConstructionRow(string Id, string Role, string Name, string Target, string Activation, int Units,
         double[] W0, double[] B0, double[] W1, double B1, double MaxErrorGrid, double MaxErrorKinks, bool Exact);
@@ -22,64 +25,47 @@ public static class ConstructionsCommand
 
     public sealed record Result(ClaimRow[] Claims, ConstructionRow[] Constructions, HomogeneityResult Homogeneity, OutsideRow[] OutsideGrowth, string[] Files);
 
-    public static Command Create()
+    protected override IEnumerable<Symbol> Symbols => [];
+
+    protected override Outcome Execute(CommandContext c)
     {
-        var command = new Command("constructions",
-            "Checks answers 1.1-1.6: each construction of 1.1-1.4 against its target on 20001 points of [-5, 5] and at its kinks (float64, " +
-            "exact means within 1e-12), both 1.3 constructions under ReLU and the sigmoid; 1.5 positive homogeneity of random bias-free networks " +
-            "and Adam fits of x^2 against the least error any bias-free network can reach; 1.6 the error of x^2 fits outside their interval. " +
-            "--quick trains for 150 steps instead of 1500; --out DIR writes the three figures.");
-        var common = new CommonOptions();
-        common.AddTo(command);
-        command.SetAction(parseResult =>
+        var profile = c.Quick ? ReportProfile.Test : ReportProfile.Quick;
+        var outDir = c.OpenOutput();
+        var checks = ExpressivityReportSection.Checks(ExpressivityBudget.For(profile));
+        var (claims, constructions, homogeneity, outside) = c.Progress(progress =>
         {
-            var c = common.Read(parseResult);
-            var stdout = parseResult.InvocationConfiguration.Output;
-            var stderr = parseResult.InvocationConfiguration.Error;
-            var budget = ExpressivityBudget.For(c.Quick ? ReportProfile.Test : ReportProfile.Quick);
-            using var outDir = c.OpenOut();
-            var checks = ExpressivityReportSection.Checks(budget);
-            var (claims, constructions, homogeneity, outside) = ConsoleProgress.Run(stderr, progress =>
-            {
-                var context = new ReportContext(c.Quick ? ReportProfile.Test : ReportProfile.Quick, c.Seed, FigureDirectory: "", progress);
-                var identity = checks.Identity.Measure(context);
-                var affine = checks.Affine.Measure(context);
-                var constant = checks.Constant.Measure(context);
-                var hat = checks.Hat.Measure(context);
-                var homogeneity = checks.Homogeneity.Measure(context);
-                var outside = checks.Outside.Measure(context);
-                Claim[] judged = [checks.Identity.Judge(identity), checks.Affine.Judge(affine), checks.Constant.Judge(constant), checks.Hat.Judge(hat),
-                    checks.Homogeneity.Judge(homogeneity), checks.Outside.Judge(outside)];
-                var rows = new (string Role, ConstructionCheck Check)[] { ("stated", identity) }
-                    .Concat(affine.Select(a => ("stated", a)))
-                    .Concat(constant.Sigmoid.Select(a => ("stated", a))).Concat(constant.Relu.Select(a => ("relu note", a))).Concat(constant.TwoUnits.Select(a => ("two units", a)))
-                    .Concat([("stated", hat.Stated), ("f1+f2+f3", hat.Decomposition)])
-                    .ToList();
-                return (judged, rows, homogeneity, outside.Fits);
-            });
-            var files = new List<string>();
-            if (outDir != null)
-            {
-                ExpressivityFigures.Constructions(outDir.PathFor("constructions.png"), "Answers 1.1-1.4: networks with set weights");
-                ExpressivityFigures.BiasFreeTraining(outDir.PathFor("bias-free.png"), homogeneity, "Answer 1.5: bias-free networks against the homogeneous bound");
-                ExpressivityFigures.OutsideError(outDir.PathFor("outside-error.png"), outside, "Answer 1.6: error outside the fitted interval");
-                files.AddRange(outDir.Names.Select(outDir.FinalPath));
-                outDir.Commit();
-            }
-            var result = new Result(
-                claims.Select(x => new ClaimRow(x.Id, NeuralLab.Report.VerdictText.Of(x.Verdict), x.Summary, x.Criterion, x.Correction)).ToArray(),
-                constructions.Select(r => new ConstructionRow(r.Item2.Id, r.Item1, r.Item2.Name, r.Item2.Target, r.Item2.Activation.ToString().ToLowerInvariant(),
-                    r.Item2.Units, r.Item2.Weights.W0, r.Item2.Weights.B0, r.Item2.Weights.W1, r.Item2.Weights.B1,
-                    r.Item2.MaxErrorGrid, r.Item2.MaxErrorKinks, r.Item2.Exact)).ToArray(),
-                new HomogeneityResult(homogeneity.RandomNetworks.Count, homogeneity.MaxRelativeDeviation, homogeneity.Bound,
-                    homogeneity.Trained.Select(t => new TrainedRow(t.Depth, t.Width, t.Biases, t.Steps, t.FinalMse, t.F2, t.F4)).ToArray()),
-                outside.Select(f => new OutsideRow(f.Method, f.HalfWidth, f.Units, f.MaxErrorInside, f.ErrorAt2L, f.ErrorAt10L, f.ErrorAt100L)).ToArray(),
-                [.. files]);
-            if (c.Json) c.EmitJson(stdout, result);
-            else Print(stdout, result);
-            return Cli.Success;
+            var context = new ReportContext(profile, c.Seed, FigureDirectory: "", progress);
+            var identity = checks.Identity.Measure(context);
+            var affine = checks.Affine.Measure(context);
+            var constant = checks.Constant.Measure(context);
+            var hat = checks.Hat.Measure(context);
+            var homogeneity = checks.Homogeneity.Measure(context);
+            var outside = checks.Outside.Measure(context);
+            Claim[] judged = [checks.Identity.Judge(identity), checks.Affine.Judge(affine), checks.Constant.Judge(constant), checks.Hat.Judge(hat),
+                checks.Homogeneity.Judge(homogeneity), checks.Outside.Judge(outside)];
+            List<(string Role, ConstructionCheck Check)> rows = new (string Role, ConstructionCheck Check)[] { ("stated", identity) }
+                .Concat(affine.Select(a => ("stated", a)))
+                .Concat(constant.Sigmoid.Select(a => ("stated", a))).Concat(constant.Relu.Select(a => ("relu note", a))).Concat(constant.TwoUnits.Select(a => ("two units", a)))
+                .Concat([("stated", hat.Stated), ("f1+f2+f3", hat.Decomposition)])
+                .ToList();
+            return (judged, rows, homogeneity, outside.Fits);
         });
-        return command;
+        if (outDir != null)
+        {
+            ExpressivityFigures.Constructions(outDir.PathFor("constructions.png"), "Answers 1.1-1.4: networks with set weights");
+            ExpressivityFigures.BiasFreeTraining(outDir.PathFor("bias-free.png"), homogeneity, "Answer 1.5: bias-free networks against the homogeneous bound");
+            ExpressivityFigures.OutsideError(outDir.PathFor("outside-error.png"), outside, "Answer 1.6: error outside the fitted interval");
+        }
+        var result = new Result(
+            claims.Select(x => new ClaimRow(x.Id, NeuralLab.Report.VerdictText.Of(x.Verdict), x.Summary, x.Criterion, x.Correction)).ToArray(),
+            constructions.Select(r => new ConstructionRow(r.Check.Id, r.Role, r.Check.Name, r.Check.Target, r.Check.Activation.ToString().ToLowerInvariant(),
+                r.Check.Units, r.Check.Weights.W0, r.Check.Weights.B0, r.Check.Weights.W1, r.Check.Weights.B1,
+                r.Check.MaxErrorGrid, r.Check.MaxErrorKinks, r.Check.Exact)).ToArray(),
+            new HomogeneityResult(homogeneity.RandomNetworks.Count, homogeneity.MaxRelativeDeviation, homogeneity.Bound,
+                homogeneity.Trained.Select(t => new TrainedRow(t.Depth, t.Width, t.Biases, t.Steps, t.FinalMse, t.F2, t.F4)).ToArray()),
+            outside.Select(f => new OutsideRow(f.Method, f.HalfWidth, f.Units, f.MaxErrorInside, f.ErrorAt2L, f.ErrorAt10L, f.ErrorAt100L)).ToArray(),
+            [.. c.Written]);
+        return new Outcome(result, o => Print(o, result));
     }
 
     static string G(double v) => v.ToString("G3", CultureInfo.InvariantCulture);

@@ -1,12 +1,16 @@
-using System.CommandLine;
-using System.Globalization;
-using NeuralLab.Common;
 using NeuralLab.Residual;
 
 namespace NeuralLab.Cli.Commands.Resnet;
 
 /// <summary>neurallab resnet bias-check: is a conv bias before BatchNorm redundant? Three measurements in float64.</summary>
-internal static class ResnetBiasCheckCommand
+internal sealed class ResnetBiasCheckCommand() : NeuralLabCommand("bias-check", """
+    Show that a conv bias before BatchNorm is redundant, in float64: (1) in training mode the network with random
+    conv biases (scales 0.01, 1, 100) gives the same BatchNorm outputs and logits as without; (2) trained side by
+    side from the same weights on the same batches, the biases' gradients are zero and the losses coincide step
+    for step; (3) in eval mode the bias lives in the running mean (μ_run − b gives a bias-free network with
+    identical outputs). Also measures that BatchNorm centres on the mean, not the median. --placement after-norm
+    runs the control: the same shifts after BatchNorm, which must fail every check.
+    """)
 {
     internal sealed record CheckJson(
         double MaxOutputDifference, double MaxBiasGradient, bool Holds,
@@ -14,77 +18,50 @@ internal static class ResnetBiasCheckCommand
         double EvalOutputDifference, double RunningMeanMemory, double MeanResidual, double MedianResidual,
         bool SubtractsMeanNotMedian, int Channels, int Steps, string Placement, double Seconds, string Verdict, string Summary);
 
-    public static Command Create()
+    readonly Option<int> _channels = new("--channels") { Description = "Width C of the networks compared.", DefaultValueFactory = _ => 8 };
+    readonly Option<int?> _steps = new("--steps") { Description = "SGD steps of the side-by-side training (default 100; 20 with --quick)." };
+    readonly Option<int> _batch = new("--batch") { Description = "Minibatch size.", DefaultValueFactory = _ => 64 };
+    readonly Option<string> _placement = new("--placement")
     {
-        var command = new Command("bias-check",
-            "Show that a conv bias before BatchNorm is redundant, in float64: (1) in training mode the network with random " +
-            "conv biases (scales 0.01, 1, 100) gives the same BatchNorm outputs and logits as without; (2) trained side by side " +
-            "from the same weights on the same batches, the biases' gradients are zero and the losses coincide step for step; " +
-            "(3) in eval mode the bias lives in the running mean (μ_run − b gives a bias-free network with identical outputs). " +
-            "Also measures that BatchNorm centres on the mean, not the median. --placement after-norm runs the control: the " +
-            "same shifts after BatchNorm, which must fail every check.");
-        var channels = new Option<int>("--channels") { Description = "Width C of the networks compared.", DefaultValueFactory = _ => 8 };
-        var steps = new Option<int?>("--steps") { Description = "SGD steps of the side-by-side training (default 100; 20 with --quick)." };
-        var batch = new Option<int>("--batch") { Description = "Minibatch size.", DefaultValueFactory = _ => 64 };
-        var placement = new Option<string>("--placement")
+        Description = "before-norm (the experiment) or after-norm (the control).",
+        DefaultValueFactory = _ => "before-norm",
+    };
+    readonly ResnetDataOptions _data = new();
+
+    protected override IEnumerable<Symbol> Symbols => [_channels, _steps, _batch, _placement, .. _data.Symbols];
+
+    protected override Outcome Execute(CommandContext c)
+    {
+        string where = c.Get(_placement)!;
+        if (where is not ("before-norm" or "after-norm"))
+            throw new BadInputException($"--placement '{where}': expected before-norm or after-norm");
+        var options = new BiasCheckOptions
         {
-            Description = "before-norm (the experiment) or after-norm (the control).",
-            DefaultValueFactory = _ => "before-norm",
+            Channels = c.Get(_channels),
+            Steps = c.Get(_steps) ?? (c.Quick ? 20 : 100),
+            BatchSize = c.Get(_batch),
+            Placement = where == "after-norm" ? ConvBias.AfterNorm : ConvBias.BeforeNorm,
+            Seed = c.Seed,
+            Threads = c.Get(_data.Threads),
         };
-        var threads = new Option<int>("--threads")
+        options.Validate();
+        var (train, test) = _data.Read(c.Parsed).SplitInHalf(c.Seed);
+        c.Budget.Check(options.Estimate(test.Count)); // before --out is opened; the library checks again
+        var outDir = c.OpenOutput();
+        // The report's check of answer 4, with this command's sizes and placement.
+        var check = new BiasBeforeNormClaim(train, test, options);
+        var r = c.Progress(progress => check.Measure(new ReportContext(c.Quick ? ReportProfile.Test : ReportProfile.Quick, c.Seed, FigureDirectory: "", progress)));
+        var claim = check.Judge(r);
+        var json = new CheckJson(r.MaxOutputDifference, r.MaxBiasGradient, r.Holds, r.MaxLossDifference, r.MaxWeightDifference,
+            r.RunningMeanOffsetError, r.FoldedEvalDifference, r.EvalOutputDifference, r.RunningMeanMemory, r.MeanResidual,
+            r.MedianResidual, r.SubtractsMeanNotMedian, r.Channels, r.Steps, where, r.Seconds,
+            NeuralLab.Report.VerdictText.Of(claim.Verdict), claim.Summary);
+        if (outDir != null)
         {
-            Description = "libtorch intra-op threads. The ResNet's ops are tiny and OpenMP threads spin-wait between them, so 1 is fastest here.",
-            DefaultValueFactory = _ => 1,
-        };
-        var data = new ResnetDataOptions();
-        command.Options.Add(channels);
-        command.Options.Add(steps);
-        command.Options.Add(batch);
-        command.Options.Add(placement);
-        command.Options.Add(threads);
-        data.AddTo(command);
-        var common = new CommonOptions();
-        common.AddTo(command);
-        command.SetAction(parsed =>
-        {
-            var c = common.Read(parsed);
-            var stdout = parsed.InvocationConfiguration.Output;
-            string where = parsed.GetValue(placement)!;
-            if (where is not ("before-norm" or "after-norm"))
-                throw new BadInputException($"--placement '{where}': expected before-norm or after-norm");
-            var options = new BiasCheckOptions
-            {
-                Channels = parsed.GetValue(channels),
-                Steps = parsed.GetValue(steps) ?? (c.Quick ? 20 : 100),
-                BatchSize = parsed.GetValue(batch),
-                Placement = where == "after-norm" ? ConvBias.AfterNorm : ConvBias.BeforeNorm,
-                Seed = c.Seed,
-                Threads = parsed.GetValue(threads),
-            };
-            options.Validate();
-            var (train, test) = data.Read(parsed).SplitInHalf(c.Seed);
-            c.Budget.Check(options.Estimate(test.Count)); // before --out is opened; the library checks again
-            using var outDir = c.OpenOut();
-            // The report's check of answer 4, with this command's sizes and placement.
-            var check = new BiasBeforeNormClaim(train, test, options);
-            var r = ConsoleProgress.Run(parsed.InvocationConfiguration.Error, progress =>
-                check.Measure(new ReportContext(c.Quick ? ReportProfile.Test : ReportProfile.Quick, c.Seed, FigureDirectory: "", progress)));
-            var claim = check.Judge(r);
-            var json = new CheckJson(r.MaxOutputDifference, r.MaxBiasGradient, r.Holds, r.MaxLossDifference, r.MaxWeightDifference,
-                r.RunningMeanOffsetError, r.FoldedEvalDifference, r.EvalOutputDifference, r.RunningMeanMemory, r.MeanResidual,
-                r.MedianResidual, r.SubtractsMeanNotMedian, r.Channels, r.Steps, where, r.Seconds,
-                NeuralLab.Report.VerdictText.Of(claim.Verdict), claim.Summary);
-            if (outDir != null)
-            {
-                ResidualFigures.BiasLosses(r, outDir.PathFor("bias-check.png"));
-                outDir.WriteAllText("bias-check.json", Json.Serialize(json));
-                outDir.Commit();
-            }
-            if (c.Json) c.EmitJson(stdout, json);
-            else Print(stdout, r, claim);
-            return 0;
-        });
-        return command;
+            ResidualFigures.BiasLosses(r, outDir.PathFor("bias-check.png"));
+            outDir.WriteAllText("bias-check.json", Json.Serialize(json));
+        }
+        return new Outcome(json, o => Print(o, r, claim));
     }
 
     static void Print(TextWriter o, BiasCheckResult r, Claim claim)

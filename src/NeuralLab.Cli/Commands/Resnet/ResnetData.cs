@@ -1,9 +1,8 @@
-using System.CommandLine;
 using NeuralLab.Residual;
 
 namespace NeuralLab.Cli.Commands.Resnet;
 
-/// <summary>The --data/--labels pair both subcommands share.</summary>
+/// <summary>The options both resnet subcommands share: the --data/--labels pair and --threads.</summary>
 internal sealed class ResnetDataOptions
 {
     public Option<string?> Data { get; } = new("--data")
@@ -18,11 +17,10 @@ internal sealed class ResnetDataOptions
         Description = "IDX labels for IDX images given by --data (default: MNIST's sibling name, …-labels-idx1-ubyte).",
     };
 
-    public void AddTo(Command command)
-    {
-        command.Options.Add(Data);
-        command.Options.Add(Labels);
-    }
+    public Option<int> Threads { get; } = CommonOptions.Threads(1, "The ResNet's ops are tiny and OpenMP threads spin-wait between them, so 1 is fastest here.");
+
+    /// <summary>--threads, --data and --labels, in --help order.</summary>
+    public IEnumerable<Symbol> Symbols => [Threads, Data, Labels];
 
     public DigitsData Read(ParseResult parsed) => DigitsReader.Load(parsed.GetValue(Data), parsed.GetValue(Labels));
 }

@@ -1,12 +1,14 @@
-using System.CommandLine;
-using System.Globalization;
-using NeuralLab.Common;
 using NeuralLab.Residual;
 
 namespace NeuralLab.Cli.Commands.Resnet;
 
 /// <summary>neurallab resnet train: the homework's recipe for each C, risk curves, accuracy, confusion matrix, checkpoints.</summary>
-internal static class ResnetTrainCommand
+internal sealed class ResnetTrainCommand() : NeuralLabCommand("train", """
+    Train the ResNet the homework's way for each C: SGD with step 0.1 on random minibatches of 128, cross-entropy,
+    4000 iterations; every 25 iterations the training-batch loss and the test loss (BatchNorm in eval mode).
+    Prints test accuracy and loss per C; --out writes risk curves (C ≤ 4 together, larger C alone), confusion
+    matrices, curves.csv and checkpoints.
+    """)
 {
     const int QuickIterations = 100;
 
@@ -14,95 +16,58 @@ internal static class ResnetTrainCommand
     internal sealed record RunJson(int Channels, double TestAccuracy, double TestLoss, double Seconds,
         int Iterations, int TrainImages, int TestImages, int[][] ConfusionMatrix);
 
-    public static Command Create()
+    readonly Option<int[]> _channels = new("--channels")
     {
-        var command = new Command("train",
-            "Train the ResNet the homework's way for each C: SGD with step 0.1 on random minibatches of 128, cross-entropy, " +
-            "4000 iterations; every 25 iterations the training-batch loss and the test loss (BatchNorm in eval mode). " +
-            "Prints test accuracy and loss per C; --out writes risk curves (C ≤ 4 together, larger C alone), confusion " +
-            "matrices, curves.csv and checkpoints.");
-        var channels = new Option<int[]>("--channels")
-        {
-            Description = "Widths C to train, e.g. --channels 1 2 4 64 (the homework's).",
-            AllowMultipleArgumentsPerToken = true,
-            DefaultValueFactory = _ => [1, 2, 4, 64],
-        };
-        var iterations = new Option<int?>("--iterations") { Description = $"SGD iterations per C (default 4000; {QuickIterations} with --quick)." };
-        var batch = new Option<int>("--batch") { Description = "Minibatch size.", DefaultValueFactory = _ => 128 };
-        var learningRate = new Option<double>("--learning-rate") { Description = "SGD step size.", DefaultValueFactory = _ => 0.1 };
-        var checkpointEvery = new Option<int>("--checkpoint-every")
-        {
-            Description = "With --out: also save checkpoints/resnet-cC-iterN.pt every N iterations (the final resnet-cC.pt is always saved).",
-            DefaultValueFactory = _ => 0,
-        };
-        var threads = new Option<int>("--threads")
-        {
-            Description = "libtorch intra-op threads. The ResNet's ops are tiny and OpenMP threads spin-wait between them, so 1 is fastest here.",
-            DefaultValueFactory = _ => 1,
-        };
-        var data = new ResnetDataOptions();
-        command.Options.Add(channels);
-        command.Options.Add(iterations);
-        command.Options.Add(batch);
-        command.Options.Add(learningRate);
-        command.Options.Add(checkpointEvery);
-        command.Options.Add(threads);
-        data.AddTo(command);
-        var common = new CommonOptions();
-        common.AddTo(command);
-        command.SetAction(parsed =>
-        {
-            var c = common.Read(parsed);
-            var stdout = parsed.InvocationConfiguration.Output;
-            var stderr = parsed.InvocationConfiguration.Error;
-            var widths = parsed.GetValue(channels) ?? [];
-            if (widths.Length == 0) throw new BadInputException("--channels needs at least one width");
-            var baseOptions = new ResNetTrainingOptions
-            {
-                Iterations = parsed.GetValue(iterations) ?? (c.Quick ? QuickIterations : 4000),
-                BatchSize = parsed.GetValue(batch),
-                LearningRate = parsed.GetValue(learningRate),
-                CheckpointEvery = parsed.GetValue(checkpointEvery),
-                Seed = c.Seed,
-                Threads = parsed.GetValue(threads),
-            };
-            foreach (int width in widths) (baseOptions with { Channels = width }).Validate();
-            var digits = data.Read(parsed);
-            var (train, test) = digits.SplitInHalf(c.Seed);
-            var estimate = widths.Select(width => (baseOptions with { Channels = width }).Estimate(train.Count, test.Count)).Aggregate((a, b) => a.Then(b));
-            c.Budget.Check(estimate with { Work = $"training C = {string.Join(", ", widths)} for {baseOptions.Iterations:N0} iterations of batch {baseOptions.BatchSize:N0}" });
-            using var outDir = c.OpenOut();
-            var results = ConsoleProgress.Run(stderr, progress => widths.Select(width =>
-            {
-                var options = baseOptions with { Channels = width };
-                return ResNetTraining.Train(train, test, options, progress,
-                    outDir == null ? null : (iteration, model) => SaveCheckpoint(outDir, model, options, iteration, digits.Source), c.Budget);
-            }).ToList());
-            var json = results.Select(r => new RunJson(r.Channels, r.TestAccuracy, r.TestLoss, r.Seconds, r.Iterations,
-                train.Count, test.Count, r.ConfusionMatrix)).ToList();
-            if (outDir != null)
-            {
-                WriteFigures(outDir, results, digits.Source, train.Count, c.Seed);
-                outDir.WriteAllText("curves.csv", CurvesCsv(results));
-                outDir.WriteAllText("results.json", Json.Serialize(json));
-                outDir.Commit();
-            }
-            if (c.Json) c.EmitJson(stdout, json);
-            else PrintTable(stdout, results, digits.Source, train.Count, test.Count);
-            return 0;
-        });
-        return command;
-    }
+        Description = "Widths C to train, e.g. --channels 1 2 4 64 (the homework's).",
+        AllowMultipleArgumentsPerToken = true,
+        DefaultValueFactory = _ => [1, 2, 4, 64],
+    };
+    readonly Option<int?> _iterations = new("--iterations") { Description = $"SGD iterations per C (default 4000; {QuickIterations} with --quick)." };
+    readonly Option<int> _batch = new("--batch") { Description = "Minibatch size.", DefaultValueFactory = _ => 128 };
+    readonly Option<double> _learningRate = new("--learning-rate") { Description = "SGD step size.", DefaultValueFactory = _ => 0.1 };
+    readonly Option<int> _checkpointEvery = new("--checkpoint-every")
+    {
+        Description = "With --out: also save checkpoints/resnet-cC-iterN.pt every N iterations (the final resnet-cC.pt is always saved).",
+        DefaultValueFactory = _ => 0,
+    };
+    readonly ResnetDataOptions _data = new();
 
-    static void SaveCheckpoint(OutputDirectory outDir, ResNet model, ResNetTrainingOptions options, int iteration, string source)
+    protected override IEnumerable<Symbol> Symbols => [_channels, _iterations, _batch, _learningRate, _checkpointEvery, .. _data.Symbols];
+
+    protected override Outcome Execute(CommandContext c)
     {
-        string name = iteration == options.Iterations
-            ? $"checkpoints/resnet-c{options.Channels}.pt"
-            : $"checkpoints/resnet-c{options.Channels}-iter{iteration}.pt";
-        string weights = outDir.PathFor(name);
-        outDir.PathFor(Path.ChangeExtension(name, ".json"));
-        ResNetCheckpoint.Save(model, new CheckpointInfo(options.Channels, DigitsData.Classes, options.Bias, iteration,
-            options.Iterations, options.BatchSize, options.LearningRate, options.Seed, source), weights);
+        var widths = c.Get(_channels) ?? [];
+        if (widths.Length == 0) throw new BadInputException("--channels needs at least one width");
+        var baseOptions = new ResNetTrainingOptions
+        {
+            Iterations = c.Get(_iterations) ?? (c.Quick ? QuickIterations : 4000),
+            BatchSize = c.Get(_batch),
+            LearningRate = c.Get(_learningRate),
+            CheckpointEvery = c.Get(_checkpointEvery),
+            Seed = c.Seed,
+            Threads = c.Get(_data.Threads),
+        };
+        foreach (int width in widths) (baseOptions with { Channels = width }).Validate();
+        var digits = _data.Read(c.Parsed);
+        var (train, test) = digits.SplitInHalf(c.Seed);
+        var estimate = widths.Select(width => (baseOptions with { Channels = width }).Estimate(train.Count, test.Count)).Aggregate((a, b) => a.Then(b));
+        c.Budget.Check(estimate with { Work = $"training C = {string.Join(", ", widths)} for {baseOptions.Iterations:N0} iterations of batch {baseOptions.BatchSize:N0}" });
+        var outDir = c.OpenOutput();
+        var results = c.Progress(progress => widths.Select(width =>
+        {
+            var options = baseOptions with { Channels = width };
+            return ResNetTraining.Train(train, test, options, progress,
+                outDir == null ? null : ResNetCheckpoint.Into(outDir, options, digits.Source), c.Budget);
+        }).ToList());
+        var json = results.Select(r => new RunJson(r.Channels, r.TestAccuracy, r.TestLoss, r.Seconds, r.Iterations,
+            train.Count, test.Count, r.ConfusionMatrix)).ToList();
+        if (outDir != null)
+        {
+            WriteFigures(outDir, results, digits.Source, train.Count, c.Seed);
+            outDir.WriteAllText("curves.csv", CurvesCsv(results));
+            outDir.WriteAllText("results.json", Json.Serialize(json));
+        }
+        return new Outcome(json, o => PrintTable(o, results, digits.Source, train.Count, test.Count));
     }
 
     static void WriteFigures(OutputDirectory outDir, List<ResNetTrainingResult> results, string source, int trainCount, int seed)

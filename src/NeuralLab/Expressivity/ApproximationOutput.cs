@@ -1,0 +1,38 @@
+using NeuralLab.Common;
+
+namespace NeuralLab.Expressivity;
+
+/// <summary>What <c>neurallab relu approx --out DIR</c> writes for a constructed approximation.</summary>
+public static class ApproximationOutput
+{
+    public static readonly string[] Files = ["approx.png", "approx-error.png", "network.json"];
+
+    /// <summary>Writes the two figures (f, the network and its knots; the error) and <see cref="NetworkJson"/> to <paramref name="output"/>.</summary>
+    public static void Write(OutputDirectory output, ReluApproximation approximation, Formula formula)
+    {
+        ExpressivityFigures.Approximation(output.PathFor(Files[0]), approximation, formula.AsFunction());
+        ExpressivityFigures.ApproximationError(output.PathFor(Files[1]), approximation, formula.AsFunction());
+        output.WriteAllText(Files[2], NetworkJson(approximation));
+    }
+
+    /// <summary>The network's weights in the form it computes, with the knots and values it interpolates, so that it can be rebuilt elsewhere.</summary>
+    public static string NetworkJson(ReluApproximation r)
+    {
+        var w = r.Network.Weights;
+        return Json.Serialize(new
+        {
+            formula = r.Function,
+            domain = new[] { r.A, r.B },
+            r.Eps,
+            r.Units,
+            max_error = r.Certificate.MaxError,
+            form = "f(x) = w1 . relu(w0 * x + b0) + b1",
+            w0 = w.W0,
+            b0 = w.B0,
+            w1 = w.W1,
+            b1 = w.B1,
+            knots = r.Knots,
+            values = r.Values,
+        });
+    }
+}
