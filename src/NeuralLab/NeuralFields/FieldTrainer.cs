@@ -219,17 +219,21 @@ public static class FieldTrainer
     /// their own dispose scope and are freed before the next chunk, so peak memory is the output plus one
     /// chunk (<see cref="FieldChunks"/>), at any resolution.
     /// </summary>
-    public static Tensor Render(CoordinateMlp model, int height, int width)
+    public static Tensor Render(CoordinateMlp model, int height, int width) =>
+        Render(model, (long)height * width, (start, length) => CoordinateGrid.Slice(height, width, start, length));
+
+    /// <summary>The field's values (N, C) at <paramref name="n"/> points, whose coordinates (b, D) <paramref name="coordinates"/>
+    /// makes chunk by chunk (start, length), as <see cref="Render(CoordinateMlp, int, int)"/> does on a pixel grid.</summary>
+    internal static Tensor Render(CoordinateMlp model, long n, Func<long, long, Tensor> coordinates)
     {
         using var noGrad = no_grad();
-        long n = (long)height * width;
         int chunk = FieldChunks.PixelsPerChunk(model.Architecture, FieldPass.Forward);
-        var values = empty(n, model.Architecture.Channels);                          // (H·W, C)
+        var values = empty(n, model.Architecture.Channels);                          // (N, C)
         for (long start = 0; start < n; start += chunk)
         {
             using var scope = NewDisposeScope();
             long length = Math.Min(chunk, n - start);
-            values.narrow(0, start, length).copy_(model.call(CoordinateGrid.Slice(height, width, start, length)));
+            values.narrow(0, start, length).copy_(model.call(coordinates(start, length)));
         }
         return values;
     }
