@@ -13,28 +13,36 @@ public static class CurveFitting
     public static double[] Train(nn.Module<Tensor, Tensor> network, double[] xs, double[] ys, int steps, double learningRate = 1e-2,
         double finalLearningRate = 1e-4, IProgress<NeuralLab.Common.ProgressReport>? progress = null, string task = "train")
     {
-        var losses = new double[steps];
-        if (steps == 0) return losses;
-        using var singleThreaded = LibtorchThreads.One();
+        if (steps == 0) return [];
+        double decay = Math.Pow(finalLearningRate / learningRate, 1.0 / Math.Max(1, steps - 1));
+        using var trainer = new Trainer(new TrainingPlan
+        {
+            Task = task,
+            Steps = steps,
+            LearningRate = step => learningRate * Math.Pow(decay, step),
+            EvaluateEvery = 100,
+            Threads = 1,
+            OnDivergence = Divergence.Ignore,
+        });
         network.train();
         using var x = tensor(xs, float64).reshape(-1, 1);  // (n, 1)
         using var y = tensor(ys, float64).reshape(-1, 1);  // (n, 1)
         using var adam = new NeuralLab.Common.Adam(network.parameters(), learningRate);
-        double decay = Math.Pow(finalLearningRate / learningRate, 1.0 / Math.Max(1, steps - 1));
-        for (int step = 0; step < steps; step++)
-        {
-            using var scope = NewDisposeScope();
-            adam.LearningRate = learningRate * Math.Pow(decay, step);
-            adam.ZeroGrad();
-            var loss = (network.call(x) - y).pow(2).mean();
-            loss.backward();
-            adam.Step();
-            losses[step] = loss.item<double>();
-            if (progress != null && (step % 100 == 0 || step == steps - 1))
-                progress.Report(new NeuralLab.Common.ProgressReport(task, step + 1, steps, [("mse", losses[step])]));
-        }
+        var outcome = trainer.Run(
+            step: _ =>
+            {
+                using var scope = NewDisposeScope();
+                adam.ZeroGrad();
+                var loss = (network.call(x) - y).pow(2).mean();
+                loss.backward();
+                adam.Step();
+                return loss.item<double>();
+            },
+            evaluate: step => [("mse", step.Loss)],
+            progress: progress,
+            optimizers: adam);
         network.eval();
-        return losses;
+        return [.. outcome.Losses];
     }
 
     /// <summary>Mean squared error of <paramref name="predicted"/> against <paramref name="ys"/>.</summary>

@@ -41,4 +41,8 @@ public static class CoordinateGrid
     /// <summary>Sample-centre coordinates (length, 1) of a 1-D signal (audio): first sample at −1, last at 1, as SIREN's get_mgrid.</summary>
     public static Tensor CreateLine(int length, ScalarType dtype = ScalarType.Float32) =>
         ((arange(length, dtype: float64) - (length - 1) / 2.0) * Spacing(1, length)).reshape(length, 1).to_type(dtype); // (N, 1)
+
+    /// <summary>Rows <paramref name="start"/> … <paramref name="start"/> + <paramref name="count"/> − 1 of <see cref="CreateLine"/> (same float64 arithmetic).</summary>
+    public static Tensor SliceLine(int length, long start, long count, ScalarType dtype = ScalarType.Float32) =>
+        ((arange(start, start + count, dtype: float64) - (length - 1) / 2.0) * Spacing(1, length)).reshape(count, 1).to_type(dtype); // (n, 1)
 }

@@ -154,7 +154,7 @@ public static class FieldExperiment
             GradientCorrelation = correlation,
             LaplacianCorrelation = Correlation(laplacian, discreteLaplacian),
             DerivativeSeconds = derivativeSeconds,
-            StoppedBecause = fit.StoppedBecause,
+            StoppedBecause = fit.StopName,
             Image = imageName,
             Height = h,
             Width = w,

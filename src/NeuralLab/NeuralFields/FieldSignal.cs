@@ -42,15 +42,11 @@ public sealed class FieldSignal
     /// <summary>The values as a tensor (N, C).</summary>
     public Tensor ToTensor() => tensor(Values, [SampleCount, Channels], dtype: float32);
 
-    /// <summary>The field's values (N, C) on this signal's grid, chunk by chunk, without a graph.</summary>
-    public Tensor Render(CoordinateMlp model)
-    {
-        using var noGrad = no_grad();
-        using var scope = NewDisposeScope();
-        var coordinates = CreateCoordinates(); // (N, D)
-        var chunks = new List<Tensor>();
-        for (long start = 0; start < coordinates.shape[0]; start += FieldTrainer.ChunkPixels)
-            chunks.Add(model.call(coordinates.narrow(0, start, Math.Min(FieldTrainer.ChunkPixels, coordinates.shape[0] - start))));
-        return cat(chunks, 0).MoveToOuterDisposeScope();
-    }
+    /// <summary>Rows <paramref name="start"/> … <paramref name="start"/> + <paramref name="count"/> − 1 of <see cref="CreateCoordinates"/> (count, D).</summary>
+    public Tensor SliceCoordinates(long start, long count) => Dimensions == 1
+        ? CoordinateGrid.SliceLine(Shape[0], start, count)
+        : CoordinateGrid.Slice(Shape[0], Shape[1], start, count);
+
+    /// <summary>The field's values (N, C) on this signal's grid, chunk by chunk, without a graph (<see cref="FieldTrainer.Render(CoordinateMlp, int, int)"/>).</summary>
+    public Tensor Render(CoordinateMlp model) => FieldTrainer.Render(model, SampleCount, SliceCoordinates);
 }

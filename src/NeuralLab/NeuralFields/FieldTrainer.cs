@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.Json;
 using NeuralLab.Common;
 using NeuralLab.NeuralFields.Supervision;
 using TorchSharp;
@@ -17,8 +18,15 @@ public sealed class FitResult : IDisposable
     public required long Steps { get; init; }
     public required double Seconds { get; init; }
     public required double Psnr { get; init; }
-    /// <summary>Why training ended: "budget", "target_psnr" or "cancelled".</summary>
-    public required string StoppedBecause { get; init; }
+    /// <summary>Why training ended: the budget of steps, the target PSNR, or a cancellation.</summary>
+    public required StopReason StoppedBecause { get; init; }
+
+    /// <summary>The stop reason as metrics and JSON spell it: "budget", "target_psnr" or "cancelled".</summary>
+    public string StopName => StoppedBecause switch
+    {
+        StopReason.Target => "target_psnr",
+        _ => JsonNamingPolicy.SnakeCaseLower.ConvertName(StoppedBecause.ToString()),
+    };
     /// <summary>Training loss (minibatch MSE) of every step.</summary>
     public required IReadOnlyList<float> StepLosses { get; init; }
     public required IReadOnlyList<FitEvaluation> Evaluations { get; init; }
@@ -69,104 +77,85 @@ public static class FieldTrainer
         if (config.Architecture.Inputs != signal.Dimensions)
             throw new BadInputException($"the network takes {config.Architecture.Inputs} coordinate(s) but the signal has {signal.Dimensions}");
         using var ownedLoss = loss is null ? FieldLosses.Create(config.Supervision, signal) : null;
-        Seeding.SeedEverything(config.Seed); // the trainer draws only from libtorch
-        var generator = new Generator((ulong)config.Seed);
+        using var trainer = new Trainer(Plan(config, signal.SampleCount)); // seeds before the model draws its weights
         var model = new CoordinateMlp(config.Architecture, config.Encoding);
         try
         {
-            return Train(model, signal, (loss ?? ownedLoss)!, config, generator, progress, cancel);
+            return Train(model, signal, (loss ?? ownedLoss)!, config, trainer, progress, cancel);
         }
         catch
         {
             model.Dispose();
             throw;
         }
-        finally
-        {
-            generator.Dispose();
-        }
     }
 
-    static FitResult Train(CoordinateMlp model, FieldSignal signal, IFieldLoss objective, FitConfig config, Generator generator,
+    /// <summary>The trainer's plan for fitting <paramref name="samples"/> samples with <paramref name="config"/>.</summary>
+    static TrainingPlan Plan(FitConfig config, int samples)
+    {
+        int batch = config.BatchFor(samples);
+        long total = config.PlannedSteps(samples);
+        long stepsPerEpoch = (samples + batch - 1) / batch;
+        return new TrainingPlan
+        {
+            Task = $"fit {config.Architecture.Activation.ToString().ToLowerInvariant()}",
+            Steps = total,
+            Samples = samples,
+            BatchSize = batch,
+            LearningRate = step => config.LearningRateAt(step, total),
+            // Evaluation is a forward pass over the whole image, about a third of an epoch's training
+            // compute; every 4 epochs keeps it under 10 % of the run, and at least 20 points make a curve.
+            EvaluateEvery = config.EvalEvery ?? Math.Max(1, Math.Min(4 * stepsPerEpoch, Math.Max(1, total / 20))),
+            EvaluateAtEnd = true,
+            Seed = config.Seed, // the trainer draws only from libtorch
+            Threads = batch <= SingleThreadMaxBatch ? 1 : null,
+            CollectEvery = CollectInterval(batch),
+            OnDivergence = Divergence.Throw,
+            DivergenceAdvice = $"lower --lr (now {config.LearningRate:G4})",
+        };
+    }
+
+    static FitResult Train(CoordinateMlp model, FieldSignal signal, IFieldLoss objective, FitConfig config, Trainer trainer,
         IProgress<ProgressReport>? progress, CancellationToken cancel)
     {
-        int n = signal.SampleCount;
-        int batch = config.BatchFor(n);
-        long total = config.PlannedSteps(n);
-        long stepsPerEpoch = (n + batch - 1) / batch;
-        // Evaluation is a forward pass over the whole image, about a third of an epoch's training
-        // compute; every 4 epochs keeps it under 10 % of the run, and at least 20 points make a curve.
-        long evalEvery = config.EvalEvery ?? Math.Max(1, Math.Min(4 * stepsPerEpoch, Math.Max(1, total / 20)));
-        string task = $"fit {config.Architecture.Activation.ToString().ToLowerInvariant()}";
-
         using var coordinates = signal.CreateCoordinates(); // (N, D)
         using var values = signal.ToTensor();               // (N, C)
         var targets = objective.Targets;                    // (N, K): values, gradients or Laplacians
-        using var threads = batch <= SingleThreadMaxBatch ? LibtorchThreads.One() : null;
-        using var optimizer = new Adam(model.parameters(), config.LearningRate, beta2: config.AdamBeta2, eps: config.AdamEpsilon) { CollectEvery = CollectInterval(batch) };
-        var losses = new List<float>((int)Math.Min(total, 1_000_000));
+        bool minibatches = trainer.Plan.BatchSize < trainer.Plan.Samples;
+        using var optimizer = new Adam(model.parameters(), config.LearningRate, beta2: config.AdamBeta2, eps: config.AdamEpsilon);
         var evaluations = new List<FitEvaluation>();
         var clock = Stopwatch.StartNew();
-        Tensor? order = null;
-        double firstLoss = double.NaN;
-        string stopped = "budget";
-        long step = 0;
         model.train();
-        try
-        {
-            while (step < total)
+        var outcome = trainer.Run(
+            step: step => minibatches
+                ? MinibatchStep(model, objective, optimizer, coordinates, targets, step)
+                : FullBatchStep(model, objective, optimizer, coordinates, targets),
+            evaluate: step =>
             {
-                if (cancel.IsCancellationRequested) { stopped = "cancelled"; break; }
-                long inEpoch = step % stepsPerEpoch;
-                if (inEpoch == 0 && batch < n)
-                {
-                    order?.Dispose();
-                    order = randperm(n, generator: generator).DetachFromDisposeScope(); // (N)
-                }
-                optimizer.LearningRate = config.LearningRateAt(step, total);
-                float loss = batch < n
-                    ? MinibatchStep(model, objective, optimizer, coordinates, targets, order!, inEpoch * batch, Math.Min(batch, n - inEpoch * batch))
-                    : FullBatchStep(model, objective, optimizer, coordinates, targets);
-                step++;
-                losses.Add(loss);
-                if (double.IsNaN(firstLoss)) firstLoss = loss;
-                if (!float.IsFinite(loss) || loss > Math.Max(100 * firstLoss, 10))
-                    throw new BadInputException(
-                        $"training diverged at step {step}: loss {loss:G4} (first step {firstLoss:G4}); lower --lr (now {config.LearningRate:G4})");
-                if (step % evalEvery == 0 || step == total)
-                {
-                    var evaluation = Evaluate(model, objective, coordinates, values, step, clock.Elapsed.TotalSeconds, optimizer.LearningRate);
-                    evaluations.Add(evaluation);
-                    progress?.Report(new ProgressReport(task, step, total,
-                        [("loss", loss), ("psnr", evaluation.Psnr), ("lr", optimizer.LearningRate)]));
-                    if (config.TargetPsnr is double target && evaluation.Psnr >= target) { stopped = "target_psnr"; break; }
-                }
-            }
-        }
-        finally
-        {
-            order?.Dispose();
-        }
-        if (evaluations.Count == 0 || evaluations[^1].Step != step)
-            evaluations.Add(Evaluate(model, objective, coordinates, values, step, clock.Elapsed.TotalSeconds, optimizer.LearningRate));
+                var evaluation = Evaluate(model, objective, coordinates, values, step.Number, clock.Elapsed.TotalSeconds, optimizer.LearningRate);
+                evaluations.Add(evaluation);
+                if (config.TargetPsnr is double target && evaluation.Psnr >= target) step.Stop(StopReason.Target);
+                return [("loss", step.Loss), ("psnr", evaluation.Psnr), ("lr", optimizer.LearningRate)];
+            },
+            progress: progress, cancel: cancel, optimizers: optimizer);
         model.eval();
         return new FitResult
         {
             Model = model,
             Config = config,
-            Steps = step,
+            Steps = outcome.Steps,
             Seconds = clock.Elapsed.TotalSeconds,
             Psnr = evaluations[^1].Psnr,
-            StoppedBecause = stopped,
-            StepLosses = losses,
+            StoppedBecause = outcome.StoppedBecause,
+            StepLosses = outcome.Losses.Select(l => (float)l).ToArray(),
             Evaluations = evaluations,
         };
     }
 
-    static float MinibatchStep(CoordinateMlp model, IFieldLoss objective, Optimizer optimizer, Tensor coordinates, Tensor targets, Tensor order, long start, long length)
+    static float MinibatchStep(CoordinateMlp model, IFieldLoss objective, Optimizer optimizer, Tensor coordinates, Tensor targets, TrainingStep step)
     {
         using var scope = NewDisposeScope();
-        var indices = order.narrow(0, start, length);  // (B)
+        var indices = step.BatchIndices();            // (B)
         var x = coordinates.index_select(0, indices); // (B, 2)
         var y = targets.index_select(0, indices);     // (B, C)
         optimizer.ZeroGrad();
@@ -230,17 +219,21 @@ public static class FieldTrainer
     /// their own dispose scope and are freed before the next chunk, so peak memory is the output plus one
     /// chunk (<see cref="FieldChunks"/>), at any resolution.
     /// </summary>
-    public static Tensor Render(CoordinateMlp model, int height, int width)
+    public static Tensor Render(CoordinateMlp model, int height, int width) =>
+        Render(model, (long)height * width, (start, length) => CoordinateGrid.Slice(height, width, start, length));
+
+    /// <summary>The field's values (N, C) at <paramref name="n"/> points, whose coordinates (b, D) <paramref name="coordinates"/>
+    /// makes chunk by chunk (start, length), as <see cref="Render(CoordinateMlp, int, int)"/> does on a pixel grid.</summary>
+    internal static Tensor Render(CoordinateMlp model, long n, Func<long, long, Tensor> coordinates)
     {
         using var noGrad = no_grad();
-        long n = (long)height * width;
         int chunk = FieldChunks.PixelsPerChunk(model.Architecture, FieldPass.Forward);
-        var values = empty(n, model.Architecture.Channels);                          // (H·W, C)
+        var values = empty(n, model.Architecture.Channels);                          // (N, C)
         for (long start = 0; start < n; start += chunk)
         {
             using var scope = NewDisposeScope();
             long length = Math.Min(chunk, n - start);
-            values.narrow(0, start, length).copy_(model.call(CoordinateGrid.Slice(height, width, start, length)));
+            values.narrow(0, start, length).copy_(model.call(coordinates(start, length)));
         }
         return values;
     }

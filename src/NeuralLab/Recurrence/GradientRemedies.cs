@@ -139,28 +139,45 @@ public static class GradientRemedies
         var log = new TrainingLog();
         try
         {
-            for (int step = 0; step < task.Steps; step++)
-            {
-                using var scope = NewDisposeScope();
-                var states = stack(network.Unroll(TensorAlgebra.Instance, w, inputs, carry));   // (T)
-                var loss = (states - targets).pow(2).mean();                                   // ()
-                sgd.ZeroGrad();
-                loss.backward();
-                double norm = w.grad!.abs().item<double>();
-                if (!log.Record(step, loss.item<double>(), norm)) break;
-                if (remedy == Remedy.Clipping && norm > task.ClipNorm)
-                    using (no_grad()) w.grad!.mul_(task.ClipNorm / norm);
-                sgd.Step();
-                log.Weights.Add(w.item<double>());
-                progress?.Report(new ProgressReport($"train {Name(remedy)}", step + 1, task.Steps, [("loss", log.Losses[^1]), ("w", log.Weights[^1])]));
-            }
+            using var trainer = new Trainer(PlanFor(task, remedy, collect: true));
+            var outcome = trainer.Run(
+                step: step =>
+                {
+                    using var scope = NewDisposeScope();
+                    var states = stack(network.Unroll(TensorAlgebra.Instance, w, inputs, carry));   // (T)
+                    var loss = (states - targets).pow(2).mean();                                   // ()
+                    sgd.ZeroGrad();
+                    loss.backward();
+                    double norm = w.grad!.abs().item<double>();
+                    if (!log.Record(step, loss.item<double>(), norm)) return log.Losses[^1];
+                    if (remedy == Remedy.Clipping && norm > task.ClipNorm)
+                        using (no_grad()) w.grad!.mul_(task.ClipNorm / norm);
+                    sgd.Step();
+                    log.Weights.Add(w.item<double>());
+                    return log.Losses[^1];
+                },
+                evaluate: _ => [("loss", log.Losses[^1]), ("w", log.Weights[^1])],
+                progress: progress,
+                optimizers: sgd);
+            return log.ToCurve(Name(remedy), task.InitialW, outcome);
         }
         finally
         {
             foreach (var t in inputs) t.Dispose();
         }
-        return log.ToCurve(Name(remedy), task.InitialW);
     }
+
+    /// <summary>The trainer of one run: no seed (the inputs are drawn already), libtorch's threads as they are, and a
+    /// loss or gradient that overflows ends the run (the overflow is what the experiment measures).</summary>
+    static TrainingPlan PlanFor(RemedyTask task, Remedy remedy, bool collect) => new()
+    {
+        Task = $"train {Name(remedy)}",
+        Steps = task.Steps,
+        EvaluateEvery = 1,
+        OnDivergence = Divergence.Stop,
+        ExplodingFactor = null,
+        CollectEvery = collect ? 1 : 0,
+    };
 
     /// <summary>The same SGD as <see cref="Train"/>, with gradients from the hand-written backward pass.</summary>
     public static TrainingCurve TrainManually(RemedyTask task, IReadOnlyList<double> x, IReadOnlyList<double> target, Remedy remedy)
@@ -168,37 +185,44 @@ public static class GradientRemedies
         double w = task.InitialW;
         int? truncation = remedy == Remedy.Truncation ? task.TruncationLength : null;
         var log = new TrainingLog();
-        for (int step = 0; step < task.Steps; step++)
+        using var trainer = new Trainer(PlanFor(task, remedy, collect: false));
+        var outcome = trainer.Run(step =>
         {
             // An overflowed w makes libtorch's next loss inf or NaN; record it the same way here.
-            if (!double.IsFinite(w) && !log.Record(step, double.PositiveInfinity, double.NaN)) break;
+            if (!double.IsFinite(w))
+            {
+                log.Record(step, double.PositiveInfinity, double.NaN);
+                return double.PositiveInfinity;
+            }
             var rnn = new ScalarRnn(w, task.Activation, task.Form);
             var (loss, gradients) = BackpropThroughTime.OfMeanSquaredError(rnn, x, target, truncation);
             double g = gradients.DLossDw, norm = Math.Abs(g);
-            if (!log.Record(step, loss, norm)) break;
+            if (!log.Record(step, loss, norm)) return loss;
             if (remedy == Remedy.Clipping && norm > task.ClipNorm) g *= task.ClipNorm / norm;
             w -= task.LearningRate * g;
             log.Weights.Add(w);
-        }
-        return log.ToCurve(Name(remedy), task.InitialW);
+            return loss;
+        });
+        return log.ToCurve(Name(remedy), task.InitialW, outcome);
     }
 
     sealed class TrainingLog
     {
         public readonly List<double> Losses = [], Weights = [], Norms = [];
-        int? _diverged;
 
-        /// <summary>Records a step; false (and training stops) once the loss or the gradient has overflowed.</summary>
-        public bool Record(int step, double loss, double norm)
+        /// <summary>Records a step; false, and the run stops (<see cref="StopReason.Diverged"/>), once the loss or the
+        /// gradient has overflowed.</summary>
+        public bool Record(TrainingStep step, double loss, double norm)
         {
             Losses.Add(loss);
             Norms.Add(norm);
             if (double.IsFinite(loss) && double.IsFinite(norm)) return true;
-            _diverged = step;
+            step.Stop(StopReason.Diverged);
             return false;
         }
 
-        public TrainingCurve ToCurve(string remedy, double initialW) =>
-            new(remedy, [.. Losses], [.. Weights], [.. Norms], _diverged, Weights.Count > 0 ? Weights[^1] : initialW, Losses[^1]);
+        public TrainingCurve ToCurve(string remedy, double initialW, TrainingOutcome outcome) =>
+            new(remedy, [.. Losses], [.. Weights], [.. Norms], outcome.StoppedBecause == StopReason.Diverged ? (int)outcome.Steps - 1 : null,
+                Weights.Count > 0 ? Weights[^1] : initialW, Losses[^1]);
     }
 }

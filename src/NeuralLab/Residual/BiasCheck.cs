@@ -17,16 +17,22 @@ public static class BiasCheck
         options.Validate();
         (budget ?? ResourceBudget.Default).Check(options.Estimate(test.Count));
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        using var threads = LibtorchThreads.Use(options.Threads);
-        torch.random.manual_seed(options.Seed);
-        var batches = new Random(options.Seed);
+        using var trainer = new Trainer(new TrainingPlan
+        {
+            Task = "bias check",
+            Steps = options.Steps,
+            EvaluateEvery = 10,
+            Seed = options.Seed,
+            Threads = options.Threads,
+            OnDivergence = Divergence.Ignore,
+        });
         using var trainSet = LabelledTensors.From(train, ScalarType.Float64);
         using var testSet = LabelledTensors.From(test, ScalarType.Float64);
         var initial = InitialState(options.Channels);
         try
         {
-            var (maxOutput, meanResidual, medianResidual) = TrainingModeIdentity(options, initial, trainSet, batches);
-            return TrainSideBySide(options, initial, trainSet, testSet, batches, progress) with
+            var (maxOutput, meanResidual, medianResidual) = TrainingModeIdentity(options, initial, trainSet, trainer.Random);
+            return TrainSideBySide(trainer, options, initial, trainSet, testSet, progress) with
             {
                 MaxOutputDifference = maxOutput,
                 MeanResidual = meanResidual,
@@ -105,37 +111,40 @@ public static class BiasCheck
         return (Residual(mean), Residual(median));
     }
 
-    static BiasCheckResult TrainSideBySide(BiasCheckOptions options, Dictionary<string, Tensor> initial,
-        LabelledTensors trainSet, LabelledTensors testSet, Random batches, IProgress<ProgressReport>? progress)
+    static BiasCheckResult TrainSideBySide(Trainer trainer, BiasCheckOptions options, Dictionary<string, Tensor> initial,
+        LabelledTensors trainSet, LabelledTensors testSet, IProgress<ProgressReport>? progress)
     {
         using var plain = Network(ConvBias.None, initial, 0);
         using var biased = Network(options.Placement, initial, 1);
         using var plainSgd = new Sgd(plain.parameters(), options.LearningRate);
         using var biasedSgd = new Sgd(biased.parameters(), options.LearningRate);
-        var plainLosses = new List<double>();
         var biasedLosses = new List<double>();
         double maxBiasGradient = 0, maxLossDifference = 0;
         plain.train();
         biased.train();
-        for (int step = 1; step <= options.Steps; step++)
-        {
-            using var scope = NewDisposeScope();
-            var (x, y) = trainSet.Batch(batches, options.BatchSize);
-            var plainLoss = nn.functional.cross_entropy(plain.call(x), y);
-            plainSgd.ZeroGrad();
-            plainLoss.backward();
-            plainSgd.Step();
-            var biasedLoss = nn.functional.cross_entropy(biased.call(x), y);
-            biasedSgd.ZeroGrad();
-            biasedLoss.backward();
-            foreach (var b in biased.NormBiases) maxBiasGradient = Math.Max(maxBiasGradient, b.grad!.abs().max().item<double>());
-            biasedSgd.Step();
-            plainLosses.Add(plainLoss.item<double>());
-            biasedLosses.Add(biasedLoss.item<double>());
-            maxLossDifference = Math.Max(maxLossDifference, Math.Abs(plainLosses[^1] - biasedLosses[^1]));
-            if (step % 10 == 0 || step == options.Steps)
-                progress?.Report(new ProgressReport("bias check", step, options.Steps, [("loss", plainLosses[^1]), ("|Δloss|", maxLossDifference)]));
-        }
+        var outcome = trainer.Run(
+            step: step =>
+            {
+                using var scope = NewDisposeScope();
+                var (x, y) = trainSet.Batch(step.Random, options.BatchSize);
+                var plainLoss = nn.functional.cross_entropy(plain.call(x), y);
+                plainSgd.ZeroGrad();
+                plainLoss.backward();
+                plainSgd.Step();
+                var biasedLoss = nn.functional.cross_entropy(biased.call(x), y);
+                biasedSgd.ZeroGrad();
+                biasedLoss.backward();
+                foreach (var b in biased.NormBiases) maxBiasGradient = Math.Max(maxBiasGradient, b.grad!.abs().max().item<double>());
+                biasedSgd.Step();
+                double loss = plainLoss.item<double>();
+                biasedLosses.Add(biasedLoss.item<double>());
+                maxLossDifference = Math.Max(maxLossDifference, Math.Abs(loss - biasedLosses[^1]));
+                return loss;
+            },
+            evaluate: step => [("loss", step.Loss), ("|Δloss|", maxLossDifference)],
+            progress: progress,
+            optimizers: [plainSgd, biasedSgd]);
+        var plainLosses = outcome.Losses;
         double weightDifference = SharedParameterDifference(plain, biased);
         var (offsetError, memory) = RunningMeanOffset(plain, biased, options.Steps);
         double folded, raw;

@@ -69,37 +69,45 @@ public static class ResNetTraining
         options.Validate();
         (budget ?? ResourceBudget.Default).Check(options.Estimate(train.Count, test.Count));
         var clock = Stopwatch.StartNew();
-        using var threads = LibtorchThreads.Use(options.Threads);
-        torch.random.manual_seed(options.Seed);
-        var batches = new Random(options.Seed);
+        using var trainer = new Trainer(new TrainingPlan
+        {
+            Task = $"resnet C={options.Channels}",
+            Steps = options.Iterations,
+            EvaluateEvery = options.EvaluateEvery,
+            Seed = options.Seed,
+            Threads = options.Threads,
+            OnDivergence = Divergence.Ignore,
+        });
         using var model = new ResNet(options.Channels, DigitsData.Classes, options.Bias);
         using var trainSet = LabelledTensors.From(train);
         using var testSet = LabelledTensors.From(test);
         using var sgd = new Sgd(model.parameters(), options.LearningRate);
         var curve = new List<RiskPoint>();
-        string task = $"resnet C={options.Channels}";
         model.train();
-        for (int iteration = 1; iteration <= options.Iterations; iteration++)
-        {
-            double trainLoss;
-            using (NewDisposeScope())
+        trainer.Run(
+            step: step =>
             {
-                var (x, y) = trainSet.Batch(batches, options.BatchSize); // (B, 1, 8, 8), (B)
+                using var scope = NewDisposeScope();
+                var (x, y) = trainSet.Batch(step.Random, options.BatchSize); // (B, 1, 8, 8), (B)
                 var loss = nn.functional.cross_entropy(model.call(x), y);
                 sgd.ZeroGrad();
                 loss.backward();
                 sgd.Step();
-                trainLoss = loss.item<float>();
-            }
-            if (iteration % options.EvaluateEvery == 0 || iteration == options.Iterations)
+                return loss.item<float>();
+            },
+            evaluate: step =>
             {
                 double testLoss = Evaluate(model, testSet).Loss;
-                curve.Add(new RiskPoint(iteration, trainLoss, testLoss));
-                progress?.Report(new ProgressReport(task, iteration, options.Iterations, [("train loss", trainLoss), ("test loss", testLoss)]));
-            }
-            if (checkpoint != null && options.CheckpointEvery > 0 && iteration % options.CheckpointEvery == 0 && iteration != options.Iterations)
-                checkpoint(iteration, model);
-        }
+                curve.Add(new RiskPoint((int)step.Number, step.Loss, testLoss));
+                return [("train loss", step.Loss), ("test loss", testLoss)];
+            },
+            progress: progress,
+            afterStep: step =>
+            {
+                if (checkpoint != null && options.CheckpointEvery > 0 && step.Number % options.CheckpointEvery == 0 && step.Number != options.Iterations)
+                    checkpoint((int)step.Number, model);
+            },
+            optimizers: sgd);
         var final = Evaluate(model, testSet);
         checkpoint?.Invoke(options.Iterations, model);
         return new ResNetTrainingResult(options.Channels, options.Iterations, final.Accuracy, final.Loss,

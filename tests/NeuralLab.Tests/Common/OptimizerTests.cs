@@ -72,6 +72,39 @@ public class OptimizerTests
         Assert.True((ours.parameters().First() - firstStart).abs().max().item<double>() > 0, "parameters did not move");
     }
 
+    // Adam takes sqrt(max(v, FLT_MIN)) where that cannot change a denominator (libtorch's sqrt is slow on zeros).
+    // Oracle: the same float32 network trained with the plain sqrt, bit for bit. Half the hidden units are dead
+    // (a negative bias beyond any input), so a good share of v is exactly 0 and the clamp is exercised.
+    [Theory]
+    [InlineData(1e-8, true)]    // the clamp applies
+    [InlineData(1e-15, false)]  // eps too small for it: the plain sqrt
+    public void SkippingSlowSquareRootsChangesNoBit(double eps, bool clampApplies)
+    {
+        Tensor[] Train(bool skip)
+        {
+            torch.random.manual_seed(3);
+            var net = nn.Sequential(nn.Linear(2, 16), nn.ReLU(), nn.Linear(16, 1));
+            using (no_grad()) ((TorchSharp.Modules.Linear)net[0]).bias!.narrow(0, 0, 8).fill_(-10);
+            using var adam = new NeuralLab.Common.Adam(net.parameters(), 1e-2, eps: eps) { SkipsSlowSquareRoots = skip };
+            var x = rand(64, 2) * 2 - 1;
+            var y = x.sum(1, keepdim: true).sin();
+            for (int step = 0; step < 50; step++)
+            {
+                adam.ZeroGrad();
+                nn.functional.mse_loss(net.call(x), y).backward();
+                adam.Step();
+            }
+            long zeros = adam.State.Skip(net.parameters().Count()).Sum(v => (v == 0).sum().item<long>());
+            Assert.True(zeros >= 8 * 2 + 8, $"only {zeros} zero second moments");
+            return net.parameters().Select(p => p.detach().clone()).ToArray();
+        }
+        var clamped = Train(skip: true);
+        var plain = Train(skip: false);
+        foreach (var (a, b) in clamped.Zip(plain))
+            Assert.Equal(b.data<float>().ToArray(), a.data<float>().ToArray());
+        Assert.Equal(clampApplies, NeuralLab.Common.Adam.SquareRootFloorIsExact(eps, biasCorrection2: 1 - 0.999));
+    }
+
     [Fact]
     public void SgdIsOneGradientStep()
     {

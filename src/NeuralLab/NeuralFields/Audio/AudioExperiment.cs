@@ -103,7 +103,7 @@ public static class AudioExperiment
             Snr = snr,
             Steps = fit.Steps,
             Seconds = fit.Seconds,
-            StoppedBecause = fit.StoppedBecause,
+            StoppedBecause = fit.StopName,
             Clip = clipName,
             Encoding = clip.Encoding,
             SampleRate = clip.SampleRate,

@@ -111,7 +111,7 @@ public static class PoissonBlend
             {
                 Base = names.Base, Insert = names.Insert, Mask = names.Mask,
                 Height = h, Width = w, Channels = c, AtX = x0, AtY = y0, MaskPixels = maskPixels,
-                Steps = fit.Steps, Seconds = fit.Seconds, StoppedBecause = fit.StoppedBecause,
+                Steps = fit.Steps, Seconds = fit.Seconds, StoppedBecause = fit.StopName,
                 PsnrOutsideMask = FieldTrainer.Psnr(constant.Mse),
                 GradientMse = gradientMse,
                 GradientRelativeError = meanSquare > 0 ? Math.Sqrt(gradientMse / meanSquare) : double.NaN,
