@@ -6,8 +6,8 @@ using static TorchSharp.torch;
 namespace NeuralLab.Tests.NeuralFields;
 
 /// <summary>
-/// The fused grid kernel (raw-memory gather and scatter, cached plans) against the composed one (libtorch ops,
-/// autograd): same features, same table gradients, on dense and hashed levels and on cell borders.
+/// The fused grid kernel (raw-memory gather and scatter) and the cached plans against the composed kernel computing
+/// everything in libtorch ops (autograd): same features, same table gradients, on dense and hashed levels and on cell borders.
 /// Tolerances, float32: both kernels compute the same cells and weights with the same operations in the same order
 /// (so the same bits); they differ only in the order of additions — four corner products per feature (a few ulps of
 /// the feature's scale, bounded here by 1e-6 relative), and a table row's gradient summed over every point that
@@ -70,19 +70,20 @@ public class GridKernelTests
         var (expected, expectedGradient) = FeaturesAndTableGradient(composed, points, upstream);
         double featureScale = expected.abs().max().item<float>(), gradientScale = expectedGradient.abs().max().item<float>();
         Assert.True(featureScale > 0.1 && gradientScale > 0.1);
-        foreach (var kernel in new[] { GridKernel.Fused, GridKernel.CachedComposed })
+        foreach (var (kernel, cache) in new[] { (GridKernel.Fused, true), (GridKernel.Fused, false), (GridKernel.Composed, true) })
         {
             using var other = Grid(config, kernel, 2);
+            other.CachePlans = cache;
             // Three passes: the first sighting, the one that builds the cached plan, and one from the cache.
             for (int pass = 0; pass < 3; pass++)
             {
                 var (features, gradient) = FeaturesAndTableGradient(other, points.clone(), upstream);
                 double featureError = (features - expected).abs().max().item<float>();
                 double gradientError = (gradient - expectedGradient).abs().max().item<float>();
-                Assert.True(featureError <= 1e-6 * featureScale, $"{kernel} pass {pass}: features differ by {featureError} (scale {featureScale})");
-                Assert.True(gradientError <= 1e-5 * gradientScale, $"{kernel} pass {pass}: table gradients differ by {gradientError} (scale {gradientScale})");
+                Assert.True(featureError <= 1e-6 * featureScale, $"{kernel} (cache {cache}) pass {pass}: features differ by {featureError} (scale {featureScale})");
+                Assert.True(gradientError <= 1e-5 * gradientScale, $"{kernel} (cache {cache}) pass {pass}: table gradients differ by {gradientError} (scale {gradientScale})");
             }
-            Assert.Equal(1, other.CachedChunks);
+            Assert.Equal(cache ? 1 : 0, other.CachedChunks);
         }
     }
 

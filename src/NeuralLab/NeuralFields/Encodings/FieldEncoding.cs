@@ -78,11 +78,18 @@ public sealed class GridEncoding : FieldEncoding
     readonly GridLayout layout;
     readonly GridPlanCache plans = new();
 
-    /// <summary>The kernel new grids use (<see cref="GridKernel.Fused"/>); benchmarks switch it for an A/B through the trainer, which builds its own model.</summary>
+    /// <summary>The kernel new grids use (<see cref="GridKernel.Fused"/>); benchmarks switch it (and <see cref="DefaultCachePlans"/>)
+    /// for an A/B through the trainer, which builds its own model. Tests set a grid's own <see cref="Kernel"/> instead.</summary>
     public static GridKernel DefaultKernel { get; set; } = GridKernel.Fused;
 
-    /// <summary>This grid's kernel for inputs that do not require grad; inputs that do always take <see cref="GridKernel.Composed"/>.</summary>
+    /// <summary>Whether new grids keep plans of coordinates seen again (<see cref="GridPlanCache"/>).</summary>
+    public static bool DefaultCachePlans { get; set; } = true;
+
+    /// <summary>This grid's kernel for inputs that do not require grad; inputs that do always take the composed kernel without a plan.</summary>
     public GridKernel Kernel { get; set; } = DefaultKernel;
+
+    /// <summary>Whether this grid takes corners and weights from <see cref="GridPlanCache"/> (else it computes them every call).</summary>
+    public bool CachePlans { get; set; } = DefaultCachePlans;
 
     /// <summary>Chunks of coordinates whose plan (or first-sighting copy) is cached; for tests.</summary>
     internal int CachedChunks => plans.Count;
@@ -105,15 +112,11 @@ public sealed class GridEncoding : FieldEncoding
 
     public override Tensor forward(Tensor coordinates) // (N, 2) → (N, L·F)
     {
-        var kernel = coordinates.requires_grad || !Plannable(coordinates) ? GridKernel.Composed : Kernel;
-        return kernel switch
-        {
-            GridKernel.Fused => table.dtype == ScalarType.Float32
-                ? GridGather.apply(table, Plan<float>(coordinates), layout)
-                : GridGather.apply(table, Plan<double>(coordinates), layout),
-            GridKernel.CachedComposed => table.dtype == ScalarType.Float32 ? Gather(Plan<float>(coordinates)) : Gather(Plan<double>(coordinates)),
-            _ => Composed(coordinates),
-        };
+        if (coordinates.requires_grad || !Plannable(coordinates) || Kernel == GridKernel.Composed && !CachePlans) return Composed(coordinates);
+        bool single = table.dtype == ScalarType.Float32;
+        if (Kernel == GridKernel.Fused)
+            return single ? GridGather.apply(table, Plan<float>(coordinates), layout) : GridGather.apply(table, Plan<double>(coordinates), layout);
+        return single ? Gather(Plan<float>(coordinates)) : Gather(Plan<double>(coordinates));
     }
 
     /// <summary>Whether a plan can describe these coordinates: float32 or float64 like the table, on the CPU, and rows and
@@ -126,7 +129,8 @@ public sealed class GridEncoding : FieldEncoding
     GridPlan<T> Plan<T>(Tensor coordinates) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {
         using var contiguous = coordinates.contiguous();
-        return plans.Get(System.Runtime.InteropServices.MemoryMarshal.Cast<byte, T>(contiguous.bytes), layout);
+        var values = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, T>(contiguous.bytes);
+        return CachePlans ? plans.Get(values, layout) : GridPlan<T>.Build(values, layout);
     }
 
     /// <summary>The cached plan's gather and weighted sum in libtorch ops (autograd's backward: index_add).</summary>

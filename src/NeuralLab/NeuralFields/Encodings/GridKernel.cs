@@ -9,11 +9,10 @@ namespace NeuralLab.NeuralFields.Encodings;
 /// <summary>How <see cref="GridEncoding"/> computes its features when no derivative with respect to the coordinates is asked.</summary>
 public enum GridKernel
 {
-    /// <summary>About twenty libtorch ops on (N, L, 4) tensors (index arithmetic, hash, weights, one gather, a weighted sum); autograd's backward.</summary>
+    /// <summary>libtorch ops: a gather (index_select) and a weighted sum, autograd's backward (index_add); without a cached
+    /// plan, about twenty more ops on (N, L, 4) tensors compute the corners (index arithmetic, hash) and weights first.</summary>
     Composed,
-    /// <summary>The same gather and weighted sum in libtorch ops, but the corner entries and weights come from the plan cache.</summary>
-    CachedComposed,
-    /// <summary>A custom autograd function over raw tensor memory: forward gathers and blends every level, backward scatters into the table.</summary>
+    /// <summary>A custom autograd function over raw memory: forward gathers and blends every level, backward scatters into the table.</summary>
     Fused,
 }
 
@@ -96,17 +95,25 @@ internal sealed class GridPlan<T> where T : unmanaged, IFloatingPointIeee754<T>
     }
 }
 
-/// <summary>Work split over levels and blocks of points on libtorch's thread budget (so a one-thread scope stays one thread).</summary>
+/// <summary>
+/// Work split over levels and blocks of points on libtorch's thread budget (so a one-thread scope stays one thread),
+/// and only for large calls: a training chunk's gather or scatter (8,192 points × 8 levels) is about a millisecond on
+/// one core, and measured under load a Parallel.For there was slower than the loop alone — libtorch's OpenMP threads
+/// still spin after the ops before it, and two more .NET workers on 2 cores wait for each other.
+/// </summary>
 internal static class GridParallel
 {
     /// <summary>Points per work item: big enough that a task's overhead (microseconds) is small against its work.</summary>
     const int Block = 8192;
 
+    /// <summary>Point-levels below which one thread does the whole call (about 10 ms of work).</summary>
+    const long SerialBelow = 1 << 20;
+
     public static void For(int levels, int points, Action<int, int, int> body)
     {
         int blocks = Math.Max(1, (points + Block - 1) / Block);
         int items = levels * blocks;
-        int threads = Math.Min(torch.get_num_threads(), items);
+        int threads = (long)levels * points < SerialBelow ? 1 : Math.Min(torch.get_num_threads(), items);
         void Item(int i)
         {
             int level = i / blocks, start = i % blocks * Block;
@@ -117,9 +124,9 @@ internal static class GridParallel
     }
 
     /// <summary>One work item per level: the backward's scatter, where two blocks of one level would race on its rows.</summary>
-    public static void ForLevels(int levels, Action<int> body)
+    public static void ForLevels(int levels, int points, Action<int> body)
     {
-        int threads = Math.Min(torch.get_num_threads(), levels);
+        int threads = (long)levels * points < SerialBelow ? 1 : Math.Min(torch.get_num_threads(), levels);
         if (threads <= 1) { for (int l = 0; l < levels; l++) body(l); return; }
         Parallel.For(0, levels, new ParallelOptions { MaxDegreeOfParallelism = threads }, body);
     }
@@ -260,7 +267,7 @@ internal sealed class GridGather : autograd.SingleTensorFunction<GridGather>
         int n = plan.Points, levels = layout.Levels, features = layout.Features;
         var gradTable = zeros([layout.Rows, features], dtype: gradOutput.dtype); // (rows, F)
         using var incoming = gradOutput.contiguous();                          // (N, L·F)
-        GridParallel.ForLevels(levels, level =>
+        GridParallel.ForLevels(levels, n, level =>
         {
             var source = MemoryMarshal.Cast<byte, T>(incoming.bytes);
             var target = MemoryMarshal.Cast<byte, T>(gradTable.bytes);
