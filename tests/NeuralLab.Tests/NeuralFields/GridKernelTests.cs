@@ -131,6 +131,13 @@ public class GridKernelTests
         }
     }
 
+    [Fact]
+    public void NoPointsGiveNoFeatures()
+    {
+        using var fused = Grid(Small, GridKernel.Fused, 10);
+        Assert.Equal([0L, Small.OutputDimension], fused.call(empty(0, 2)).shape);
+    }
+
     // Derivatives with respect to the coordinates always go through the composed kernel, whatever the grid's kernel.
     [Fact]
     public void InputsThatRequireGradTakeTheComposedKernel()

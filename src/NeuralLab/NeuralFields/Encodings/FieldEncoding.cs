@@ -119,11 +119,11 @@ public sealed class GridEncoding : FieldEncoding
         return single ? Gather(Plan<float>(coordinates)) : Gather(Plan<double>(coordinates));
     }
 
-    /// <summary>Whether a plan can describe these coordinates: float32 or float64 like the table, on the CPU, and rows and
-    /// plan entries (L·N·4) that an int counts.</summary>
+    /// <summary>Whether a plan can describe these coordinates: at least one point, float32 or float64 like the table, on the
+    /// CPU, and rows and plan entries (L·N·4) that an int counts (the fused loops index with ints).</summary>
     bool Plannable(Tensor coordinates) =>
         coordinates.dtype == table.dtype && (table.dtype is ScalarType.Float32 or ScalarType.Float64) && coordinates.device_type == DeviceType.CPU
-        && coordinates.dim() == 2 && coordinates.shape[1] == 2 && layout.Rows * layout.Features < int.MaxValue
+        && coordinates.dim() == 2 && coordinates.shape[1] == 2 && coordinates.shape[0] > 0 && layout.Rows * layout.Features < int.MaxValue
         && (long)layout.Levels * coordinates.shape[0] * 4 < int.MaxValue;
 
     GridPlan<T> Plan<T>(Tensor coordinates) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
