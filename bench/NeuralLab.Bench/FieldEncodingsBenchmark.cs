@@ -14,6 +14,10 @@ namespace NeuralLab.Bench;
 /// Field encodings (issue 12). Modes:
 ///   speed   — the grid encoding's forward, forward+backward and a whole training step, at 1k and 64k points:
 ///             the small-N time is the per-call (dispatch) floor, the large-N slope the arithmetic.
+///   kernels — A/B of the grid's kernels (composed libtorch ops, fused raw-memory autograd function), each with and
+///             without cached plans (corners and weights kept for coordinates seen again): one 8192-pixel chunk's encoding forward and forward+backward, a decoder-shaped
+///             MLP's forward+backward beside it (where a step's time goes), then whole full-batch training steps
+///             through FieldTrainer, the kernels alternating for --rounds (default 3) of --kernel-steps (default 20).
 ///   peer    — our grid against bench/peers/peer_grid_torch.py on the 256² cameraman, same protocol:
 ///             8 levels 16→256, F 2, table --tables (default 8192,4096), 2×64 SiLU decoder, quintic weights,
 ///             full batch, Adam lr 1e-2 (β2 0.99, ε 1e-15) with a cosine decay, eval every 25 steps, --steps.
@@ -22,7 +26,7 @@ namespace NeuralLab.Bench;
 ///             derivative fidelity beside PSNR. Writes --out DIR/fields.png and fields.md.
 ///   images  — the default-field choice: SIREN, Fourier and grid at fit's defaults on the cameraman, the
 ///             512² RGB astronaut, a zone plate and rendered text, each for --seconds.
-/// Usage: encodings [speed|peer|fields|images|all] [--seconds S] [--steps N] [--tables 8192,4096] [--max-parameters N] [--out DIR]
+/// Usage: encodings [speed|kernels|peer|fields|images|all] [--seconds S] [--steps N] [--tables 8192,4096] [--max-parameters N] [--out DIR]
 ///        [--image PATH] [--astronaut PATH] [--peer PATH] [--threads 2]
 /// </summary>
 public sealed class FieldEncodingsBenchmark : IBenchmark
@@ -45,6 +49,7 @@ public sealed class FieldEncodingsBenchmark : IBenchmark
         var camera = FieldImage.Load(File.Exists(image) ? image : null, channels: 1, size: 256);
         string cameraName = File.Exists(image) ? Path.GetFileName(image) : FieldImage.DefaultName;
         if (mode is "all" or "speed") Speed(camera);
+        if (mode is "all" or "kernels") Kernels(camera, options);
         if (mode is "all" or "peer") Peer(camera, image, options);
         if (mode is "all" or "fields") Fields(camera, cameraName, options, outDir);
         if (mode is "all" or "images") Images(camera, options);
@@ -78,6 +83,77 @@ public sealed class FieldEncodingsBenchmark : IBenchmark
         using (FieldTrainer.Fit(camera, config with { Steps = 3 })) { }
         using var fit = FieldTrainer.Fit(camera, config);
         Console.WriteLine($"whole training step (65,536 pixels, Adam, full batch): {fit.Seconds / fit.Steps * 1e3:F1} ms/step");
+    }
+
+    static void Kernels(FieldImage camera, Dictionary<string, string> options)
+    {
+        int rounds = int.Parse(options.GetValueOrDefault("rounds", "3"));
+        int steps = int.Parse(options.GetValueOrDefault("kernel-steps", "20"));
+        var kernels = new[] { (GridKernel.Composed, false), (GridKernel.Composed, true), (GridKernel.Fused, false), (GridKernel.Fused, true) };
+        static string Name((GridKernel Kernel, bool Cache) k) => $"{k.Kernel.ToString().ToLowerInvariant()}{(k.Cache ? " + cached plans" : "")}";
+        var encoding = PeerGrid(8192);
+        Console.WriteLine($"\n## grid kernels, 8 levels 16→256, F 2, T 8192 (77,199 parameters), one 8192-pixel chunk of the 256² pixel grid; median of 7 calls, load {LoadAverage()}");
+        Console.WriteLine("| kernel | forward ms | forward CPU ms | forward+backward ms | f+b CPU ms |");
+        Console.WriteLine("|---|---|---|---|---|");
+        using var coordinates = CoordinateGrid.Create(camera.Height, camera.Width);
+        using var chunk = coordinates.narrow(0, 0, FieldTrainer.ChunkPixels);  // (8192, 2)
+        using var upstream = randn(FieldTrainer.ChunkPixels, encoding.OutputDimension); // (8192, L·F)
+        foreach (var kernel in kernels)
+        {
+            using var grid = new GridEncoding(encoding) { Kernel = kernel.Item1, CachePlans = kernel.Item2 };
+            var (forward, forwardCpu) = Median(() => { using var scope = NewDisposeScope(); using var _ = no_grad(); grid.call(chunk); });
+            var (both, bothCpu) = Median(() =>
+            {
+                using var scope = NewDisposeScope();
+                grid.zero_grad();
+                (grid.call(chunk) * upstream).sum().backward();
+            });
+            Console.WriteLine($"| {Name(kernel)} | {forward * 1e3:F2} | {forwardCpu * 1e3:F2} | {both * 1e3:F2} | {bothCpu * 1e3:F2} |");
+        }
+        {
+            // The grid default's decoder (2 × 64 SiLU, as CoordinateMlp builds it) on the chunk's features.
+            using var decoder = nn.Sequential(nn.Linear(encoding.OutputDimension, 64), nn.SiLU(), nn.Linear(64, 64), nn.SiLU(), nn.Linear(64, 1));
+            using var features = randn(FieldTrainer.ChunkPixels, encoding.OutputDimension);
+            var (both, bothCpu) = Median(() => { using var scope = NewDisposeScope(); decoder.zero_grad(); decoder.call(features).square().sum().backward(); });
+            Console.WriteLine($"| decoder 16→64→64→1 SiLU alone | — | — | {both * 1e3:F2} | {bothCpu * 1e3:F2} |");
+        }
+        Console.WriteLine($"\n## whole full-batch training steps (65,536 pixels, 8 chunks, Adam), {steps} steps a run, kernels alternating, {rounds} rounds");
+        Console.WriteLine("| kernel | ms/step per round | median ms/step | CPU ms/step (median) | vs composed |");
+        Console.WriteLine("|---|---|---|---|---|");
+        var config = FitDefaults.For(EncodingKind.Grid) with { Encoding = encoding, Steps = steps, EvalEvery = steps };
+        var wall = kernels.ToDictionary(k => k, _ => new List<double>());
+        var cpu = kernels.ToDictionary(k => k, _ => new List<double>());
+        var previous = (GridEncoding.DefaultKernel, GridEncoding.DefaultCachePlans);
+        using var self = Process.GetCurrentProcess();
+        try
+        {
+            foreach (var kernel in kernels)
+            {
+                (GridEncoding.DefaultKernel, GridEncoding.DefaultCachePlans) = kernel;
+                using (FieldTrainer.Fit(camera, config with { Steps = 3, EvalEvery = 3 })) { } // warm-up
+            }
+            for (int round = 0; round < rounds; round++)
+                foreach (var kernel in kernels)
+                {
+                    (GridEncoding.DefaultKernel, GridEncoding.DefaultCachePlans) = kernel;
+                    self.Refresh();
+                    var cpuBefore = self.TotalProcessorTime;
+                    using var fit = FieldTrainer.Fit(camera, config);
+                    self.Refresh();
+                    wall[kernel].Add(fit.Seconds / fit.Steps);
+                    cpu[kernel].Add((self.TotalProcessorTime - cpuBefore).TotalSeconds / fit.Steps);
+                }
+        }
+        finally
+        {
+            (GridEncoding.DefaultKernel, GridEncoding.DefaultCachePlans) = previous;
+        }
+        static double MedianOf(List<double> xs) { var s = xs.Order().ToList(); return s.Count % 2 == 1 ? s[s.Count / 2] : (s[s.Count / 2 - 1] + s[s.Count / 2]) / 2; }
+        double baseline = MedianOf(wall[kernels[0]]);
+        foreach (var kernel in kernels)
+            Console.WriteLine($"| {Name(kernel)} | {string.Join(", ", wall[kernel].Select(w => (w * 1e3).ToString("F1")))} | {MedianOf(wall[kernel]) * 1e3:F1} | " +
+                              $"{MedianOf(cpu[kernel]) * 1e3:F1} | {baseline / MedianOf(wall[kernel]):F2}× |");
+        Console.WriteLine($"load {LoadAverage()}");
     }
 
     /// <summary>Median wall and process-CPU seconds of one call.</summary>

@@ -115,6 +115,14 @@ public sealed class NeuralFieldsReportSection : IReportSection
                 ["batch"] = t.Config.Batch, ["epochs"] = t.Config.Epochs, ["schedule"] = t.Metrics.Schedule, ["gradient_correlation"] = t.Metrics.GradientCorrelation,
             })).ToList();
 
+        // Beyond the homework (issue 12): today's fields side by side at equal time, a reproduction, not a claim.
+        var comparison = Encodings.FieldComparison.Reproduce(image, FieldImage.DefaultName, context.Profile, context.Seed, context.FigureDirectory, "fields-comparison.png", context.Progress);
+        var (comparisonSeconds, _, comparisonBudget) = Encodings.FieldComparison.ReportBudget(context.Profile);
+        figures.Add(new Figure("fields-comparison.png",
+            $"Beyond the homework: whole-image PSNR against seconds on the {run}, {comparisonSeconds:F0} s per field: ReLU and Tanh (fit's 3 × 256 network, Adam 1e-3), " +
+            $"SIREN (fit's defaults) and the Fourier-feature and multiresolution-grid fields sized to at most {comparisonBudget:N0} parameters."));
+        reproductions.AddRange(comparison.Reproductions);
+
         double seconds = clock.Elapsed.TotalSeconds;
         long peak = ProcessMemory.PeakRssBytes();
         var arch = plan.Sine.Architecture;
@@ -125,7 +133,9 @@ public sealed class NeuralFieldsReportSection : IReportSection
             $"Network (`fit`'s): Linear 2→{arch.Hidden}, {arch.Layers} × Linear {arch.Hidden}→{arch.Hidden}, Linear {arch.Hidden}→1, the activation after every hidden layer; " +
             $"sine layers sin(ω0·(Wx + b)) with ω0 = {arch.Omega0:G} and SIREN's initialisation (libtorch's default for ReLU and Tanh, and for 5.6); " +
             "Adam (β = 0.9, 0.999), constant learning rate unless stated, MSE on pixels in [−1, 1]; PSNR = 10·log10(4/MSE) over the whole image. " +
-            $"Section wall time {seconds / 60:F1} min; peak resident memory of the process {(peak > 0 ? $"{peak / (1024.0 * 1024 * 1024):F2} GiB" : "unknown")}.";
+            $"Section wall time {seconds / 60:F1} min; peak resident memory of the process {(peak > 0 ? $"{peak / (1024.0 * 1024 * 1024):F2} GiB" : "unknown")}." +
+            $"\n\n**Beyond the homework** (a reproduction, not a claim of the solution): the fields of issue 12 on the same image for {comparisonSeconds:F0} s each " +
+            "(wall clock, so the numbers depend on the machine and its load), with each field's derivative fidelity beside its PSNR:\n\n" + comparison.Table;
         return new SectionResult(claims, figures, markdown, seconds) { Reproductions = reproductions };
     }
 

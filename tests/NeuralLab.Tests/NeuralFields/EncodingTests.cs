@@ -28,13 +28,19 @@ public class EncodingTests
         return grid;
     }
 
-    // The vectorised gather against the paper's formulas written out per level and per corner in scalars.
-    [Fact]
-    public void GridMatchesAScalarReferenceOnDenseAndHashedLevels()
+    // Each kernel's gather against the paper's formulas written out per level and per corner in scalars.
+    [Theory]
+    [InlineData(GridKernel.Composed, false)]
+    [InlineData(GridKernel.Composed, true)]
+    [InlineData(GridKernel.Fused, false)]
+    [InlineData(GridKernel.Fused, true)]
+    public void GridMatchesAScalarReferenceOnDenseAndHashedLevels(GridKernel kernel, bool cachePlans)
     {
         Assert.Equal([3, 5, 9], SmallGrid.GridResolutions());
         Assert.Equal([16L, 36, 40], SmallGrid.GridLevelSizes());
         using var grid = RandomGrid(SmallGrid, 1);
+        grid.Kernel = kernel;
+        grid.CachePlans = cachePlans;
         double[] table = grid.parameters().Single().data<double>().ToArray(); // (Σ sizes · F), row-major
         var xy = Points(200, 2);
         double[] points = xy.data<double>().ToArray();

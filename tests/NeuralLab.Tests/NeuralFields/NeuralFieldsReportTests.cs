@@ -227,6 +227,17 @@ public class NeuralFieldsReportTests(TestProfileFits fits) : IClassFixture<TestP
         Assert.Contains("missing", result.Markdown);
         Assert.Contains("ω0 = 30", result.Markdown);
         Assert.Contains("Adam", result.Markdown);
-        Assert.Equal(6, result.Reproductions.Count);
+        Assert.Equal(6, result.Reproductions.Count(r => r.Id.StartsWith("5.fit.")));
+        // The comparison beyond the homework: one reproduction per field, its figure, its table in the prose.
+        Assert.Equal(["5.compare.relu", "5.compare.tanh", "5.compare.siren", "5.compare.fourier", "5.compare.grid"],
+            result.Reproductions.Where(r => r.Id.StartsWith("5.compare.")).Select(r => r.Id));
+        Assert.All(result.Reproductions.Where(r => r.Id.StartsWith("5.compare.")), r =>
+        {
+            Assert.Equal("fields-comparison.png", r.Figure);
+            Assert.InRange((double)r.Evidence["psnr_db"]!, 5, 100);
+            Assert.InRange((double)r.Evidence["laplacian_correlation"]!, -1, 1);
+        });
+        Assert.Contains(result.Figures, f => f.FileName == "fields-comparison.png");
+        Assert.Contains("| grid |", result.Markdown);
     }
 }

@@ -67,6 +67,46 @@ public static class FieldComparison
         plot.SavePng(path, width, height);
     }
 
+    /// <summary>
+    /// Section 5's comparison budget per profile: seconds per field, a step cap (Test only, so the suite's run does
+    /// not depend on the machine's speed), and the parameter budget of Fourier and grid (one per pixel of the 256²
+    /// image; the 32² test crop keeps it, since the smallest Fourier field at fit's defaults already has 33,537).
+    /// </summary>
+    public static (double Seconds, int? Steps, long MaxParameters) ReportBudget(ReportProfile profile) => profile switch
+    {
+        ReportProfile.Full => (60, null, 65_536),
+        ReportProfile.Quick => (15, null, 65_536),
+        _ => (30, 10, 65_536),
+    };
+
+    /// <summary>
+    /// The comparison as section 5 shows it, a reproduction beyond the homework (not a claim): every contender on
+    /// <paramref name="image"/> for the profile's budget, the PSNR-against-seconds figure written to
+    /// <paramref name="figureDirectory"/>/<paramref name="figureFile"/>, the Markdown table and one reproduction per field.
+    /// </summary>
+    public static (IReadOnlyList<FieldRun> Runs, string Table, IReadOnlyList<Reproduction> Reproductions) Reproduce(
+        FieldImage image, string imageName, ReportProfile profile, int seed, string figureDirectory, string figureFile, IProgress<ProgressReport>? progress)
+    {
+        var (seconds, steps, maxParameters) = ReportBudget(profile);
+        var runs = new List<FieldRun>();
+        foreach (var (name, config) in Contenders(image, maxParameters, seed))
+            runs.Add(Run(image, imageName, name, steps is int s ? config with { Steps = s, Epochs = null, EvalEvery = Math.Max(1, s / 5) } : config, seconds, progress));
+        SavePsnrCurves(runs, $"{image.Width}×{image.Height} {imageName}: PSNR against seconds, {seconds:F0} s per field", Path.Combine(figureDirectory, figureFile));
+        var reproductions = runs.Select(r => new Reproduction(
+            $"5.compare.{r.Name}",
+            $"{r.Name} field ({r.Metrics.Encoding} encoding, {r.Metrics.Activation}), {r.Metrics.Parameters:N0} parameters, {seconds:F0} s budget",
+            $"{r.Metrics.Psnr:F2} dB after {r.Metrics.Steps:N0} steps in {r.Metrics.Seconds:F1} s; gradient correlation with Sobel {r.Metrics.GradientCorrelation:F3}, " +
+            $"Laplacian correlation with the 5-point stencil {r.Metrics.LaplacianCorrelation:F3}.",
+            new Dictionary<string, object?>
+            {
+                ["psnr_db"] = r.Metrics.Psnr, ["seconds"] = r.Metrics.Seconds, ["steps"] = r.Metrics.Steps, ["parameters"] = r.Metrics.Parameters,
+                ["gradient_correlation"] = r.Metrics.GradientCorrelation, ["laplacian_correlation"] = r.Metrics.LaplacianCorrelation,
+                ["seconds_to_40db"] = r.Metrics.SecondsTo.TryGetValue("40db", out var s40) ? s40 : null,
+            },
+            figureFile)).ToList();
+        return (runs, Table(runs), reproductions);
+    }
+
     /// <summary>A Markdown table: PSNR, seconds, parameters and derivative fidelity per field.</summary>
     public static string Table(IReadOnlyList<FieldRun> runs)
     {

@@ -61,9 +61,13 @@ public sealed class FourierEncoding : FieldEncoding
 /// finite-difference mismatch there). Price of either: s'(0) = s'(1) = 0, so one level's gradient vanishes at
 /// its own vertices; the other levels' vertices lie elsewhere, so the sum does not.
 ///
-/// All levels and corners are one gather: indices (N, L, 4) into one table holding every level at its
-/// offset, so a forward is about twenty libtorch ops whatever L is, and the backward and double backward
-/// come from autograd (index_select's backward is index_add, itself differentiable).
+/// Two kernels compute the same features (<see cref="GridKernel"/>). The composed one is about twenty libtorch ops
+/// on (N, L, 4) tensors — all levels and corners are one gather into one table holding every level at its offset —
+/// and autograd differentiates it to any order: it serves every input that requires grad (gradient and Laplacian
+/// maps, derivative supervision). Value fitting and rendering only need the table's first derivative, and there the
+/// fused kernel (<see cref="GridGather"/>) does the gather and the backward's scatter over raw memory, with each
+/// point's corners and weights from <see cref="GridPlanCache"/>: on a fixed pixel grid they are constants, computed
+/// on a chunk's second sighting and reused by every later step (docs/benchmarks.md, "Field encodings", for the A/B).
 /// </summary>
 public sealed class GridEncoding : FieldEncoding
 {
@@ -71,10 +75,24 @@ public sealed class GridEncoding : FieldEncoding
     public const long HashPrime = 2654435761L;
 
     readonly Parameter table; // (Σ_l size_l, F)
-    readonly Layout layout;
+    readonly GridLayout layout;
+    readonly GridPlanCache plans = new();
 
-    /// <summary>Levels 0..DenseLevels−1 are dense (resolutions grow, so dense levels come first); the rest are hashed into T entries.</summary>
-    sealed record Layout(int Levels, int Features, int DenseLevels, long Table, double[] Resolutions, long[] Strides, long[] Offsets);
+    /// <summary>The kernel new grids use (<see cref="GridKernel.Fused"/>); benchmarks switch it (and <see cref="DefaultCachePlans"/>)
+    /// for an A/B through the trainer, which builds its own model. Tests set a grid's own <see cref="Kernel"/> instead.</summary>
+    public static GridKernel DefaultKernel { get; set; } = GridKernel.Fused;
+
+    /// <summary>Whether new grids keep plans of coordinates seen again (<see cref="GridPlanCache"/>).</summary>
+    public static bool DefaultCachePlans { get; set; } = true;
+
+    /// <summary>This grid's kernel for inputs that do not require grad; inputs that do always take the composed kernel without a plan.</summary>
+    public GridKernel Kernel { get; set; } = DefaultKernel;
+
+    /// <summary>Whether this grid takes corners and weights from <see cref="GridPlanCache"/> (else it computes them every call).</summary>
+    public bool CachePlans { get; set; } = DefaultCachePlans;
+
+    /// <summary>Chunks of coordinates whose plan (or first-sighting copy) is cached; for tests.</summary>
+    internal int CachedChunks => plans.Count;
 
     public GridEncoding(EncodingConfig config) : base(nameof(GridEncoding))
     {
@@ -83,8 +101,8 @@ public sealed class GridEncoding : FieldEncoding
         long[] offsets = new long[sizes.Length];
         for (int l = 1; l < sizes.Length; l++) offsets[l] = offsets[l - 1] + sizes[l - 1];
         int denseLevels = resolutions.TakeWhile(r => (long)(r + 1) * (r + 1) <= config.GridTable).Count();
-        layout = new Layout(config.GridLevels, config.GridFeatures, denseLevels, config.GridTable,
-            resolutions.Select(r => (double)r).ToArray(), resolutions.Select(r => (long)r + 1).ToArray(), offsets);
+        layout = new GridLayout(config.GridLevels, config.GridFeatures, denseLevels, config.GridTable,
+            resolutions.Select(r => (double)r).ToArray(), resolutions.Select(r => (long)r + 1).ToArray(), offsets, sizes.Sum());
         // Müller et al. initialise the table from U(−1e-4, 1e-4): small enough that the decoder starts near
         // its bias, not zero, so every entry gets a gradient from the first step.
         using (no_grad())
@@ -93,6 +111,38 @@ public sealed class GridEncoding : FieldEncoding
     }
 
     public override Tensor forward(Tensor coordinates) // (N, 2) → (N, L·F)
+    {
+        if (coordinates.requires_grad || !Plannable(coordinates) || Kernel == GridKernel.Composed && !CachePlans) return Composed(coordinates);
+        bool single = table.dtype == ScalarType.Float32;
+        if (Kernel == GridKernel.Fused)
+            return single ? GridGather.apply(table, Plan<float>(coordinates), layout) : GridGather.apply(table, Plan<double>(coordinates), layout);
+        return single ? Gather(Plan<float>(coordinates)) : Gather(Plan<double>(coordinates));
+    }
+
+    /// <summary>Whether a plan can describe these coordinates: at least one point, float32 or float64 like the table, on the
+    /// CPU, and rows and plan entries (L·N·4) that an int counts (the fused loops index with ints).</summary>
+    bool Plannable(Tensor coordinates) =>
+        coordinates.dtype == table.dtype && (table.dtype is ScalarType.Float32 or ScalarType.Float64) && coordinates.device_type == DeviceType.CPU
+        && coordinates.dim() == 2 && coordinates.shape[1] == 2 && coordinates.shape[0] > 0 && layout.Rows * layout.Features < int.MaxValue
+        && (long)layout.Levels * coordinates.shape[0] * 4 < int.MaxValue;
+
+    GridPlan<T> Plan<T>(Tensor coordinates) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        using var contiguous = coordinates.contiguous();
+        var values = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, T>(contiguous.bytes);
+        return CachePlans ? plans.Get(values, layout) : GridPlan<T>.Build(values, layout);
+    }
+
+    /// <summary>The cached plan's gather and weighted sum in libtorch ops (autograd's backward: index_add).</summary>
+    Tensor Gather<T>(GridPlan<T> plan) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        using var scope = NewDisposeScope();
+        var (rows, weights) = plan.AsTensors(table.dtype);                                                      // (L·N·4), (L, N, 4, 1)
+        var corners = table.index_select(0, rows).view(layout.Levels, plan.Points, 4, layout.Features);       // (L, N, 4, F)
+        return (corners * weights).sum(2).permute(1, 0, 2).reshape(plan.Points, layout.Levels * layout.Features).MoveToOuterDisposeScope(); // (N, L·F)
+    }
+
+    Tensor Composed(Tensor coordinates) // (N, 2) → (N, L·F)
     {
         using var scope = NewDisposeScope();
         long n = coordinates.shape[0];
