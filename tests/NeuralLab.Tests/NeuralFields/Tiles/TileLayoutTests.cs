@@ -67,18 +67,21 @@ public class TileLayoutTests
     static Func<string, string?> Environment(params (string Key, string Value)[] variables) =>
         key => variables.FirstOrDefault(v => v.Key == key).Value;
 
+    static (int Index, int Count) Shard(TileShard shard) => (shard.Index, shard.Count);
+
     [Fact]
     public void Shards_come_from_the_flag_then_slurm_then_kubernetes_then_all()
     {
-        Assert.Equal(new TileShard(1, 4), TileShard.Select("1/4", null, Environment((TileShard.SlurmTaskId, "3"), (TileShard.SlurmTaskCount, "8"))));
-        Assert.Equal(new TileShard(3, 8), TileShard.Select(null, null, Environment((TileShard.SlurmTaskId, "3"), (TileShard.SlurmTaskCount, "8"))));
+        Assert.Equal((1, 4), Shard(TileShard.Select("1/4", null, Environment((TileShard.SlurmTaskId, "3"), (TileShard.SlurmTaskCount, "8")))));
+        Assert.Equal((3, 8), Shard(TileShard.Select(null, null, Environment((TileShard.SlurmTaskId, "3"), (TileShard.SlurmTaskCount, "8")))));
         // sbatch --array=1-8 numbers tasks from 1, --array=0-14:2 every other one: shards are numbered from 0 either way.
-        Assert.Equal(new TileShard(0, 8), TileShard.Select(null, null,
-            Environment((TileShard.SlurmTaskId, "1"), (TileShard.SlurmTaskCount, "8"), (TileShard.SlurmTaskMin, "1"))));
-        Assert.Equal(new TileShard(5, 8), TileShard.Select(null, null,
-            Environment((TileShard.SlurmTaskId, "10"), (TileShard.SlurmTaskCount, "8"), (TileShard.SlurmTaskMin, "0"), (TileShard.SlurmTaskStep, "2"))));
-        Assert.Equal(new TileShard(2, 5), TileShard.Select(null, 5, Environment((TileShard.KubernetesIndex, "2"))));
-        Assert.Equal(TileShard.All, TileShard.Select(null, null, Environment()));
+        Assert.Equal((0, 8), Shard(TileShard.Select(null, null,
+            Environment((TileShard.SlurmTaskId, "1"), (TileShard.SlurmTaskCount, "8"), (TileShard.SlurmTaskMin, "1")))));
+        Assert.Equal((5, 8), Shard(TileShard.Select(null, null,
+            Environment((TileShard.SlurmTaskId, "10"), (TileShard.SlurmTaskCount, "8"), (TileShard.SlurmTaskMin, "0"), (TileShard.SlurmTaskStep, "2")))));
+        Assert.Equal((2, 5), Shard(TileShard.Select(null, 5, Environment((TileShard.KubernetesIndex, "2")))));
+        Assert.Equal((0, 1), Shard(TileShard.Select(null, null, Environment())));
+        Assert.Equal("all", TileShard.Select(null, null, Environment()).Source);
         Assert.Equal("slurm", TileShard.Select(null, null, Environment((TileShard.SlurmTaskId, "0"), (TileShard.SlurmTaskCount, "2"))).Source);
     }
 
