@@ -12,7 +12,7 @@ public class TileLayoutTests
     [InlineData(100, 37, 32, 8)]    // neither side a multiple of the stride; 37 = one tile and 5 pixels
     [InlineData(32, 32, 32, 8)]     // exactly one tile
     [InlineData(20, 300, 64, 16)]   // shorter than a tile along one axis
-    [InlineData(4096, 4096, 256, 16)]
+    [InlineData(2000, 4096, 256, 16)]
     [InlineData(1000, 999, 10, 5)]  // overlap exactly half a tile
     public void Layout_covers_the_image_and_neighbours_share_exactly_the_overlap(int height, int width, int tile, int overlap)
     {
@@ -28,8 +28,8 @@ public class TileLayoutTests
             for (int r = t.Top; r < t.Top + t.Height; r++)
                 for (int c = t.Left; c < t.Left + t.Width; c++) covered[r, c]++;
         }
-        for (int r = 0; r < height; r++)
-            for (int c = 0; c < width; c++) Assert.True(covered[r, c] >= 1, $"pixel ({r}, {c}) is in no tile");
+        var uncovered = Enumerable.Range(0, height).SelectMany(r => Enumerable.Range(0, width).Where(c => covered[r, c] == 0).Select(c => (r, c))).Take(3).ToList();
+        Assert.Empty(uncovered);
         Assert.Equal(layout.Rows * layout.Columns, layout.Count);
         foreach (int length in new[] { height, width })
         {

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Xunit.Abstractions;
+using NeuralLab.Common;
 using NeuralLab.NeuralFields;
 using NeuralLab.NeuralFields.Tiles;
 using static TorchSharp.torch;
@@ -90,6 +91,7 @@ public class TilesCommandTests(ITestOutputHelper log)
                 Assert.True(File.ReadAllBytes(Path.Combine(TileRun.TileDirectory(one, i), name)).SequenceEqual(File.ReadAllBytes(Path.Combine(TileRun.TileDirectory(two, i), name))),
                     $"tile {i}: {name} differs between one process and two shards");
 
+        using var threads = LibtorchThreads.One();
         foreach (string what in new[] { "field", "laplacian" })
         {
             var merged = new[] { one, two }.Select(d => Succeeded(CliRunner.Run("tiles", "merge", d, "--what", what, "--size", "96", "--out", Path.Combine(d, $"{what}.png"), "--json"))).ToList();
@@ -144,6 +146,7 @@ public class TilesCommandTests(ITestOutputHelper log)
     [Fact]
     public void Bad_input_exits_2_with_one_line()
     {
+        using var threads = LibtorchThreads.One(); // the in-process fits' steps are microseconds of work (LibtorchThreads)
         using var dir = new TempDir();
         string output = dir.File("run");
         var fitted = CliRunner.Run(Fit(output, "--shard", "1/3"));
@@ -192,12 +195,13 @@ public class TilesCommandTests(ITestOutputHelper log)
     /// the variation of the image's content between strips (allowed for by the factor 1.5).
     /// </summary>
     [Fact]
+    [Trait("Speed", "Slow")] // 9 fits of 300 steps
     public void The_merged_field_its_gradient_and_its_Laplacian_have_no_seam()
     {
         using var dir = new TempDir();
         string output = dir.File("run");
-        var fit = CliRunner.Run("tiles", "fit", "--quick", "--hidden", "64", "--layers", "2", "--steps", "300", "--out", output);
-        Assert.True(fit.ExitCode == 0, fit.ToString());
+        Succeeded(Finish(Start(null, "tiles", "fit", "--quick", "--hidden", "64", "--layers", "2", "--steps", "300", "--out", output, "--json")));
+        using var threads = LibtorchThreads.One();
         using var scope = NewDisposeScope();
         using var field = TiledField.Load(output);
         var image = FieldImage.Load(null, size: 64);
