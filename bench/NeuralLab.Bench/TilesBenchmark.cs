@@ -59,7 +59,7 @@ public sealed class TilesBenchmark : IBenchmark
                 var results = shards.Select(Finish).ToList();
                 double wall = clock.Elapsed.TotalSeconds;
                 clock.Restart();
-                var merge = Finish(Start(cli, "2", "tiles", "merge", output, "--out", Path.Combine(work, $"merged-{size}.png"), "--json"));
+                var merge = Finish(Start(cli, threads, "tiles", "merge", output, "--out", Path.Combine(work, $"merged-{size}.png"), "--json"));
                 double mergeSeconds = clock.Elapsed.TotalSeconds;
                 int tiles = merge.GetProperty("tiles").GetInt32();
                 double tileSeconds = results.Sum(r => r.GetProperty("seconds_per_tile").GetDouble() * r.GetProperty("fitted").GetArrayLength());
