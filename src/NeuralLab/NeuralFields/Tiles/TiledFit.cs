@@ -144,7 +144,37 @@ public static class TiledFit
         if (run.Fit.Supervision != Supervision.FieldSupervision.Value)
             throw new BadInputException("tiles fit supervises values only: a field fitted from derivatives is free up to a constant, a different one in every tile, and the tiles would not blend");
         (budget ?? ResourceBudget.Default).Check(FieldBudget.Fit(run.Fit, Math.Min(layout.TileSize, image.Height), Math.Min(layout.TileSize, image.Width)));
+        bool created = !Directory.Exists(root) && !File.Exists(root);
         WriteLayout(root, run);
+        try
+        {
+            return FitOwned(image, run, root, shard, progress, cancel);
+        }
+        catch when (created)
+        {
+            // As OutputDirectory: a run that fails (a diverged fit, say) leaves nothing in a directory it created, unless
+            // some shard has committed a tile there meanwhile.
+            RemoveIfNoTiles(root);
+            throw;
+        }
+    }
+
+    static void RemoveIfNoTiles(string root)
+    {
+        try
+        {
+            string tiles = Path.Combine(root, TileRun.TilesFolder);
+            if (Directory.Exists(tiles) && Directory.EnumerateFileSystemEntries(tiles).Any()) return;
+            if (Directory.EnumerateFileSystemEntries(root).Any(e => Path.GetFileName(e) is not (TileRun.LayoutFile or TileRun.TilesFolder))) return;
+            Directory.Delete(root, recursive: true);
+        }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
+    }
+
+    static TileShardResult FitOwned(FieldImage image, TileRun run, string root, TileShard shard, IProgress<ProgressReport>? progress, CancellationToken cancel)
+    {
+        var layout = run.Layout;
 
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var owned = layout.Tiles.Where(t => shard.Owns(t.Index)).ToList();
