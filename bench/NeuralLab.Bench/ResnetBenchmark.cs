@@ -132,7 +132,7 @@ public sealed class ResnetBenchmark : IBenchmark
         }
     }
 
-    static string RepositoryRoot()
+    internal static string RepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
             if (File.Exists(Path.Combine(dir.FullName, "NeuralLab.slnx"))) return dir.FullName;

@@ -23,43 +23,12 @@ public sealed class FitCommand() : NeuralLabCommand("fit", """
     public int Order => 10;
 
     readonly Argument<string?> _image = new("IMAGE") { Description = "PNG, JPEG or WebP to fit, or a .wav clip (fitted as audio); default: the embedded cameraman.", Arity = ArgumentArity.ZeroOrOne };
-    readonly Option<string?> _preset = new("--preset") { Description = "The homework's recipes: relu (300 epochs, lr 0.001, batch 64), tanh (300 epochs, lr 0.001, batch 100), sine (200 epochs, lr 0.0001, batch 2048). Flags override." };
-    readonly Option<string?> _activation = new("--activation") { Description = "relu | tanh | sine | silu (default sine; silu behind an encoding)." };
-    readonly Option<int?> _hidden = FieldOptions.Hidden();
-    readonly Option<int?> _layers = FieldOptions.Layers();
-    readonly Option<double?> _omega0 = new("--omega0") { Description = "SIREN's frequency factor ω0 in sin(ω0·(Wx+b)) (default 30)." };
-    readonly Option<string?> _init = new("--init") { Description = "siren | default: SIREN's initialisation, or libtorch's default (the Q8 ablation)." };
-    readonly Option<double?> _lr = FieldOptions.LearningRate();
-    readonly Option<int?> _steps = FieldOptions.Steps();
-    readonly Option<int?> _epochs = new("--epochs") { Description = "Passes over all pixels in shuffled minibatches (instead of --steps)." };
-    readonly Option<string?> _batch = new("--batch") { Description = $"Pixels per step, or 'full' for the whole image (default {FitDefaults.Config.Batch})." };
-    readonly Option<string?> _schedule = new("--schedule") { Description = "Learning-rate decay: constant | step (halve at 25/50/75 %) | cosine (to lr/100)." };
-    readonly Option<double?> _targetPsnr = new("--target-psnr") { Description = "Stop as soon as the whole-image PSNR reaches this many dB." };
-    readonly Option<int?> _size = new("--size") { Description = $"Shrink so the longer side has at most N pixels (box filter; default {FitDefaults.Size}). A smaller image keeps its size unless --upsample is given." };
-    readonly Option<bool> _upsample = new("--upsample") { Description = "Let --size enlarge a smaller image too (each pixel becomes a block: the field learns the blocks' edges)." };
-    readonly Option<int?> _channels = new("--channels") { Description = "1 (grayscale) or 3 (RGB); default: as the image." };
-    readonly Option<long> _maxPixels = FieldOptions.MaxPixels();
-    readonly Option<int?> _evalEvery = new("--eval-every") { Description = "Whole-image PSNR every N steps (default: about every half epoch)." };
-    readonly Option<string?> _encoding = new("--encoding") { Description = "none | fourier | grid: the coordinates as they are (the homework's networks), Gaussian Fourier features, or Instant-NGP's multiresolution grid. Each brings its own defaults (decoder, lr, Adam, batch, steps); flags override." };
-    readonly Option<int?> _fourierFeatures = new("--fourier-features") { Description = "Fourier: number m of random frequencies (2m features; default 256)." };
-    readonly Option<double?> _fourierScale = new("--fourier-scale") { Description = "Fourier: σ of the frequencies B ~ N(0, σ²), in cycles across the image's longer side (default 10)." };
-    readonly Option<int?> _gridLevels = new("--grid-levels") { Description = "Grid: resolution levels L (default 8)." };
-    readonly Option<int?> _gridFeatures = new("--grid-features") { Description = "Grid: features per vertex F (default 2)." };
-    readonly Option<int?> _gridMin = new("--grid-min") { Description = "Grid: cells across the longer side at the coarsest level (default 16)." };
-    readonly Option<int?> _gridMax = new("--grid-max") { Description = "Grid: cells across the longer side at the finest level (default: the image's longer side)." };
-    readonly Option<int?> _gridTable = new("--grid-table") { Description = "Grid: entries per level at most; larger levels are spatially hashed (default 4096)." };
-    readonly Option<long?> _maxParameters = new("--max-parameters") { Description = "Size the field (grid table, Fourier features, or hidden width without an encoding) to the most that fits in N trainable parameters." };
+    readonly FitOptions _field = new();
     readonly Option<string?> _supervise = new("--supervise") { Description = "What the loss compares: value (default) | gradient (Sobel) | laplacian (5-point stencil); a field fitted from derivatives is the image up to a constant (or a harmonic function), so PSNR is reported after the least-squares constant (Laplacian: constant + plane)." };
-    readonly Option<double?> _firstOmega0 = new("--first-omega0") { Description = $"ω0 of the first sine layer only (default: --omega0 for images, {AudioDefaults.FirstOmega0} for audio, as SIREN's paper)." };
     readonly Option<bool> _audioDemo = new("--audio-demo") { Description = "Fit the generated demo clip (3 s, 16 kHz; see the docs) as audio; a .wav IMAGE argument is fitted as audio too." };
     readonly Option<long> _maxSamples = new("--max-samples") { Description = "Refuse WAV files with more samples (all channels) than this (checked from the header).", DefaultValueFactory = _ => AudioClip.DefaultMaxSamples };
 
-    protected override IEnumerable<Symbol> Symbols =>
-    [
-        _image, _preset, _activation, _hidden, _layers, _omega0, _init, _lr, _steps, _epochs, _batch, _schedule, _targetPsnr, _size, _upsample, _channels, _maxPixels, _evalEvery,
-        _encoding, _fourierFeatures, _fourierScale, _gridLevels, _gridFeatures, _gridMin, _gridMax, _gridTable, _maxParameters,
-        _supervise, _firstOmega0, _audioDemo, _maxSamples,
-    ];
+    protected override IEnumerable<Symbol> Symbols => [_image, .. _field.Symbols, _supervise, _audioDemo, _maxSamples];
 
     /// <summary>The trainer stops at the next step on Ctrl+C and the run still writes and prints what it reached.</summary>
     protected override bool StopsOnCancel => true;
@@ -69,65 +38,20 @@ public sealed class FitCommand() : NeuralLabCommand("fit", """
         string? path = c.Get(_image);
         bool audio = c.Get(_audioDemo) || (path?.EndsWith(".wav", StringComparison.OrdinalIgnoreCase) ?? false);
         if (audio && c.Get(_audioDemo) && path != null) throw new BadInputException("give a WAV file or --audio-demo, not both");
-        if (audio && c.Get(_preset) is not null) throw new BadInputException("--preset is for images; audio uses SIREN's audio recipe");
-        if (audio && (c.Get(_size) is not null || c.Get(_channels) is not null))
+        if (audio && c.Get(_field.Preset) is not null) throw new BadInputException("--preset is for images; audio uses SIREN's audio recipe");
+        if (audio && (c.Get(_field.Size) is not null || c.Get(_field.Channels) is not null))
             throw new BadInputException("--size and --channels are for images; a clip is fitted at its own length and channels");
-        var kind = c.Get(_encoding) is string e ? ParseEncoding(e) : EncodingKind.None;
-        if (audio && kind != EncodingKind.None) throw new BadInputException($"--encoding {c.Get(_encoding)} encodes 2-D coordinates (images); audio is fitted with --encoding none");
-        var basis = audio ? AudioDefaults.Config
-            : c.Get(_preset) is string p ? FitPresets.Get(p) with { Encoding = new EncodingConfig { Kind = kind } } : FitDefaults.For(kind);
-        bool budgetGiven = c.Get(_steps) is not null || c.Get(_epochs) is not null;
-        var arch = basis.Architecture;
-        arch = arch with
-        {
-            Activation = c.Get(_activation) is string a ? ParseActivation(a) : arch.Activation,
-            Hidden = c.Get(_hidden) ?? arch.Hidden,
-            Layers = c.Get(_layers) ?? arch.Layers,
-            Omega0 = c.Get(_omega0) ?? arch.Omega0,
-            Init = c.Get(_init) is string i ? ParseInit(i) : arch.Init,
-            FirstOmega0 = c.Get(_firstOmega0) ?? arch.FirstOmega0,
-        };
-        var config = basis with
-        {
-            Architecture = arch,
-            LearningRate = c.Get(_lr) ?? basis.LearningRate,
-            Steps = budgetGiven ? c.Get(_steps) : c.Quick ? 200 : basis.Steps,
-            Epochs = budgetGiven ? c.Get(_epochs) : c.Quick ? null : basis.Epochs,
-            Batch = c.Get(_batch) is string b ? ParseBatch(b) : basis.Batch,
-            Schedule = c.Get(_schedule) is string s ? ParseSchedule(s) : basis.Schedule,
-            TargetPsnr = c.Get(_targetPsnr),
-            EvalEvery = c.Get(_evalEvery),
-            Seed = c.Seed,
-            Supervision = c.Get(_supervise) is string sv ? FieldLosses.Parse(sv) : basis.Supervision,
-        };
+        var kind = _field.Kind(c);
+        if (audio && kind != EncodingKind.None) throw new BadInputException($"--encoding {c.Get(_field.Encoding)} encodes 2-D coordinates (images); audio is fitted with --encoding none");
+        var basis = audio ? AudioDefaults.Config : _field.Basis(c, kind);
+        var config = _field.Config(c, basis) with { Supervision = c.Get(_supervise) is string sv ? FieldLosses.Parse(sv) : basis.Supervision };
         return audio ? FitAudio(c, path, config) : FitImage(c, path, config);
     }
 
     Outcome FitImage(CommandContext c, string? path, FitConfig config)
     {
-        int? sizeValue = c.Get(_size) ?? (c.Quick ? 64 : FitDefaults.Size);
-        var target = FieldImage.Load(path, c.Get(_channels), sizeValue, c.Get(_maxPixels), c.Get(_upsample));
-        if (c.Get(_size) is int askedSize && Math.Max(target.Width, target.Height) < askedSize)
-            c.Note($"note: the image is {target.Width}×{target.Height}; --size {askedSize} does not enlarge it (add --upsample to enlarge it)");
-        config = config with
-        {
-            Architecture = config.Architecture with { Channels = target.Channels },
-            Encoding = config.Encoding with
-            {
-                FourierFeatures = c.Get(_fourierFeatures) ?? config.Encoding.FourierFeatures,
-                FourierScale = c.Get(_fourierScale) ?? config.Encoding.FourierScale,
-                GridLevels = c.Get(_gridLevels) ?? config.Encoding.GridLevels,
-                GridFeatures = c.Get(_gridFeatures) ?? config.Encoding.GridFeatures,
-                GridMin = c.Get(_gridMin) ?? config.Encoding.GridMin,
-                // A finest level of one cell per pixel: finer cells would hold no more of the image.
-                GridMax = c.Get(_gridMax) ?? Math.Max(target.Width, target.Height),
-                GridTable = c.Get(_gridTable) ?? config.Encoding.GridTable,
-            },
-        };
-        if (config.Encoding.Kind == EncodingKind.Grid && c.Get(_gridMax) is null && config.Encoding.GridMax < config.Encoding.GridMin)
-            config = config with { Encoding = config.Encoding with { GridMax = config.Encoding.GridMin } };
-        config.Validate();
-        if (c.Get(_maxParameters) is long budget) config = FieldParameters.SizeToBudget(config, budget);
+        var target = _field.LoadImage(c, path, c.Quick ? 64 : FitDefaults.Size);
+        config = _field.ForImage(c, config, target.Channels, Math.Max(target.Width, target.Height));
         var output = c.OpenOutput();
         var (metrics, fit) = c.Progress(progress =>
             FieldExperiment.Run(target, path ?? FieldImage.DefaultName, config, output, progress, c.Cancel, c.Budget));
@@ -157,7 +81,7 @@ public sealed class FitCommand() : NeuralLabCommand("fit", """
         // SIREN's ω0 = 3000 is for clips of seconds on t ∈ [-1, 1]; the quick quarter-second demo keeps the same
         // first-layer frequency per second of sound (3000 · 0.25 / 3 = 250) unless --first-omega0 says otherwise.
         var architecture = config.Architecture;
-        if (path is null && c.Quick && c.Get(_firstOmega0) is null)
+        if (path is null && c.Quick && c.Get(_field.FirstOmega0) is null)
             architecture = architecture with { FirstOmega0 = AudioDefaults.FirstOmega0 * clip.Seconds / AudioDemo.DefaultSeconds };
         config = config with { Architecture = architecture with { Inputs = 1, Channels = clip.Channels } };
         config.Validate();
@@ -171,43 +95,4 @@ public sealed class FitCommand() : NeuralLabCommand("fit", """
             if (output != null) o.WriteLine($"wrote {string.Join(", ", AudioExperiment.OutputFiles)} to {output.Root}");
         });
     }
-
-    internal static FieldActivation ParseActivation(string s) => s.ToLowerInvariant() switch
-    {
-        "relu" => FieldActivation.Relu,
-        "tanh" => FieldActivation.Tanh,
-        "sine" or "siren" or "sin" => FieldActivation.Sine,
-        "silu" => FieldActivation.Silu,
-        _ => throw new BadInputException($"unknown activation '{s}' (expected relu, tanh, sine or silu)"),
-    };
-
-    static EncodingKind ParseEncoding(string s) => s.ToLowerInvariant() switch
-    {
-        "none" => EncodingKind.None,
-        "fourier" => EncodingKind.Fourier,
-        "grid" or "hash" => EncodingKind.Grid,
-        _ => throw new BadInputException($"unknown --encoding '{s}' (expected none, fourier or grid)"),
-    };
-
-    static FieldInit ParseInit(string s) => s.ToLowerInvariant() switch
-    {
-        "siren" => FieldInit.Siren,
-        "default" => FieldInit.Default,
-        _ => throw new BadInputException($"unknown --init '{s}' (expected siren or default)"),
-    };
-
-    static int? ParseBatch(string s)
-    {
-        if (s.Equals("full", StringComparison.OrdinalIgnoreCase)) return null;
-        if (int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out int b) && b > 0) return b;
-        throw new BadInputException($"--batch must be a positive number of pixels or 'full', not '{s}'");
-    }
-
-    static LearningRateSchedule ParseSchedule(string s) => s.ToLowerInvariant() switch
-    {
-        "constant" => LearningRateSchedule.Constant,
-        "step" => LearningRateSchedule.Step,
-        "cosine" => LearningRateSchedule.Cosine,
-        _ => throw new BadInputException($"unknown --schedule '{s}' (expected constant, step or cosine)"),
-    };
 }

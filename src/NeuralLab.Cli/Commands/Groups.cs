@@ -1,3 +1,4 @@
+using NeuralLab.Cli.Commands.Tiles;
 using NeuralLab.Cli.Commands.Attention;
 using NeuralLab.Cli.Commands.Bptt;
 using NeuralLab.Cli.Commands.Relu;
@@ -33,3 +34,10 @@ public sealed class ResnetCommand() : CommandGroup(60, "resnet", """
     on the 8×8 handwritten digits (UCI, 1797 images, embedded; CC BY 4.0, Alpaydin & Kaynak), and why a conv bias
     before BatchNorm is redundant.
     """, () => [new ResnetTrainCommand(), new ResnetBiasCheckCommand()]);
+
+/// <summary><c>neurallab tiles</c>: images larger than one machine, as overlapping tiles fitted by the shards of a job array (issue 14).</summary>
+public sealed class TilesCommand() : CommandGroup(13, "tiles", """
+    Fit an image too large for one machine as overlapping tiles, one field per tile, sharded over a job scheduler
+    (Slurm job arrays, Kubernetes Indexed Jobs); then merge the tiles into one seamless field (fit, merge).
+    See docs/scale.md.
+    """, () => [new TilesFitCommand(), new TilesMergeCommand()]);

@@ -44,7 +44,9 @@ public static class FieldDerivatives
         Evaluate(field, (long)height * width, (start, length) => CoordinateGrid.Slice(height, width, start, length),
             FieldChunks.PixelsPerChunk(architecture, FieldPass.Derivatives));
 
-    static (Tensor Gradient, Tensor Laplacian) Evaluate(Func<Tensor, Tensor> field, long n, Func<long, long, Tensor> coordinates, int chunk)
+    /// <summary>The same over <paramref name="n"/> points whose coordinates (length, 2) <paramref name="coordinates"/>(start, length)
+    /// generates chunk by chunk (a region of a tiled field, tiles merge), in chunks of <paramref name="chunk"/> points.</summary>
+    public static (Tensor Gradient, Tensor Laplacian) Evaluate(Func<Tensor, Tensor> field, long n, Func<long, long, Tensor> coordinates, int chunk)
     {
         Tensor? gradients = null, laplacians = null;
         for (long start = 0; start < n; start += chunk)

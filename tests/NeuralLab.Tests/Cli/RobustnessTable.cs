@@ -52,7 +52,7 @@ public sealed record CommandRow(string[] Words, (string Name, string? Value)[] B
 /// THE table of the CLI robustness test (issue 16): every command × every option × hostile values of its kind. A new
 /// option or command gets its row here — <see cref="RobustnessTests.EveryOptionOfEveryCommandHasARow"/> fails until it
 /// does. Placeholders in values: {missing} a file that does not exist, {dir} a directory, {empty} an empty file,
-/// {text} a text file, {file} a regular file (so {file}/out cannot be created), {checkpoint} a fitted field, {image} a 16-px PNG.
+/// {text} a text file, {file} a regular file (so {file}/out cannot be created), {checkpoint} a fitted field, {image} a 16-px PNG, {tiles} a tiles fit of it.
 /// </summary>
 public static class RobustnessTable
 {
@@ -86,6 +86,27 @@ public static class RobustnessTable
             new("--size", ValueKind.PositiveInt), new("--steps", ValueKind.PositiveInt), new("--lr", ValueKind.PositiveNumber),
             new("--hidden", ValueKind.PositiveInt), new("--layers", ValueKind.NonNegativeInt), new("--max-pixels", ValueKind.PositiveInt),
             .. Common(),
+        ]),
+        new(["tiles", "fit"], [("--quick", null), ("--size", "24"), ("--tile", "64"), ("--overlap", "8"), ("--hidden", "8"), ("--layers", "1"), ("--steps", "3")],
+        [
+            new("<IMAGE>", ValueKind.InputFile), new("--tile", ValueKind.PositiveInt), new("--overlap", ValueKind.PositiveInt),
+            new("--shard", ValueKind.Choice), new("--shards", ValueKind.PositiveInt),
+            new("--preset", ValueKind.Choice), new("--activation", ValueKind.Choice),
+            new("--hidden", ValueKind.PositiveInt), new("--layers", ValueKind.NonNegativeInt), new("--omega0", ValueKind.PositiveNumber),
+            new("--init", ValueKind.Choice), new("--lr", ValueKind.PositiveNumber), new("--steps", ValueKind.PositiveInt),
+            new("--epochs", ValueKind.PositiveInt, "--steps"), new("--batch", ValueKind.PositiveInt), new("--schedule", ValueKind.Choice),
+            new("--target-psnr", ValueKind.Number), new("--size", ValueKind.PositiveInt), new("--upsample", ValueKind.Flag),
+            new("--channels", ValueKind.PositiveInt), new("--max-pixels", ValueKind.PositiveInt), new("--eval-every", ValueKind.PositiveInt),
+            new("--encoding", ValueKind.Choice), new("--fourier-features", ValueKind.PositiveInt), new("--fourier-scale", ValueKind.PositiveNumber),
+            new("--grid-levels", ValueKind.PositiveInt), new("--grid-features", ValueKind.PositiveInt), new("--grid-min", ValueKind.PositiveInt),
+            new("--grid-max", ValueKind.PositiveInt), new("--grid-table", ValueKind.PositiveInt), new("--max-parameters", ValueKind.PositiveInt),
+            new("--first-omega0", ValueKind.PositiveNumber),
+            .. Common(),
+        ]),
+        new(["tiles", "merge"], [("<DIR>", "{tiles}"), ("--quick", null), ("--size", "16")],
+        [
+            new("<DIR>", ValueKind.InputFile), new("--size", ValueKind.PositiveInt), new("--what", ValueKind.Choice), new("--region", ValueKind.NumberList),
+            .. Common(ValueKind.OutFile),
         ]),
         new(["render"], [("<CHECKPOINT>", "{checkpoint}"), ("--quick", null), ("--size", "16")],
         [
@@ -190,7 +211,7 @@ public static class RobustnessTable
             }
             if (!option.Name.StartsWith('<')) { args.Add(option.Name); args.Add(value); }
             if (option.Kind is not (ValueKind.OutDir or ValueKind.OutFile))
-                args.AddRange(["--out", command.Words[0] == "render" ? "{out}.png" : "{out}"]);
+                args.AddRange(["--out", command.Words[0] == "render" || command.Words is ["tiles", "merge"] ? "{out}.png" : "{out}"]);
             yield return ($"{string.Join(' ', command.Words)} {option.Name} '{value}'", args.ToArray(), refused);
         }
     }

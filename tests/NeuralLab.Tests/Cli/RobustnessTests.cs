@@ -11,6 +11,9 @@ public sealed class RobustnessFiles : IDisposable
 
     public string Checkpoint { get; }
 
+    /// <summary>A finished tiles fit of the 16-px image in 3×3 tiles of 8, for tiles merge's rows.</summary>
+    public string Tiles { get; }
+
     public RobustnessFiles()
     {
         File.WriteAllBytes(_dir.File("empty.png"), []);
@@ -24,6 +27,9 @@ public sealed class RobustnessFiles : IDisposable
         Checkpoint = _dir.File("checkpoint");
         var fit = CliRunner.Run("fit", "--quick", "--size", "16", "--hidden", "8", "--layers", "1", "--steps", "2", "--out", Checkpoint);
         if (fit.ExitCode != 0) throw new InvalidOperationException($"could not fit the checkpoint for render's rows: {fit}");
+        Tiles = _dir.File("tiles");
+        var tiles = CliRunner.Run("tiles", "fit", _dir.File("image.png"), "--tile", "8", "--overlap", "2", "--hidden", "8", "--layers", "1", "--steps", "2", "--out", Tiles);
+        if (tiles.ExitCode != 0) throw new InvalidOperationException($"could not fit the tiles for tiles merge's rows: {tiles}");
     }
 
     public string Expand(string arg, string outPath) => arg
@@ -34,6 +40,7 @@ public sealed class RobustnessFiles : IDisposable
         .Replace("{file}", _dir.File("file"))
         .Replace("{checkpoint}", Checkpoint)
         .Replace("{image}", _dir.File("image.png"))
+        .Replace("{tiles}", Tiles)
         .Replace("{out}", outPath);
 
     public void Dispose() => _dir.Dispose();

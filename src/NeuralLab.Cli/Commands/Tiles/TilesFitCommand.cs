@@ -1,0 +1,66 @@
+using NeuralLab.NeuralFields;
+using NeuralLab.NeuralFields.Tiles;
+
+namespace NeuralLab.Cli.Commands.Tiles;
+
+/// <summary><c>neurallab tiles fit IMAGE --out DIR</c>: one shard's tiles.</summary>
+public sealed class TilesFitCommand() : NeuralLabCommand("fit", """
+    Fit one field per overlapping tile of an image, any field fit supports with the same options; each tile's seed
+    comes from --seed and the tile's index only, so any split into shards gives the same tiles bit for bit.
+    Finished tiles are skipped: a killed shard, run again, resumes.
+
+    Examples:
+      neurallab tiles fit scan.png --tile 256 --overlap 16 --out runs/scan --shard 0/4
+      sbatch --array=0-15 (SLURM_ARRAY_TASK_ID picks the shard; see docs/scale.md)
+    """)
+{
+    public const int DefaultTile = 256, DefaultOverlap = 16, QuickSize = 64, QuickTile = 32, QuickOverlap = 8;
+
+    readonly Argument<string?> _image = new("IMAGE") { Description = "PNG, JPEG or WebP to fit in tiles; default: the embedded cameraman.", Arity = ArgumentArity.ZeroOrOne };
+    readonly Option<int?> _tile = new("--tile") { Description = $"Tile side in pixels (default {DefaultTile}; --quick {QuickTile}); edge tiles are cropped at the image's border." };
+    readonly Option<int?> _overlap = new("--overlap") { Description = $"Pixels neighbouring tiles share, where the merge blends them (default {DefaultOverlap}; --quick {QuickOverlap}; at least {TileLayout.MinimumOverlap}, at most half a tile)." };
+    readonly Option<string?> _shard = new("--shard") { Description = "I/N: fit only the tiles whose index is I modulo N (default: from SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT, or JOB_COMPLETION_INDEX with --shards; else every tile)." };
+    readonly Option<int?> _shards = new("--shards") { Description = "N, the number of shards, for a Kubernetes Indexed Job (its index comes from JOB_COMPLETION_INDEX)." };
+    readonly FitOptions _field = new();
+
+    protected override IEnumerable<Symbol> Symbols
+    {
+        get
+        {
+            _field.Size.Description = $"Shrink the image first so that its longer side has at most N pixels (default: its own size; --quick {QuickSize}).";
+            return [_image, _tile, _overlap, _shard, _shards, .. _field.Symbols];
+        }
+    }
+
+    protected override void DescribeCommon(CommonOptions common) =>
+        common.Out.Description = "The run's directory (required): layout.json and tiles/<index>/ (model.json, model.bin, metrics.json); shared by every shard.";
+
+    /// <summary>The tile in progress stops at its next step; finished tiles stay, and a re-run resumes.</summary>
+    protected override bool StopsOnCancel => true;
+
+    protected override Outcome Execute(CommandContext c)
+    {
+        // Each tile is written atomically by the library (TiledFit), so --out is handed to it rather than staged here.
+        if (c.Out is null) throw new BadInputException("tiles fit needs --out DIR: the directory every shard writes its tiles to");
+        var selected = TileShard.Select(c.Get(_shard), c.Get(_shards), Environment.GetEnvironmentVariable);
+        string? path = c.Get(_image);
+        var config = _field.Config(c, _field.Basis(c, _field.Kind(c)));
+        var target = _field.LoadImage(c, path, c.Quick ? QuickSize : null);
+        var layout = new TileLayout(target.Height, target.Width, c.Get(_tile) ?? (c.Quick ? QuickTile : DefaultTile),
+            c.Get(_overlap) ?? (c.Quick ? QuickOverlap : DefaultOverlap));
+        layout.Validate();
+        config = _field.ForImage(c, config, target.Channels, Math.Min(layout.TileSize, Math.Max(target.Width, target.Height)));
+        var source = new TileSource(path is null ? null : Path.GetFullPath(path), c.Get(_field.Size) ?? (c.Quick ? QuickSize : null),
+            c.Get(_field.Channels), c.Get(_field.MaxPixels), c.Get(_field.Upsample));
+        var run = TiledFit.Describe(target, path ?? FieldImage.DefaultName, source, layout, config);
+        var result = c.Progress(progress => TiledFit.Run(target, run, c.Out, selected, progress, c.Cancel, c.Budget));
+        return new Outcome(result, o =>
+        {
+            o.WriteLine($"shard {result.Shard} ({result.ShardSource}) of {result.Tiles} tiles ({layout.Rows}×{layout.Columns} of {layout.TileSize} px, overlap {layout.Overlap}) " +
+                        $"on {run.Image} ({target.Width}×{target.Height}): fitted {result.Fitted.Count}, skipped {result.Skipped.Count} already finished, in {result.Seconds:F1} s" +
+                        (result.SecondsPerTile is double s ? $" ({s:F1} s per tile, mean {result.MeanTilePsnr:F2} dB)" : "") +
+                        (result.Cancelled ? "; cancelled: run it again to resume" : ""));
+            o.WriteLine($"wrote {TileRun.LayoutFile} and {TileRun.TilesFolder}/<index>/ to {result.Directory}");
+        });
+    }
+}

@@ -1,0 +1,302 @@
+using System.Text.Json;
+using NeuralLab.Common;
+
+namespace NeuralLab.NeuralFields.Tiles;
+
+/// <summary>How the image was read, so that <c>tiles merge</c> can read it again for the PSNR; a null <see cref="Path"/> is the embedded cameraman.</summary>
+public sealed record TileSource(string? Path, int? Size, int? Channels, long MaxPixels, bool Upsample);
+
+/// <summary>
+/// DIR/layout.json: everything every shard must agree on — the image, the layout and the fit — written once by the
+/// first shard and checked by every later one (a shard with other arguments would fit tiles that do not blend).
+/// </summary>
+public sealed record TileRun
+{
+    public const string FormatTag = "neurallab-tiles", LayoutFile = "layout.json", TilesFolder = "tiles";
+    public const int CurrentVersion = 1;
+
+    public string Format { get; init; } = FormatTag;
+    public int Version { get; init; } = CurrentVersion;
+    public required string Image { get; init; }
+    public TileSource? Source { get; init; }
+    public required int Height { get; init; }
+    public required int Width { get; init; }
+    public required int Channels { get; init; }
+    public required int Tile { get; init; }
+    public required int Overlap { get; init; }
+    public required int Rows { get; init; }
+    public required int Columns { get; init; }
+    public required int Tiles { get; init; }
+    /// <summary>The run's seed; tile i's fit uses <see cref="TileLayout.TileSeed"/>(seed, i).</summary>
+    public required int Seed { get; init; }
+    /// <summary>The fit of every tile, with the run's seed (each tile's checkpoint holds its own).</summary>
+    public required FitConfig Fit { get; init; }
+
+    public TileLayout Layout => new(Height, Width, Tile, Overlap);
+
+    public static string TileDirectory(string root, int index) => System.IO.Path.Combine(root, TilesFolder, index.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+    /// <summary>Reads DIR/layout.json; anything that is not one of ours is a <see cref="BadInputException"/>.</summary>
+    public static TileRun Load(string root)
+    {
+        string path = System.IO.Path.Combine(root, LayoutFile);
+        if (!Directory.Exists(root)) throw new BadInputException($"tiles directory '{root}' does not exist");
+        if (!File.Exists(path)) throw new BadInputException($"'{root}' has no {LayoutFile}: not the output of neurallab tiles fit");
+        TileRun? run;
+        try
+        {
+            run = Json.Deserialize<TileRun>(File.ReadAllText(path));
+        }
+        catch (Exception e) when (e is JsonException or NotSupportedException or ArgumentException or InvalidOperationException)
+        {
+            throw new BadInputException($"'{path}' is not a NeuralLab tiles layout (unreadable JSON: {e.Message})", e);
+        }
+        if (run is null || run.Format != FormatTag) throw new BadInputException($"'{path}' is not a NeuralLab tiles layout (format tag missing)");
+        if (run.Version != CurrentVersion) throw new BadInputException($"'{path}' has version {run.Version}; this NeuralLab reads version {CurrentVersion}");
+        run.Layout.Validate();
+        if (run.Layout.Count != run.Tiles) throw new BadInputException($"'{path}' says {run.Tiles} tiles but its layout has {run.Layout.Count}");
+        return run;
+    }
+}
+
+/// <summary>DIR/tiles/&lt;index&gt;/metrics.json.</summary>
+public sealed record TileMetrics
+{
+    public required int Index { get; init; }
+    public required int Row { get; init; }
+    public required int Column { get; init; }
+    public required int Top { get; init; }
+    public required int Left { get; init; }
+    public required int Height { get; init; }
+    public required int Width { get; init; }
+    public required int Seed { get; init; }
+    public required double Psnr { get; init; }
+    public required long Steps { get; init; }
+    public required double Seconds { get; init; }
+    public required string StoppedBecause { get; init; }
+    public required long Parameters { get; init; }
+    /// <summary>The shard that fitted it ("1/4"): for the record only, the tile does not depend on it.</summary>
+    public required string Shard { get; init; }
+}
+
+/// <summary>What one shard did.</summary>
+public sealed record TileShardResult
+{
+    public required string Directory { get; init; }
+    public required string Shard { get; init; }
+    public required string ShardSource { get; init; }
+    public required int Tiles { get; init; }
+    public required IReadOnlyList<int> Owned { get; init; }
+    public required IReadOnlyList<int> Fitted { get; init; }
+    /// <summary>Owned tiles found finished from an earlier run and not fitted again.</summary>
+    public required IReadOnlyList<int> Skipped { get; init; }
+    public required double Seconds { get; init; }
+    /// <summary>Mean seconds of one tile's fit in this shard (null when it fitted none).</summary>
+    public double? SecondsPerTile { get; init; }
+    public double? MeanTilePsnr { get; init; }
+    public required long PeakMemoryBytes { get; init; }
+    public required bool Cancelled { get; init; }
+}
+
+/// <summary>
+/// Fits one shard's tiles (<c>neurallab tiles fit</c>): one independent field per tile through
+/// <see cref="FieldTrainer.Fit(FieldImage, FitConfig, IProgress{ProgressReport}?, CancellationToken)"/>, each seeded from
+/// (seed, tile index) only. Each tile is written into a hidden folder and renamed to DIR/tiles/&lt;index&gt; when
+/// complete — one rename, atomic on a POSIX file system — so a tile is finished exactly when its folder exists, a
+/// killed shard leaves at most a hidden partial folder, and a re-run skips what is finished and fits the rest.
+/// </summary>
+public static class TiledFit
+{
+    public static readonly string[] TileFiles = [FieldCheckpoint.ConfigFile, FieldCheckpoint.WeightsFile, "metrics.json"];
+
+    /// <summary>The layout.json of fitting <paramref name="image"/> with <paramref name="config"/> in tiles of <paramref name="layout"/>.</summary>
+    public static TileRun Describe(FieldImage image, string imageName, TileSource? source, TileLayout layout, FitConfig config) => new()
+    {
+        Image = imageName,
+        Source = source,
+        Height = image.Height,
+        Width = image.Width,
+        Channels = image.Channels,
+        Tile = layout.TileSize,
+        Overlap = layout.Overlap,
+        Rows = layout.Rows,
+        Columns = layout.Columns,
+        Tiles = layout.Count,
+        Seed = config.Seed,
+        Fit = config,
+    };
+
+    public static bool IsFinished(string root, int index) => File.Exists(Path.Combine(TileRun.TileDirectory(root, index), TileFiles[^1]));
+
+    /// <summary>
+    /// Fits the tiles of <paramref name="run"/> that <paramref name="shard"/> owns and that are not finished in
+    /// <paramref name="root"/>. Writes layout.json if absent (atomically; every shard writes the same bytes) and refuses a
+    /// directory whose layout.json differs from <paramref name="run"/>'s.
+    /// </summary>
+    public static TileShardResult Run(FieldImage image, TileRun run, string root, TileShard shard,
+        IProgress<ProgressReport>? progress = null, CancellationToken cancel = default, ResourceBudget? budget = null)
+    {
+        var layout = run.Layout;
+        layout.Validate();
+        run.Fit.Validate();
+        if (image.Height != run.Height || image.Width != run.Width || image.Channels != run.Channels)
+            throw new ArgumentException("the image does not match the run's layout");
+        if (run.Fit.Supervision != Supervision.FieldSupervision.Value)
+            throw new BadInputException("tiles fit supervises values only: a field fitted from derivatives is free up to a constant, a different one in every tile, and the tiles would not blend");
+        (budget ?? ResourceBudget.Default).Check(FieldBudget.Fit(run.Fit, Math.Min(layout.TileSize, image.Height), Math.Min(layout.TileSize, image.Width)));
+        bool created = !Directory.Exists(root) && !File.Exists(root);
+        WriteLayout(root, run);
+        try
+        {
+            return FitOwned(image, run, root, shard, progress, cancel);
+        }
+        catch when (created)
+        {
+            // As OutputDirectory: a run that fails (a diverged fit, say) leaves nothing in a directory it created, unless
+            // some shard has committed a tile there meanwhile.
+            RemoveIfNoTiles(root);
+            throw;
+        }
+    }
+
+    static void RemoveIfNoTiles(string root)
+    {
+        try
+        {
+            string tiles = Path.Combine(root, TileRun.TilesFolder);
+            if (Directory.Exists(tiles) && Directory.EnumerateFileSystemEntries(tiles).Any()) return;
+            if (Directory.EnumerateFileSystemEntries(root).Any(e => Path.GetFileName(e) is not (TileRun.LayoutFile or TileRun.TilesFolder))) return;
+            Directory.Delete(root, recursive: true);
+        }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
+    }
+
+    static TileShardResult FitOwned(FieldImage image, TileRun run, string root, TileShard shard, IProgress<ProgressReport>? progress, CancellationToken cancel)
+    {
+        var layout = run.Layout;
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var owned = layout.Tiles.Where(t => shard.Owns(t.Index)).ToList();
+        var fitted = new List<int>();
+        var skipped = new List<int>();
+        var psnrs = new List<double>();
+        double fitSeconds = 0;
+        bool cancelled = false;
+        foreach (var tile in owned)
+        {
+            if (IsFinished(root, tile.Index)) { skipped.Add(tile.Index); continue; }
+            if (cancel.IsCancellationRequested) { cancelled = true; break; }
+            RemovePartials(root, tile.Index);
+            int done = fitted.Count + skipped.Count;
+            var tileProgress = progress is null ? null : new Progress(progress, $"tile {tile.Index} ({done + 1}/{owned.Count} of shard {shard})");
+            var metrics = FitTile(image, run, root, tile, shard, tileProgress, cancel);
+            if (metrics is null) { cancelled = true; break; }
+            fitted.Add(tile.Index);
+            psnrs.Add(metrics.Psnr);
+            fitSeconds += metrics.Seconds;
+        }
+        return new TileShardResult
+        {
+            Directory = Path.GetFullPath(root),
+            Shard = shard.ToString(),
+            ShardSource = shard.Source,
+            Tiles = layout.Count,
+            Owned = owned.Select(t => t.Index).ToList(),
+            Fitted = fitted,
+            Skipped = skipped,
+            Seconds = clock.Elapsed.TotalSeconds,
+            SecondsPerTile = fitted.Count > 0 ? fitSeconds / fitted.Count : null,
+            MeanTilePsnr = psnrs.Count > 0 ? psnrs.Average() : null,
+            PeakMemoryBytes = ProcessMemory.PeakRssBytes(),
+            Cancelled = cancelled,
+        };
+    }
+
+    /// <summary>Fits one tile and commits its folder; null when the fit was cancelled (nothing is written).</summary>
+    static TileMetrics? FitTile(FieldImage image, TileRun run, string root, TileBounds tile, TileShard shard,
+        IProgress<ProgressReport>? progress, CancellationToken cancel)
+    {
+        var crop = image.Crop(tile.Top, tile.Left, tile.Height, tile.Width);
+        var config = run.Fit with { Seed = TileLayout.TileSeed(run.Seed, tile.Index) };
+        using var fit = FieldTrainer.Fit(crop, config, progress, cancel);
+        if (fit.StoppedBecause == "cancelled") return null;
+        var metrics = new TileMetrics
+        {
+            Index = tile.Index, Row = tile.Row, Column = tile.Column, Top = tile.Top, Left = tile.Left, Height = tile.Height, Width = tile.Width,
+            Seed = config.Seed, Psnr = fit.Psnr, Steps = fit.Steps, Seconds = fit.Seconds, StoppedBecause = fit.StoppedBecause,
+            Parameters = fit.Model.parameters().Sum(p => p.numel()), Shard = shard.ToString(),
+        };
+        string final = TileRun.TileDirectory(root, tile.Index);
+        string partial = Path.Combine(root, TileRun.TilesFolder, $".{tile.Index}.{Environment.ProcessId}.{Guid.NewGuid():N}.partial");
+        try
+        {
+            using (var output = OutputDirectory.Open(partial))
+            {
+                new FieldCheckpoint
+                {
+                    Architecture = config.Architecture, Fit = config, ImageHeight = tile.Height, ImageWidth = tile.Width, Steps = fit.Steps, Psnr = fit.Psnr,
+                }.Save(output, fit.Model);
+                output.WriteAllText("metrics.json", Json.Serialize(metrics)); // last: IsFinished reads it
+                output.Commit();
+            }
+            try
+            {
+                Directory.Move(partial, final);
+            }
+            catch (IOException) when (IsFinished(root, tile.Index))
+            {
+                // Another run of the same shard finished this tile first; both are the same fit, keep theirs.
+            }
+        }
+        catch (Exception e) when (e is UnauthorizedAccessException or IOException)
+        {
+            throw new BadInputException($"cannot write tile {tile.Index} under '{root}': {e.Message}", e);
+        }
+        finally
+        {
+            if (Directory.Exists(partial)) Directory.Delete(partial, recursive: true);
+        }
+        return metrics;
+    }
+
+    /// <summary>Writes <paramref name="run"/> as DIR/layout.json unless it is there; refuses a different one.</summary>
+    static void WriteLayout(string root, TileRun run)
+    {
+        string text = Json.Serialize(run);
+        string path = Path.Combine(root, TileRun.LayoutFile);
+        if (File.Exists(path))
+        {
+            string existing = File.ReadAllText(path);
+            if (existing != text)
+                throw new BadInputException($"'{root}' holds tiles of another run (its {TileRun.LayoutFile} differs: image, layout, seed or fit options); use the same arguments or a fresh --out");
+            return;
+        }
+        try
+        {
+            Directory.CreateDirectory(Path.Combine(root, TileRun.TilesFolder));
+        }
+        catch (Exception e) when (e is UnauthorizedAccessException or IOException)
+        {
+            throw new BadInputException($"cannot write to output directory '{root}': {e.Message}", e);
+        }
+        AtomicFile.WriteAllText(path, text);
+    }
+
+    /// <summary>Hidden folders of <paramref name="index"/> left by a killed run of this shard (only this shard fits this tile).</summary>
+    static void RemovePartials(string root, int index)
+    {
+        string folder = Path.Combine(root, TileRun.TilesFolder);
+        if (!Directory.Exists(folder)) return;
+        foreach (string partial in Directory.EnumerateDirectories(folder, $".{index}.*.partial"))
+        {
+            try { Directory.Delete(partial, recursive: true); } catch (IOException) { }
+        }
+    }
+
+    /// <summary>Names a tile's fit in its progress reports.</summary>
+    sealed class Progress(IProgress<ProgressReport> inner, string task) : IProgress<ProgressReport>
+    {
+        public void Report(ProgressReport value) => inner.Report(value with { Task = $"{task} {value.Task}" });
+    }
+}
