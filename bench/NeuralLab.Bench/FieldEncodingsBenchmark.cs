@@ -193,7 +193,7 @@ public sealed class FieldEncodingsBenchmark : IBenchmark
             long parameters = FieldParameters.Count(config);
             double ours = fit.Seconds / fit.Steps;
             double? ours40 = fit.FirstReaching(40)?.Seconds;
-            var theirs = RunPeer(peer, imagePath, table, steps);
+            var theirs = RunPeer(peer, imagePath, table, steps, torch.get_num_threads());
             string Ratio(double? a, double? b) => a is double x && b is double y && x > 0 ? $"{y / x:F2}×" : "n/a";
             Console.WriteLine($"| {table} | {parameters:N0} / {theirs?.Parameters.ToString("N0") ?? "n/a"} | {ours:F4} | {theirs?.StepSeconds.ToString("F4") ?? "n/a"} | " +
                               $"{Ratio(ours, theirs?.StepSeconds)} | {ours40?.ToString("F1") ?? "—"} | {theirs?.Seconds40?.ToString("F1") ?? "—"} | {Ratio(ours40, theirs?.Seconds40)} | " +
@@ -203,11 +203,11 @@ public sealed class FieldEncodingsBenchmark : IBenchmark
 
     sealed record PeerResult(double StepSeconds, double Psnr, long Parameters, double? Seconds40);
 
-    static PeerResult? RunPeer(string script, string image, int table, int steps)
+    static PeerResult? RunPeer(string script, string image, int table, int steps, int threads)
     {
         if (!File.Exists(script) || !File.Exists("/usr/bin/python3") || !File.Exists(image)) { Console.WriteLine($"# peer {script}, /usr/bin/python3 or {image} missing"); return null; }
         var psi = new ProcessStartInfo("/usr/bin/python3", [script, "--image", image, "--size", "256", "--levels", "8", "--features", "2", "--min-res", "16", "--max-res", "256",
-            "--table", table.ToString(), "--hidden", "64", "--act", "silu", "--weights", "c2", "--batch", "0", "--steps", steps.ToString(), "--lr", "0.01", "--threads", "2"])
+            "--table", table.ToString(), "--hidden", "64", "--act", "silu", "--weights", "c2", "--batch", "0", "--steps", steps.ToString(), "--lr", "0.01", "--threads", threads.ToString(CultureInfo.InvariantCulture)])
         { RedirectStandardOutput = true, RedirectStandardError = true };
         using var process = Process.Start(psi)!;
         string output = process.StandardOutput.ReadToEnd();

@@ -220,11 +220,11 @@ public static class TiledFit
         var crop = image.Crop(tile.Top, tile.Left, tile.Height, tile.Width);
         var config = run.Fit with { Seed = TileLayout.TileSeed(run.Seed, tile.Index) };
         using var fit = FieldTrainer.Fit(crop, config, progress, cancel);
-        if (fit.StoppedBecause == "cancelled") return null;
+        if (fit.StoppedBecause == StopReason.Cancelled) return null;
         var metrics = new TileMetrics
         {
             Index = tile.Index, Row = tile.Row, Column = tile.Column, Top = tile.Top, Left = tile.Left, Height = tile.Height, Width = tile.Width,
-            Seed = config.Seed, Psnr = fit.Psnr, Steps = fit.Steps, Seconds = fit.Seconds, StoppedBecause = fit.StoppedBecause,
+            Seed = config.Seed, Psnr = fit.Psnr, Steps = fit.Steps, Seconds = fit.Seconds, StoppedBecause = fit.StopName,
             Parameters = fit.Model.parameters().Sum(p => p.numel()), Shard = shard.ToString(),
         };
         string final = TileRun.TileDirectory(root, tile.Index);
