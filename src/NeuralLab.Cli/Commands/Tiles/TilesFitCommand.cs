@@ -21,15 +21,15 @@ public sealed class TilesFitCommand() : NeuralLabCommand("fit", """
     readonly Option<int?> _overlap = new("--overlap") { Description = $"Pixels neighbouring tiles share, where the merge blends them (default {DefaultOverlap}; --quick {QuickOverlap}; at least {TileLayout.MinimumOverlap}, at most half a tile)." };
     readonly Option<string?> _shard = new("--shard") { Description = "I/N: fit only the tiles whose index is I modulo N (default: from SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT, or JOB_COMPLETION_INDEX with --shards; else every tile)." };
     readonly Option<int?> _shards = new("--shards") { Description = "N, the number of shards, for a Kubernetes Indexed Job (its index comes from JOB_COMPLETION_INDEX)." };
-    readonly FitOptions _field = new();
+    readonly FitOptions _field = WithTileSizeText(new FitOptions());
 
-    protected override IEnumerable<Symbol> Symbols
+    protected override IEnumerable<Symbol> Symbols => [_image, _tile, _overlap, _shard, _shards, .. _field.Symbols];
+
+    /// <summary>tiles fit keeps the image's own size unless --size is given (fit's default is 256).</summary>
+    static FitOptions WithTileSizeText(FitOptions options)
     {
-        get
-        {
-            _field.Size.Description = $"Shrink the image first so that its longer side has at most N pixels (default: its own size; --quick {QuickSize}).";
-            return [_image, _tile, _overlap, _shard, _shards, .. _field.Symbols];
-        }
+        options.Size.Description = $"Shrink the image first so that its longer side has at most N pixels (default: its own size; --quick {QuickSize}).";
+        return options;
     }
 
     protected override void DescribeCommon(CommonOptions common) =>
