@@ -80,10 +80,10 @@ public sealed class TilesBenchmark : IBenchmark
                 var merge = Finish(Start(cli, threads, "tiles", "merge", output, "--out", Path.Combine(work, $"merged-{size}.png"), "--json"));
                 double mergeSeconds = clock.Elapsed.TotalSeconds;
                 int tiles = merge.GetProperty("tiles").GetInt32();
-                double tileSeconds = results.Sum(r => r.GetProperty("seconds_per_tile").GetDouble() * r.GetProperty("fitted").GetArrayLength());
+                double tileSeconds = results.Sum(FitSeconds);
                 double perTile = tileSeconds / tiles;
                 // What is not fitting: process start-up, decoding the image, writing tiles; per process, at the same time.
-                double startup = Math.Max(0, wall - results.Max(r => r.GetProperty("seconds_per_tile").GetDouble() * r.GetProperty("fitted").GetArrayLength()));
+                double startup = Math.Max(0, wall - results.Max(FitSeconds));
                 string peaks = string.Join(", ", results.Select(r => (r.GetProperty("peak_memory_bytes").GetInt64() / 1e6).ToString("F0", CultureInfo.InvariantCulture)));
                 Console.WriteLine($"| {size}² | {tiles} | {wall:F1} | {perTile:F2} | {tileSeconds:F0} | {mergeSeconds:F1} | {merge.GetProperty("psnr").GetDouble():F2} | " +
                                   $"{merge.GetProperty("tile_psnr_blend_weighted").GetDouble():F2} | {merge.GetProperty("tile_psnr_pixel_weighted").GetDouble():F2} | " +
@@ -106,6 +106,10 @@ public sealed class TilesBenchmark : IBenchmark
         }
         return 0;
     }
+
+    /// <summary>Seconds a shard spent fitting tiles (a shard may own none: a 256² image is one tile).</summary>
+    static double FitSeconds(JsonElement shard) =>
+        shard.GetProperty("seconds_per_tile") is { ValueKind: JsonValueKind.Number } perTile ? perTile.GetDouble() * shard.GetProperty("fitted").GetArrayLength() : 0;
 
     /// <summary>The image repeated over <paramref name="size"/>², every other copy mirrored, so neighbouring copies meet at equal pixels.</summary>
     static FieldImage Mosaic(FieldImage source, int size)
