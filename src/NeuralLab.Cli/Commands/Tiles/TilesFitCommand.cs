@@ -79,7 +79,7 @@ public sealed class TilesFitCommand() : NeuralLabCommand("fit", """
         foreach (var skip in result.Unreadable.Concat(result.Failed)) c.Note($"skipped {skip.File}: {skip.Reason}");
         return new Outcome(result, o =>
         {
-            o.WriteLine($"shard {result.Shard} ({result.ShardSource}) of {result.Tiles} tiles of {result.Images} images in {folder}: fitted {result.FittedTiles} tiles, " +
+            o.WriteLine($"shard {result.Shard} ({result.ShardSource}) of {result.Tiles} tiles of {result.Images} image(s) in {folder}: fitted {result.FittedTiles} tiles, " +
                         $"skipped {result.SkippedTiles} already finished, in {result.Seconds:F1} s" +
                         (result.SecondsPerTile is double s ? $" ({s:F1} s per tile, {result.PixelWeightedTilePsnr:F2} dB from their pixel-weighted MSE)" : "") +
                         (result.Unreadable.Count + result.Failed.Count > 0 ? $"; {result.Unreadable.Count + result.Failed.Count} file(s) skipped as unreadable" : "") +
