@@ -15,7 +15,7 @@ namespace NeuralLab.Bench;
 ///     T(N) ≈ start-up + ⌈tiles / N⌉ · per-tile seconds + merge,
 /// each machine fitting its share one tile after another, as a job array's tasks do.
 /// Usage: tiles [--sizes 1024,2048,4096] [--tile 256] [--overlap 16] [--steps 300] [--processes 2] [--threads 1]
-///              [--hidden 256] [--layers 3] [--cli PATH/NeuralLab.Cli.dll] [--keep DIR]
+///              [--cli PATH/NeuralLab.Cli.dll] [--keep DIR] [any of fit's field options: --encoding grid, --hidden 32, --layers 1, …]
 /// Build first: dotnet build -c Release (the benchmark runs src/NeuralLab.Cli's build output).
 /// </summary>
 public sealed class TilesBenchmark : IBenchmark
@@ -26,14 +26,29 @@ public sealed class TilesBenchmark : IBenchmark
 
     public int Run(string[] args)
     {
+        // The benchmark's own options; every other one is fit's (--encoding grid, --hidden 64, --lr …) and goes to each shard's tiles fit.
+        string[] own = ["sizes", "tile", "overlap", "steps", "processes", "threads", "cli", "keep"];
         var options = new Dictionary<string, string>();
-        for (int i = 0; i + 1 < args.Length; i++)
-            if (args[i].StartsWith("--")) options[args[i][2..]] = args[i + 1];
+        var field = new List<string>();
+        for (int i = 0; i < args.Length; i++)
+        {
+            if (!args[i].StartsWith("--")) { Console.Error.WriteLine($"tiles: unexpected argument '{args[i]}'"); return 2; }
+            bool hasValue = i + 1 < args.Length && !args[i + 1].StartsWith("--");
+            if (own.Contains(args[i][2..]))
+            {
+                if (!hasValue) { Console.Error.WriteLine($"tiles: {args[i]} needs a value"); return 2; }
+                options[args[i][2..]] = args[++i];
+            }
+            else
+            {
+                field.Add(args[i]);
+                if (hasValue) field.Add(args[++i]);
+            }
+        }
         var sizes = options.GetValueOrDefault("sizes", "1024,2048,4096").Split(',').Select(int.Parse).ToArray();
         int tile = int.Parse(options.GetValueOrDefault("tile", "256")), overlap = int.Parse(options.GetValueOrDefault("overlap", "16"));
         int steps = int.Parse(options.GetValueOrDefault("steps", "300")), processes = int.Parse(options.GetValueOrDefault("processes", "2"));
         string threads = options.GetValueOrDefault("threads", "1");
-        string hidden = options.GetValueOrDefault("hidden", "256"), layers = options.GetValueOrDefault("layers", "3");
         string root = ResnetBenchmark.RepositoryRoot();
         string cli = options.GetValueOrDefault("cli", Path.Combine(root, "src/NeuralLab.Cli/bin/Release/net10.0/linux-x64/NeuralLab.Cli.dll"));
         if (!File.Exists(cli)) { Console.Error.WriteLine($"no CLI at {cli}: run dotnet build -c Release first"); return 2; }
@@ -41,9 +56,12 @@ public sealed class TilesBenchmark : IBenchmark
         string work = options.GetValueOrDefault("keep", Path.Combine(Path.GetTempPath(), "neurallab-tiles-bench-" + Guid.NewGuid().ToString("N")));
         Directory.CreateDirectory(work);
         Console.WriteLine($"# tiles, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, {processes} processes × {threads} libtorch thread(s), " +
-                          $"SIREN {layers}×{hidden}, tile {tile}, overlap {overlap}, {steps} steps per tile, load average {LoadAverage()}");
-        Console.WriteLine("| image | tiles | wall s (fit) | per-tile s | tile-seconds | merge s | PSNR dB | tiles' mean PSNR | peak RSS per process MB | parameters |");
-        Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|");
+                          $"field: {(field.Count > 0 ? string.Join(' ', field) : "fit's default (SIREN 3×256)")}, tile {tile}, overlap {overlap}, {steps} steps per tile, load average {LoadAverage()}");
+        // PSNR columns: the merge's whole-image PSNR; the tiles' own MSEs weighted by the pixels each owns after the blend, and by
+        // their own pixels (TileErrorSummary: the merged PSNR is comparable with these); the plain mean of the tiles' PSNRs,
+        // which by Jensen's inequality overstates the image's PSNR and must not be compared with the merge.
+        Console.WriteLine("| image | tiles | wall s (fit) | per-tile s | tile-seconds | merge s | merged PSNR dB | tiles' blend-weighted-MSE PSNR | tiles' pixel-weighted-MSE PSNR | tiles' mean PSNR (not comparable) | peak RSS per process MB | parameters |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|---|");
         var predictions = new List<(int Size, int Tiles, double PerTile, double Startup, double Merge)>();
         try
         {
@@ -54,20 +72,21 @@ public sealed class TilesBenchmark : IBenchmark
                 using (var values = mosaic.ToTensor()) FieldFigures.SaveImage(values, size, size, image);
                 string output = Path.Combine(work, $"run-{size}");
                 var clock = Stopwatch.StartNew();
-                var shards = Enumerable.Range(0, processes).Select(i => Start(cli, threads, "tiles", "fit", image, "--tile", $"{tile}", "--overlap", $"{overlap}",
-                    "--steps", $"{steps}", "--hidden", hidden, "--layers", layers, "--shard", $"{i}/{processes}", "--out", output, "--json")).ToList();
+                var shards = Enumerable.Range(0, processes).Select(i => Start(cli, threads, ["tiles", "fit", image, "--tile", $"{tile}", "--overlap", $"{overlap}",
+                    "--steps", $"{steps}", .. field, "--shard", $"{i}/{processes}", "--out", output, "--json"])).ToList();
                 var results = shards.Select(Finish).ToList();
                 double wall = clock.Elapsed.TotalSeconds;
                 clock.Restart();
                 var merge = Finish(Start(cli, threads, "tiles", "merge", output, "--out", Path.Combine(work, $"merged-{size}.png"), "--json"));
                 double mergeSeconds = clock.Elapsed.TotalSeconds;
                 int tiles = merge.GetProperty("tiles").GetInt32();
-                double tileSeconds = results.Sum(r => r.GetProperty("seconds_per_tile").GetDouble() * r.GetProperty("fitted").GetArrayLength());
+                double tileSeconds = results.Sum(FitSeconds);
                 double perTile = tileSeconds / tiles;
                 // What is not fitting: process start-up, decoding the image, writing tiles; per process, at the same time.
-                double startup = Math.Max(0, wall - results.Max(r => r.GetProperty("seconds_per_tile").GetDouble() * r.GetProperty("fitted").GetArrayLength()));
+                double startup = Math.Max(0, wall - results.Max(FitSeconds));
                 string peaks = string.Join(", ", results.Select(r => (r.GetProperty("peak_memory_bytes").GetInt64() / 1e6).ToString("F0", CultureInfo.InvariantCulture)));
                 Console.WriteLine($"| {size}² | {tiles} | {wall:F1} | {perTile:F2} | {tileSeconds:F0} | {mergeSeconds:F1} | {merge.GetProperty("psnr").GetDouble():F2} | " +
+                                  $"{merge.GetProperty("tile_psnr_blend_weighted").GetDouble():F2} | {merge.GetProperty("tile_psnr_pixel_weighted").GetDouble():F2} | " +
                                   $"{merge.GetProperty("tile_psnr_mean").GetDouble():F2} | {peaks} | {merge.GetProperty("parameters").GetInt64():N0} |");
                 predictions.Add((size, tiles, perTile, startup, mergeSeconds));
             }
@@ -87,6 +106,10 @@ public sealed class TilesBenchmark : IBenchmark
         }
         return 0;
     }
+
+    /// <summary>Seconds a shard spent fitting tiles (a shard may own none: a 256² image is one tile).</summary>
+    static double FitSeconds(JsonElement shard) =>
+        shard.GetProperty("seconds_per_tile") is { ValueKind: JsonValueKind.Number } perTile ? perTile.GetDouble() * shard.GetProperty("fitted").GetArrayLength() : 0;
 
     /// <summary>The image repeated over <paramref name="size"/>², every other copy mirrored, so neighbouring copies meet at equal pixels.</summary>
     static FieldImage Mosaic(FieldImage source, int size)

@@ -92,6 +92,15 @@ sealed class FitOptions
         return target;
     }
 
+    /// <summary>As <see cref="LoadImage"/>, opened to be read band by band (<see cref="FieldImageRows"/>: by rows where the format allows).</summary>
+    public FieldImageRows OpenImage(CommandContext c, string? path, int? defaultSize)
+    {
+        var target = FieldImageRows.Open(path, c.Get(Channels), c.Get(Size) ?? defaultSize, c.Get(MaxPixels), c.Get(Upsample));
+        if (c.Get(Size) is int askedSize && Math.Max(target.Width, target.Height) < askedSize)
+            c.Note($"note: the image is {target.Width}×{target.Height}; --size {askedSize} does not enlarge it (add --upsample to enlarge it)");
+        return target;
+    }
+
     /// <summary><paramref name="config"/> for an image of <paramref name="channels"/> channels whose longer side is <paramref name="longerSide"/>
     /// pixels: the encoding's flags, the grid's finest level, validation and --max-parameters.</summary>
     public FitConfig ForImage(CommandContext c, FitConfig config, int channels, int longerSide)

@@ -72,46 +72,122 @@ public sealed class FieldImage
     {
         // SKBitmap.Decode silently returns a full-size bitmap with blank rows for a truncated file;
         // SKCodec reports IncompleteInput, so decode through it and accept only Success.
-        using var data = SKData.Create(stream);
-        if (data == null || data.Size == 0) throw new BadInputException($"image '{name}' is empty");
-        using var codec = SKCodec.Create(data);
-        if (codec == null) throw new BadInputException($"'{name}' is not an image SkiaSharp can read (PNG, JPEG, WebP)");
-        if (codec.EncodedFormat is not (SKEncodedImageFormat.Png or SKEncodedImageFormat.Jpeg or SKEncodedImageFormat.Webp))
-            throw new BadInputException($"'{name}' is a {codec.EncodedFormat} image; NeuralLab reads PNG, JPEG and WebP");
+        using var data = ReadData(stream, name);
+        using var codec = OpenCodec(data, name, maxPixels);
         var header = codec.Info;
-        if (header.Width <= 0 || header.Height <= 0) throw new BadInputException($"image '{name}' has no pixels ({header.Width}×{header.Height})");
-        // Checked from the header, before any allocation: a 68-byte PNG can claim 60000×60000.
-        long pixels = (long)header.Width * header.Height;
-        if (pixels > maxPixels)
-            throw new BadInputException($"image '{name}' is {header.Width}×{header.Height} = {pixels:N0} pixels, over the budget of {maxPixels:N0} (--max-pixels)");
-        if (size is int asked)
-        {
-            var (askedHeight, askedWidth) = ScaledShape(header.Height, header.Width, asked);
-            long askedPixels = (long)askedHeight * askedWidth;
-            if (askedPixels > maxPixels)
-                throw new BadInputException($"--size {asked} asks for {askedWidth}×{askedHeight} = {askedPixels:N0} pixels, over the budget of {maxPixels:N0} (--max-pixels)");
-            if (asked >= Math.Max(header.Width, header.Height) && !upsample) size = null; // never enlarged unless asked (--upsample)
-        }
+        if (!Resizes(header.Height, header.Width, size, maxPixels, upsample)) size = null;
         var info = new SKImageInfo(header.Width, header.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
         using var bitmap = new SKBitmap(info);
         var result = codec.GetPixels(info, bitmap.GetPixels());
         if (result != SKCodecResult.Success)
-            throw new BadInputException($"image '{name}' is corrupt or truncated ({result})");
-        bool isGray = codec.Info.ColorType == SKColorType.Gray8 || IsGray(bitmap);
+            throw Corrupt(name, result.ToString());
+        bool isGray = codec.Info.ColorType == SKColorType.Gray8 || IsGray(bitmap.GetPixelSpan());
         int outChannels = channels ?? (isGray ? 1 : 3);
         var image = FromRgba(bitmap.GetPixelSpan(), header.Height, header.Width, outChannels);
         return size is int n ? image.ResizeLongerSide(n) : image;
     }
 
-    static bool IsGray(SKBitmap bitmap)
+    /// <summary>
+    /// Whether <paramref name="size"/> resizes an image of <paramref name="height"/>×<paramref name="width"/>: it shrinks, and
+    /// enlarges only with <paramref name="upsample"/> (an 8×8 icon is fitted at 8×8). The size asked for must fit the pixel
+    /// budget either way.
+    /// </summary>
+    internal static bool Resizes(int height, int width, int? size, long maxPixels, bool upsample)
     {
-        var span = bitmap.GetPixelSpan();
-        for (int i = 0; i < span.Length; i += 4)
-            if (span[i] != span[i + 1] || span[i] != span[i + 2]) return false;
+        if (size is not int asked) return false;
+        var (askedHeight, askedWidth) = ScaledShape(height, width, asked);
+        long askedPixels = (long)askedHeight * askedWidth;
+        if (askedPixels > maxPixels)
+            throw new BadInputException($"--size {asked} asks for {askedWidth}×{askedHeight} = {askedPixels:N0} pixels, over the budget of {maxPixels:N0} (--max-pixels)");
+        return asked < Math.Max(height, width) || upsample;
+    }
+
+    /// <summary>The file's bytes; an empty file is a <see cref="BadInputException"/>.</summary>
+    internal static SKData ReadData(Stream stream, string name)
+    {
+        var data = SKData.Create(stream);
+        if (data == null || data.Size == 0)
+        {
+            data?.Dispose();
+            throw new BadInputException($"image '{name}' is empty");
+        }
+        return data;
+    }
+
+    /// <summary>
+    /// A codec for <paramref name="data"/>, after the checks every reader makes before decoding anything: a format we read,
+    /// pixels in the header, and the pixel budget — checked from the header, before any allocation: a 68-byte PNG can
+    /// claim 60000×60000.
+    /// </summary>
+    internal static SKCodec OpenCodec(SKData data, string name, long maxPixels)
+    {
+        var codec = SKCodec.Create(data) ?? throw new BadInputException($"'{name}' is not an image SkiaSharp can read (PNG, JPEG, WebP)");
+        try
+        {
+            CheckHeader(codec, name, maxPixels);
+            return codec;
+        }
+        catch
+        {
+            codec.Dispose();
+            throw;
+        }
+    }
+
+    static void CheckHeader(SKCodec codec, string name, long maxPixels)
+    {
+        if (codec.EncodedFormat is not (SKEncodedImageFormat.Png or SKEncodedImageFormat.Jpeg or SKEncodedImageFormat.Webp))
+            throw new BadInputException($"'{name}' is a {codec.EncodedFormat} image; NeuralLab reads PNG, JPEG and WebP");
+        var header = codec.Info;
+        if (header.Width <= 0 || header.Height <= 0) throw new BadInputException($"image '{name}' has no pixels ({header.Width}×{header.Height})");
+        long pixels = (long)header.Width * header.Height;
+        if (pixels > maxPixels)
+            throw new BadInputException($"image '{name}' is {header.Width}×{header.Height} = {pixels:N0} pixels, over the budget of {maxPixels:N0} (--max-pixels)");
+    }
+
+    /// <summary>
+    /// The height and width of the image file <paramref name="path"/> from its header alone (the codec reads only the
+    /// bytes it needs from the file), after the same checks as <see cref="Load"/>; a file that is not a readable image is a
+    /// <see cref="BadInputException"/>.
+    /// </summary>
+    public static (int Height, int Width) ReadShape(string path, long maxPixels = DefaultMaxPixels)
+    {
+        try
+        {
+            using var stream = File.OpenRead(path);
+            using var codec = SKCodec.Create(stream) ?? throw new BadInputException($"'{path}' is not an image SkiaSharp can read (PNG, JPEG, WebP)");
+            CheckHeader(codec, path, maxPixels);
+            return (codec.Info.Height, codec.Info.Width);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new BadInputException($"cannot read image '{path}': {e.Message}", e);
+        }
+    }
+
+    /// <summary>
+    /// The error of a file whose header is fine but whose pixels cannot be decoded. It carries an
+    /// <see cref="InvalidDataException"/> inside, so that a caller going through many files can tell this file's fault
+    /// (<see cref="IsCorrupt"/>) from a fault of the run.
+    /// </summary>
+    internal static BadInputException Corrupt(string name, string detail)
+    {
+        string message = $"image '{name}' is corrupt or truncated ({detail})";
+        return new BadInputException(message, new InvalidDataException(message));
+    }
+
+    /// <summary>Whether <paramref name="e"/> says that the pixels of one image file cannot be decoded (<see cref="Corrupt"/>).</summary>
+    public static bool IsCorrupt(Exception e) => e is BadInputException { InnerException: InvalidDataException };
+
+    /// <summary>Whether every RGBA pixel of <paramref name="rgba"/> has R = G = B (a grayscale image stored as colour).</summary>
+    internal static bool IsGray(ReadOnlySpan<byte> rgba)
+    {
+        for (int i = 0; i < rgba.Length; i += 4)
+            if (rgba[i] != rgba[i + 1] || rgba[i] != rgba[i + 2]) return false;
         return true;
     }
 
-    static FieldImage FromRgba(ReadOnlySpan<byte> rgba, int height, int width, int channels)
+    internal static FieldImage FromRgba(ReadOnlySpan<byte> rgba, int height, int width, int channels)
     {
         var pixels = new float[height * width * channels];
         for (int p = 0; p < height * width; p++)

@@ -7,7 +7,9 @@ namespace NeuralLab.Cli.Commands.Tiles;
 /// <summary><c>neurallab tiles merge DIR --out FILE.png</c>: the tiles blended into one field, rendered.</summary>
 public sealed class TilesMergeCommand() : NeuralLabCommand("merge", """
     Blend a tiles fit's tiles with a smooth (C²) partition of unity into one field and render it, its gradient
-    magnitude or its Laplacian, whole or a region, at any resolution; reports the whole-image PSNR against the image.
+    magnitude or its Laplacian, whole or a region, at any resolution; reports the whole-image PSNR against the image,
+    and beside it the PSNR of the tiles' own MSEs weighted by the pixels each tile owns after blending (the mean
+    of the tiles' PSNRs is reported too, but by Jensen's inequality it overstates the image's PSNR).
 
     Example:
       neurallab tiles merge runs/scan --what laplacian --region 0,0,512,512 --size 1024 --out lap.png --json
@@ -40,7 +42,7 @@ public sealed class TilesMergeCommand() : NeuralLabCommand("merge", """
             c.Note($"note: the image '{p}' is not there any more; no PSNR");
         else if (source is not null)
             psnr = field.Psnr(FieldImage.Load(source.Path, source.Channels, source.Size, source.MaxPixels, source.Upsample));
-        var tilePsnrs = field.Checkpoints.Select(k => k.Psnr).ToList();
+        var summary = TileErrorSummary.Of(field.Run.Layout, field.Checkpoints.Select(k => k.Psnr).ToList());
         var result = new
         {
             file = Path.GetFullPath(outPath),
@@ -53,13 +55,18 @@ public sealed class TilesMergeCommand() : NeuralLabCommand("merge", """
             render_height = h,
             render_width = w,
             region = new[] { area.Left, area.Top, area.Width, area.Height },
-            tile_psnr_mean = tilePsnrs.Average(),
-            tile_psnr_min = tilePsnrs.Min(),
+            // The tiles' PSNRs summed up (TileErrorSummary): compare psnr with the pixel- and blend-weighted ones, never with the mean.
+            tile_psnr_mean = summary.MeanPsnr,
+            tile_psnr_min = summary.MinPsnr,
+            tile_psnr_pixel_weighted = summary.PixelWeightedPsnr,
+            tile_psnr_blend_weighted = summary.BlendWeightedPsnr,
             seconds = clock.Elapsed.TotalSeconds,
         };
         return new Outcome(result, o =>
             o.WriteLine($"merged {result.tiles} tiles ({result.parameters:N0} parameters) of {field.Width}×{field.Height}: PSNR {(psnr is double v ? $"{v:F2} dB" : "n/a")} " +
-                        $"(tiles {result.tile_psnr_mean:F2} dB on average); wrote {kind} at {w}×{h} to {outPath}"));
+                        $"against {summary.BlendWeightedPsnr:F2} dB from the tiles' own MSEs weighted by the pixels each owns after blending " +
+                        $"({summary.PixelWeightedPsnr:F2} dB weighted by their own pixels; the mean of their PSNRs, {summary.MeanPsnr:F2} dB, is no PSNR of the image); " +
+                        $"wrote {kind} at {w}×{h} to {outPath}"));
     }
 
     static PixelRegion ParseRegion(string text)

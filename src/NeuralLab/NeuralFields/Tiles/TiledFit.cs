@@ -94,6 +94,12 @@ public sealed record TileShardResult
     /// <summary>Mean seconds of one tile's fit in this shard (null when it fitted none).</summary>
     public double? SecondsPerTile { get; init; }
     public double? MeanTilePsnr { get; init; }
+    /// <summary>The PSNR of each tile fitted, by index.</summary>
+    public required IReadOnlyDictionary<int, double> TilePsnrs { get; init; }
+    /// <summary>The PSNR of the fitted tiles' MSEs weighted by their pixels (<see cref="TileErrorSummary"/>: the mean of PSNRs overstates it).</summary>
+    public double? PixelWeightedTilePsnr { get; init; }
+    /// <summary>How the image was read: "rows" (only the bands of the tiles fitted) or "whole" (<see cref="FieldImageRows"/>).</summary>
+    public required string Decoding { get; init; }
     public required long PeakMemoryBytes { get; init; }
     public required bool Cancelled { get; init; }
 }
@@ -110,7 +116,7 @@ public static class TiledFit
     public static readonly string[] TileFiles = [FieldCheckpoint.ConfigFile, FieldCheckpoint.WeightsFile, "metrics.json"];
 
     /// <summary>The layout.json of fitting <paramref name="image"/> with <paramref name="config"/> in tiles of <paramref name="layout"/>.</summary>
-    public static TileRun Describe(FieldImage image, string imageName, TileSource? source, TileLayout layout, FitConfig config) => new()
+    public static TileRun Describe(FieldImageRows image, string imageName, TileSource? source, TileLayout layout, FitConfig config) => new()
     {
         Image = imageName,
         Source = source,
@@ -131,10 +137,13 @@ public static class TiledFit
     /// <summary>
     /// Fits the tiles of <paramref name="run"/> that <paramref name="shard"/> owns and that are not finished in
     /// <paramref name="root"/>. Writes layout.json if absent (atomically; every shard writes the same bytes) and refuses a
-    /// directory whose layout.json differs from <paramref name="run"/>'s.
+    /// directory whose layout.json differs from <paramref name="run"/>'s. The tiles are fitted in index order (row-major), so
+    /// <paramref name="image"/> is read band after band, top to bottom (<see cref="FieldImageRows"/>). <paramref name="firstTile"/>
+    /// is the number of this image's tile 0 among all the tiles the shards split (<see cref="TiledFolder"/>): the shard owns
+    /// tile i when it owns number firstTile + i.
     /// </summary>
-    public static TileShardResult Run(FieldImage image, TileRun run, string root, TileShard shard,
-        IProgress<ProgressReport>? progress = null, CancellationToken cancel = default, ResourceBudget? budget = null)
+    public static TileShardResult Run(FieldImageRows image, TileRun run, string root, TileShard shard,
+        IProgress<ProgressReport>? progress = null, CancellationToken cancel = default, ResourceBudget? budget = null, int firstTile = 0)
     {
         var layout = run.Layout;
         layout.Validate();
@@ -148,7 +157,7 @@ public static class TiledFit
         WriteLayout(root, run);
         try
         {
-            return FitOwned(image, run, root, shard, progress, cancel);
+            return FitOwned(image, run, root, shard, firstTile, progress, cancel);
         }
         catch when (created)
         {
@@ -172,15 +181,16 @@ public static class TiledFit
         catch (UnauthorizedAccessException) { }
     }
 
-    static TileShardResult FitOwned(FieldImage image, TileRun run, string root, TileShard shard, IProgress<ProgressReport>? progress, CancellationToken cancel)
+    static TileShardResult FitOwned(FieldImageRows image, TileRun run, string root, TileShard shard, int firstTile, IProgress<ProgressReport>? progress, CancellationToken cancel)
     {
         var layout = run.Layout;
 
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var owned = layout.Tiles.Where(t => shard.Owns(t.Index)).ToList();
+        var owned = layout.Tiles.Where(t => shard.Owns(firstTile + t.Index)).ToList();
         var fitted = new List<int>();
         var skipped = new List<int>();
-        var psnrs = new List<double>();
+        var psnrs = new SortedDictionary<int, double>();
+        double pixels = 0, pixelErrors = 0;
         double fitSeconds = 0;
         bool cancelled = false;
         foreach (var tile in owned)
@@ -193,7 +203,9 @@ public static class TiledFit
             var metrics = FitTile(image, run, root, tile, shard, tileProgress, cancel);
             if (metrics is null) { cancelled = true; break; }
             fitted.Add(tile.Index);
-            psnrs.Add(metrics.Psnr);
+            psnrs[tile.Index] = metrics.Psnr;
+            pixels += (double)tile.Height * tile.Width;
+            pixelErrors += tile.Height * tile.Width * TileErrorSummary.Mse(metrics.Psnr);
             fitSeconds += metrics.Seconds;
         }
         return new TileShardResult
@@ -207,17 +219,20 @@ public static class TiledFit
             Skipped = skipped,
             Seconds = clock.Elapsed.TotalSeconds,
             SecondsPerTile = fitted.Count > 0 ? fitSeconds / fitted.Count : null,
-            MeanTilePsnr = psnrs.Count > 0 ? psnrs.Average() : null,
+            MeanTilePsnr = psnrs.Count > 0 ? psnrs.Values.Average() : null,
+            TilePsnrs = psnrs,
+            PixelWeightedTilePsnr = psnrs.Count > 0 ? FieldTrainer.Psnr(pixelErrors / pixels) : null,
+            Decoding = image.Decoding,
             PeakMemoryBytes = ProcessMemory.PeakRssBytes(),
             Cancelled = cancelled,
         };
     }
 
     /// <summary>Fits one tile and commits its folder; null when the fit was cancelled (nothing is written).</summary>
-    static TileMetrics? FitTile(FieldImage image, TileRun run, string root, TileBounds tile, TileShard shard,
+    static TileMetrics? FitTile(FieldImageRows image, TileRun run, string root, TileBounds tile, TileShard shard,
         IProgress<ProgressReport>? progress, CancellationToken cancel)
     {
-        var crop = image.Crop(tile.Top, tile.Left, tile.Height, tile.Width);
+        var crop = image.Band(tile.Top, tile.Height).Crop(0, tile.Left, tile.Height, tile.Width);
         var config = run.Fit with { Seed = TileLayout.TileSeed(run.Seed, tile.Index) };
         using var fit = FieldTrainer.Fit(crop, config, progress, cancel);
         if (fit.StoppedBecause == StopReason.Cancelled) return null;
@@ -261,20 +276,27 @@ public static class TiledFit
     }
 
     /// <summary>Writes <paramref name="run"/> as DIR/layout.json unless it is there; refuses a different one.</summary>
-    static void WriteLayout(string root, TileRun run)
+    static void WriteLayout(string root, TileRun run) =>
+        WriteOnce(root, TileRun.LayoutFile, Json.Serialize(run),
+            $"'{root}' holds tiles of another run (its {TileRun.LayoutFile} differs: image, layout, seed or fit options); use the same arguments or a fresh --out",
+            TileRun.TilesFolder);
+
+    /// <summary>
+    /// Writes <paramref name="text"/> as DIR/<paramref name="file"/> (atomically, with DIR/<paramref name="folder"/>/) unless the file is there;
+    /// refuses (<paramref name="differs"/>) a file with other bytes. Every shard writes the same bytes, so a race between
+    /// two first shards is harmless.
+    /// </summary>
+    internal static void WriteOnce(string root, string file, string text, string differs, string folder = "")
     {
-        string text = Json.Serialize(run);
-        string path = Path.Combine(root, TileRun.LayoutFile);
+        string path = Path.Combine(root, file);
         if (File.Exists(path))
         {
-            string existing = File.ReadAllText(path);
-            if (existing != text)
-                throw new BadInputException($"'{root}' holds tiles of another run (its {TileRun.LayoutFile} differs: image, layout, seed or fit options); use the same arguments or a fresh --out");
+            if (File.ReadAllText(path) != text) throw new BadInputException(differs);
             return;
         }
         try
         {
-            Directory.CreateDirectory(Path.Combine(root, TileRun.TilesFolder));
+            Directory.CreateDirectory(Path.Combine(root, folder));
         }
         catch (Exception e) when (e is UnauthorizedAccessException or IOException)
         {

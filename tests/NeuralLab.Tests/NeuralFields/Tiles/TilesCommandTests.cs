@@ -68,6 +68,9 @@ public class TilesCommandTests(ITestOutputHelper log)
 
     static string[] Fit(string output, params string[] extra) => ["tiles", "fit", .. SmallField, "--out", output, "--json", .. extra];
 
+    /// <summary>--size 100 overrides --quick's 64: the images keep their own sizes (and are read by rows).</summary>
+    static string[] FitImage(string output, string image, params string[] extra) => ["tiles", "fit", image, .. SmallField, "--size", "100", "--out", output, "--json", .. extra];
+
     [Fact]
     public void Two_shards_in_two_processes_give_the_tiles_and_the_merge_of_one_process_bit_for_bit()
     {
@@ -141,6 +144,64 @@ public class TilesCommandTests(ITestOutputHelper log)
         Assert.Equal(new[] { 4 }, Ints(again, "fitted"));
         Assert.Equal(8, Ints(again, "skipped").Length);
         Assert.Equal(before, File.ReadAllBytes(Path.Combine(lost, FieldCheckpoint.WeightsFile)));
+    }
+
+    /// <summary>
+    /// A folder: two readable images (a colour PNG in 2×3 tiles, a grayscale JPEG in one tile), a file that is no image, one
+    /// whose pixels are cut off, and a text file. Two shards in two processes split the 7 tiles round robin; each image's
+    /// tiles are those of tiles fit on that image alone, bit for bit; the unreadable files are reported by every shard and
+    /// skipped, the text file ignored; a re-run skips everything; tiles merge reads an image's folder.
+    /// </summary>
+    [Fact]
+    public void A_folder_is_split_over_two_shards_image_by_image_as_single_image_runs_and_resumes()
+    {
+        using var dir = new TempDir();
+        string folder = dir.File("photos");
+        Directory.CreateDirectory(folder);
+        FieldImageTests.WriteImage(Path.Combine(folder, "a.png"), 70, 53, SkiaSharp.SKEncodedImageFormat.Png);
+        FieldImageTests.WriteImage(Path.Combine(folder, "b.jpg"), 30, 24, SkiaSharp.SKEncodedImageFormat.Jpeg, gray: true);
+        File.WriteAllText(Path.Combine(folder, "c.png"), "not a picture");
+        using (var camera = FieldImage.OpenDefault())
+        {
+            var cut = new byte[3000]; // the 512² cameraman's header and its first rows: 100² at --size 100, 16 tiles
+            camera.ReadExactly(cut);
+            File.WriteAllBytes(Path.Combine(folder, "d.png"), cut);
+        }
+        File.WriteAllText(Path.Combine(folder, "notes.txt"), "not an image either, and not one by its name");
+        string output = dir.File("run");
+
+        var shards = new[] { "0/2", "1/2" }.Select(s => Start(null, FitImage(output, folder, "--shard", s))).ToList();
+        var results = shards.Select(p => Succeeded(Finish(p))).ToList();
+        foreach (var r in results)
+        {
+            Assert.Equal((3, 23), (r.GetProperty("images").GetInt32(), r.GetProperty("tiles").GetInt32())); // a: 6 tiles, b: 1, d: 16 (its header is fine)
+            Assert.Equal(new[] { "c.png" }, r.GetProperty("unreadable").EnumerateArray().Select(e => e.GetProperty("file").GetString()));
+        }
+        // d.png's tiles are numbers 7 … 22; both shards own some of them, and both report it failed.
+        Assert.All(results, r => Assert.Equal(new[] { "d.png" }, r.GetProperty("failed").EnumerateArray().Select(e => e.GetProperty("file").GetString())));
+        Assert.Equal(7, results.Sum(r => r.GetProperty("fitted_tiles").GetInt32()));
+
+        foreach (var (file, tiles) in new[] { ("a.png", 6), ("b.jpg", 1) })
+        {
+            string alone = dir.File("alone-" + file);
+            Succeeded(Finish(Start(null, FitImage(alone, Path.Combine(folder, file)))));
+            for (int i = 0; i < tiles; i++)
+                Assert.True(File.ReadAllBytes(Path.Combine(TileRun.TileDirectory(alone, i), FieldCheckpoint.WeightsFile))
+                    .SequenceEqual(File.ReadAllBytes(Path.Combine(TileRun.TileDirectory(TileFolder.ImageDirectory(output, file), i), FieldCheckpoint.WeightsFile))),
+                    $"{file} tile {i} differs between the folder's shards and a run on the image alone");
+        }
+        Assert.Equal(1, JsonDocument.Parse(File.ReadAllText(Path.Combine(TileFolder.ImageDirectory(output, "b.jpg"), TileRun.LayoutFile))).RootElement.GetProperty("channels").GetInt32());
+        Assert.False(Directory.Exists(TileFolder.ImageDirectory(output, "notes.txt")));
+
+        var again = Succeeded(Finish(Start(null, FitImage(output, folder, "--shard", "0/2"))));
+        Assert.Equal(0, again.GetProperty("fitted_tiles").GetInt32());
+        Assert.Equal(results[0].GetProperty("fitted_tiles").GetInt32(), again.GetProperty("skipped_tiles").GetInt32());
+        var other = CliRunner.Run(FitImage(output, folder, "--shard", "0/2", "--tile", "48"));
+        Assert.True(other.ExitCode == 2 && other.Stderr.Contains(TileFolder.ManifestFile), other.ToString());
+
+        using var threads = LibtorchThreads.One();
+        var merged = Succeeded(CliRunner.Run("tiles", "merge", TileFolder.ImageDirectory(output, "a.png"), "--out", dir.File("a.png"), "--json"));
+        Assert.Equal((6, 53, 70), (merged.GetProperty("tiles").GetInt32(), merged.GetProperty("height").GetInt32(), merged.GetProperty("width").GetInt32()));
     }
 
     [Fact]
