@@ -73,7 +73,7 @@ public sealed class SaturationClaim(AttentionCheckSizes sizes) : ClaimCheck<Satu
                 $"The weights measured leave (0, 1) or do not sum to 1 (min {AttentionText.G(r.MinAlpha)}, max {AttentionText.G(r.MaxAlpha)}, |Σα − 1| up to " +
                     $"{AttentionText.G(r.MaxSumError)}): softmax must normalise by the sum of all n exponentials."),
         };
-        return Conclude(verdict, evidence, summary, correction);
+        return Conclude(verdict, evidence, correction) with { Summary = summary };
     }
 }
 
@@ -137,7 +137,7 @@ public sealed class CopyingClaim(AttentionCheckSizes sizes) : ClaimCheck<Copying
                 $"c does not approach vᵢ: relative error {AttentionText.G(r.Error[^1] / r.ValueScale)} at s = {r.Scales[^1]}.",
                 "With orthonormal keys and q = s·kᵢ the weights are αᵢ = 1/(1 + (n−1)e^(−s)) → 1 and c → vᵢ; the measured c does not approach vᵢ: the weights must be applied to their own values."),
         };
-        return Conclude(verdict, evidence, summary, correction, AttentionFigures.CopyFile);
+        return Conclude(verdict, evidence, correction, AttentionFigures.CopyFile) with { Summary = summary };
     }
 }
 
@@ -181,15 +181,14 @@ public sealed class AveragingClaim(AttentionCheckSizes sizes) : ClaimCheck<Avera
                        "then gives inf/inf = NaN, while a softmax that subtracts the largest score still gives ½. \"d − 2\" assumes as many keys as dimensions.",
         };
         foreach (var c in r.Curves) evidence[$"s_for_1e-3_d{c.Dimension}"] = c.ScaleForError(r.Scales);
-        return new Claim(Id, Statement, holds ? Verdict.Holds : Verdict.DoesNotHold, evidence,
+        return Conclude(holds ? Verdict.Holds : Verdict.DoesNotHold, evidence,
             holds ? null : $"At the stated q the weights are α₁ = {AttentionText.G(r.Solution[0].Alpha1, 4)}, α₂ = {AttentionText.G(r.Solution[0].Alpha2, 4)} (d = {r.Solution[0].Dimension}), " +
                            $"not ½ each (relative error up to {AttentionText.G(weightError)}): q must weigh k₁ and k₂ equally.",
-            AttentionFigures.AverageFile)
+            AttentionFigures.AverageFile) with
         {
             Summary = holds
                 ? $"At q = 100d·(k₁ + k₂) softmax gives α₁ = α₂ = ½ (to {AttentionText.G(weightError)}) and c = (v₁ + v₂)/2 (to {AttentionText.G(outputError)}) for d = {string.Join(", ", r.Solution.Select(s => s.Dimension))}; the formula typed literally is NaN in float64 from d = {naive64}."
                 : $"At the stated q, α₁ and α₂ miss ½ by up to {AttentionText.G(weightError)} (relative).",
-            Criterion = Criterion,
         };
     }
 }
@@ -251,7 +250,7 @@ public sealed class RbfKernelClaim(AttentionCheckSizes sizes) : ClaimCheck<RbfKe
                 $"Even at σ = 1 with unit-norm keys softmax(Kq) and the normalised RBF weights differ by {AttentionText.G(one >= 0 ? r.PlainUnitNorm[one] : double.NaN)}: " +
                     "with ‖kᵢ‖ = 1, ‖q − kᵢ‖² = ‖q‖² − 2qᵀkᵢ + 1, so exp(−‖q − kᵢ‖²/2) ∝ exp(qᵀkᵢ); the kernel or its bandwidth is wrong."),
         };
-        return Conclude(verdict, evidence, summary, correction);
+        return Conclude(verdict, evidence, correction) with { Summary = summary };
     }
 }
 
@@ -334,6 +333,6 @@ public sealed class LowRankClaim(AttentionCheckSizes sizes) : ClaimCheck<LowRank
                 $"A(Σ(BᵀV)) did not scale better than PV (slopes {r.FactoredSlope:F2}, {r.GivenPSlope:F2}).",
                 $"The factored product did not scale better than PV here (slopes {r.FactoredSlope:F2} against {r.GivenPSlope:F2})."),
         };
-        return Conclude(verdict, evidence, summary, correction, AttentionFigures.LowRankFile);
+        return Conclude(verdict, evidence, correction, AttentionFigures.LowRankFile) with { Summary = summary };
     }
 }

@@ -24,11 +24,10 @@ public abstract class RecipeCheck(FieldTrial trial, ImageReference image) : Clai
     protected static string Db(double db) => $"{db:F2} dB";
 
     protected Claim Judge(List<string> failures, Dictionary<string, object?> evidence, string holdsSummary, string figure) =>
-        new(Id, Statement, failures.Count == 0 ? Verdict.Holds : Verdict.DoesNotHold, evidence,
-            failures.Count == 0 ? null : $"With {Ran}: {string.Join("; ", failures)}.", figure)
+        Conclude(failures.Count == 0 ? Verdict.Holds : Verdict.DoesNotHold, evidence,
+            failures.Count == 0 ? null : $"With {Ran}: {string.Join("; ", failures)}.", figure) with
         {
             Summary = failures.Count == 0 ? $"{holdsSummary} ({Ran})." : $"{string.Join("; ", failures)} ({Ran}).",
-            Criterion = Criterion,
         };
 
     /// <summary>The evidence every recipe check shows (the recipe as run, the run's length), then the check's own measurements.</summary>
