@@ -23,7 +23,7 @@ public static partial class CliErrors
         ["learningRate"] = ["--lr", "--learning-rate"], ["batchSize"] = ["--batch"], ["longerSide"] = ["--size"],
         ["checkpoint"] = ["CHECKPOINT"], ["image"] = ["IMAGE"],
         // bptt
-        ["length"] = ["--T", "--train-T"], ["maxLength"] = ["--max-T"], ["truncation"] = ["--truncate"], ["truncationLength"] = ["--truncate"],
+        ["length"] = ["--T", "--train-T"], ["maxLength"] = ["--max-T"], ["maxT"] = ["--max-T"], ["truncation"] = ["--truncate"], ["truncationLength"] = ["--truncate"],
         ["clipNorm"] = ["--clip"], ["initialW"] = ["--w0"], ["trueW"] = ["--w-true"],
         // relu approx
         ["epsilon"] = ["--eps"], ["formula"] = ["expr"],
