@@ -5,7 +5,9 @@ namespace NeuralLab.Bench;
 
 /// <summary>
 /// A benchmark whose command line is a mode word and <c>--key value</c> pairs (<see cref="BenchArgs"/>), parsed here once,
-/// run on <c>--threads</c> libtorch threads (default 2, this machine's cores) for all of its work.
+/// run on <c>--threads</c> libtorch threads (default 2, this machine's cores). A scope of <see cref="LibtorchThreads.Use"/>,
+/// not <see cref="LibtorchThreads.Fix"/>: where the library picks its own count (one thread for a small batch's steps)
+/// it keeps doing so, as it does for a user, which is what the benchmarks measure.
 /// </summary>
 /// <param name="name">The word that selects it (<c>fields</c>).</param>
 /// <param name="description">One line for the usage list.</param>
@@ -18,7 +20,7 @@ public abstract class Benchmark(string name, string description) : IBenchmark
     public int Run(string[] args)
     {
         var arguments = new BenchArgs(args);
-        using var threads = LibtorchThreads.Fix(int.Parse(arguments.Options.GetValueOrDefault("threads", "2")));
+        using var threads = LibtorchThreads.Use(int.Parse(arguments.Options.GetValueOrDefault("threads", "2")));
         return Run(arguments.Mode, arguments.Options);
     }
 
