@@ -14,19 +14,12 @@ namespace NeuralLab.Bench;
 /// 1, t ∈ [-1, 1], Adam with cosine decay, shuffled minibatches, whole-clip PSNR every --eval-every steps).
 /// Usage: audio [--steps N] [--batch B|full] [--lr X] [--eval-every K] [--peer PATH] [--threads T]
 /// </summary>
-public sealed class AudioBenchmark : IBenchmark
+public sealed class AudioBenchmark() : Benchmark("audio",
+    "SIREN fit of the 3 s 16 kHz demo clip: time to 40 dB and s/step vs the PyTorch peer")
 {
-    public string Name => "audio";
-
-    public string Description => "SIREN fit of the 3 s 16 kHz demo clip: time to 40 dB and s/step vs the PyTorch peer";
-
-    public int Run(string[] args)
+    protected override int Run(string mode, IReadOnlyDictionary<string, string> options)
     {
-        var options = new Dictionary<string, string>();
-        for (int i = 0; i < args.Length - 1; i++)
-            if (args[i].StartsWith("--")) options[args[i][2..]] = args[i + 1];
-        int threads = int.Parse(options.GetValueOrDefault("threads", "2"));
-        torch.set_num_threads(threads);
+        int threads = torch.get_num_threads();
         var defaults = AudioDefaults.Config;
         int evalEvery = int.Parse(options.GetValueOrDefault("eval-every", "50"));
         var config = defaults with
@@ -51,19 +44,12 @@ public sealed class AudioBenchmark : IBenchmark
         try
         {
             clip.WritePcm16(wav);
-            if (!File.Exists(peer) || !File.Exists("/usr/bin/python3")) { Console.WriteLine($"# peer {peer} or /usr/bin/python3 missing"); return 0; }
-            var psi = new ProcessStartInfo("/usr/bin/python3",
-                [peer, "--wav", wav, "--steps", config.Steps.ToString()!, "--batch", (config.Batch ?? 0).ToString(), "--lr", config.LearningRate.ToString(CultureInfo.InvariantCulture),
-                 "--eval-every", evalEvery.ToString(), "--threads", threads.ToString()])
-            { RedirectStandardOutput = true, RedirectStandardError = true };
-            using var process = Process.Start(psi)!;
-            string output = process.StandardOutput.ReadToEnd();
-            string errors = process.StandardError.ReadToEnd();
-            process.WaitForExit();
+            string? output = PeerScript.Run(peer, @"step_s ([0-9.]+)", "--wav", wav, "--steps", config.Steps.ToString()!, "--batch", (config.Batch ?? 0).ToString(),
+                "--lr", config.LearningRate.ToString(CultureInfo.InvariantCulture), "--eval-every", evalEvery.ToString(), "--threads", threads.ToString());
+            if (output == null) return 0;
             var step = Regex.Match(output, @"step_s ([0-9.]+)");
             var final = Regex.Match(output, @"final psnr ([0-9.]+)");
             var forty = Regex.Match(output, @"reached 40 dB at step (\d+) after ([0-9.]+)s");
-            if (!step.Success) { Console.WriteLine($"# peer failed: {errors.Split('\n').LastOrDefault(l => l.Length > 0)}"); return 0; }
             double theirs = double.Parse(step.Groups[1].Value, CultureInfo.InvariantCulture);
             Console.WriteLine($"peer (PyTorch): final PSNR {final.Groups[1].Value} dB, {theirs:F4} s/step, 40 dB: " +
                               (forty.Success ? $"{forty.Groups[2].Value} s (step {forty.Groups[1].Value})" : "not reached"));

@@ -29,20 +29,12 @@ namespace NeuralLab.Bench;
 /// Usage: encodings [speed|kernels|peer|fields|images|all] [--seconds S] [--steps N] [--tables 8192,4096] [--max-parameters N] [--out DIR]
 ///        [--image PATH] [--astronaut PATH] [--peer PATH] [--threads 2]
 /// </summary>
-public sealed class FieldEncodingsBenchmark : IBenchmark
+public sealed class FieldEncodingsBenchmark() : Benchmark("encodings",
+    "Fourier and grid fields: encoding speed, grid vs its PyTorch peer, time to PSNR vs ReLU/Tanh/SIREN, default-field choice over several images")
 {
-    public string Name => "encodings";
-
-    public string Description => "Fourier and grid fields: encoding speed, grid vs its PyTorch peer, time to PSNR vs ReLU/Tanh/SIREN, default-field choice over several images";
-
-    public int Run(string[] args)
+    protected override int Run(string mode, IReadOnlyDictionary<string, string> options)
     {
-        string mode = args.Length > 0 && !args[0].StartsWith("--") ? args[0] : "all";
-        var options = new Dictionary<string, string>();
-        for (int i = 0; i < args.Length - 1; i++)
-            if (args[i].StartsWith("--")) options[args[i][2..]] = args[i + 1];
         string image = options.GetValueOrDefault("image", "src/NeuralLab/Data/camera.png");
-        torch.set_num_threads(int.Parse(options.GetValueOrDefault("threads", "2")));
         string outDir = options.GetValueOrDefault("out", "bench-out/encodings");
         Directory.CreateDirectory(outDir);
         Console.WriteLine($"# encodings benchmark, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, libtorch threads {torch.get_num_threads()}, load {LoadAverage()}");
@@ -85,7 +77,7 @@ public sealed class FieldEncodingsBenchmark : IBenchmark
         Console.WriteLine($"whole training step (65,536 pixels, Adam, full batch): {fit.Seconds / fit.Steps * 1e3:F1} ms/step");
     }
 
-    static void Kernels(FieldImage camera, Dictionary<string, string> options)
+    static void Kernels(FieldImage camera, IReadOnlyDictionary<string, string> options)
     {
         int rounds = int.Parse(options.GetValueOrDefault("rounds", "3"));
         int steps = int.Parse(options.GetValueOrDefault("kernel-steps", "20"));
@@ -178,7 +170,7 @@ public sealed class FieldEncodingsBenchmark : IBenchmark
         return (wall[3], cpu[3]);
     }
 
-    static void Peer(FieldImage camera, string imagePath, Dictionary<string, string> options)
+    static void Peer(FieldImage camera, string imagePath, IReadOnlyDictionary<string, string> options)
     {
         string peer = options.GetValueOrDefault("peer", "bench/peers/peer_grid_torch.py");
         int steps = int.Parse(options.GetValueOrDefault("steps", "500"));
@@ -205,22 +197,18 @@ public sealed class FieldEncodingsBenchmark : IBenchmark
 
     static PeerResult? RunPeer(string script, string image, int table, int steps, int threads)
     {
-        if (!File.Exists(script) || !File.Exists("/usr/bin/python3") || !File.Exists(image)) { Console.WriteLine($"# peer {script}, /usr/bin/python3 or {image} missing"); return null; }
-        var psi = new ProcessStartInfo("/usr/bin/python3", [script, "--image", image, "--size", "256", "--levels", "8", "--features", "2", "--min-res", "16", "--max-res", "256",
-            "--table", table.ToString(), "--hidden", "64", "--act", "silu", "--weights", "c2", "--batch", "0", "--steps", steps.ToString(), "--lr", "0.01", "--threads", threads.ToString(CultureInfo.InvariantCulture)])
-        { RedirectStandardOutput = true, RedirectStandardError = true };
-        using var process = Process.Start(psi)!;
-        string output = process.StandardOutput.ReadToEnd();
-        string errors = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        var final = Regex.Match(output, @"final psnr ([0-9.]+) steps \d+ time [0-9.]+s step_s ([0-9.]+) parameters (\d+)");
-        if (!final.Success) { Console.WriteLine($"# peer failed: {errors.Split('\n').LastOrDefault(l => l.Length > 0)}"); return null; }
+        if (!File.Exists(image)) { Console.WriteLine($"# peer image {image} missing"); return null; }
+        const string finalLine = @"final psnr ([0-9.]+) steps \d+ time [0-9.]+s step_s ([0-9.]+) parameters (\d+)";
+        if (PeerScript.Run(script, finalLine, "--image", image, "--size", "256", "--levels", "8", "--features", "2", "--min-res", "16", "--max-res", "256",
+            "--table", table.ToString(), "--hidden", "64", "--act", "silu", "--weights", "c2", "--batch", "0", "--steps", steps.ToString(), "--lr", "0.01",
+            "--threads", threads.ToString(CultureInfo.InvariantCulture)) is not string output) return null;
+        var final = Regex.Match(output, finalLine);
         var reached = Regex.Match(output, @"reached 40 dB at step \d+ after ([0-9.]+)s");
         return new PeerResult(double.Parse(final.Groups[2].Value, CultureInfo.InvariantCulture), double.Parse(final.Groups[1].Value, CultureInfo.InvariantCulture),
             long.Parse(final.Groups[3].Value), reached.Success ? double.Parse(reached.Groups[1].Value, CultureInfo.InvariantCulture) : null);
     }
 
-    static void Fields(FieldImage camera, string cameraName, Dictionary<string, string> options, string outDir)
+    static void Fields(FieldImage camera, string cameraName, IReadOnlyDictionary<string, string> options, string outDir)
     {
         double seconds = double.Parse(options.GetValueOrDefault("seconds", "60"), CultureInfo.InvariantCulture);
         long budget = long.Parse(options.GetValueOrDefault("max-parameters", "65536"));
@@ -239,10 +227,10 @@ public sealed class FieldEncodingsBenchmark : IBenchmark
         Console.WriteLine($"wrote {Path.Combine(outDir, "fields.png")} and fields.md");
     }
 
-    static FitConfig WithSteps(FitConfig config, Dictionary<string, string> options) =>
+    static FitConfig WithSteps(FitConfig config, IReadOnlyDictionary<string, string> options) =>
         options.TryGetValue("steps", out var s) ? config with { Steps = int.Parse(s), Epochs = null } : config;
 
-    static void Images(FieldImage camera, Dictionary<string, string> options)
+    static void Images(FieldImage camera, IReadOnlyDictionary<string, string> options)
     {
         double seconds = double.Parse(options.GetValueOrDefault("seconds", "60"), CultureInfo.InvariantCulture);
         string astronautPath = options.GetValueOrDefault("astronaut", "bench/data/astronaut.png");

@@ -17,19 +17,13 @@ namespace NeuralLab.Bench;
 /// same loop and one evaluation at the end on both sides, rounds alternating ours and the peer's:
 /// steps [--rounds 3] [--relu-steps 3000] [--siren-steps 300]
 /// </summary>
-public sealed class NeuralFieldsBenchmark : IBenchmark
+public sealed class NeuralFieldsBenchmark() : Benchmark("fields",
+    "SIREN fit of the 256² cameraman: throughput vs the PyTorch peer, time to 30/35/40 dB, derivative maps, peak RSS")
 {
-    public string Name => "fields";
-
-    public string Description => "SIREN fit of the 256² cameraman: throughput vs the PyTorch peer, time to 30/35/40 dB, derivative maps, peak RSS";
-
-    public int Run(string[] args)
+    protected override int Run(string mode, IReadOnlyDictionary<string, string> options)
     {
-        string mode = args.Length > 0 && !args[0].StartsWith("--") ? args[0] : "all";
-        var options = ParseOptions(args);
         string image = options.GetValueOrDefault("image", "src/NeuralLab/Data/camera.png");
         string peer = options.GetValueOrDefault("peer", "bench/peers/peer_siren_torch.py");
-        torch.set_num_threads(int.Parse(options.GetValueOrDefault("threads", "2")));
         Console.WriteLine($"# fields benchmark, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, libtorch threads {torch.get_num_threads()}");
         var target = FieldImage.Load(File.Exists(image) ? image : null, channels: 1, size: 256);
         Console.WriteLine($"# image {(File.Exists(image) ? image : FieldImage.DefaultName)} → {target.Width}×{target.Height}");
@@ -42,16 +36,8 @@ public sealed class NeuralFieldsBenchmark : IBenchmark
         return 0;
     }
 
-    static Dictionary<string, string> ParseOptions(string[] args)
-    {
-        var options = new Dictionary<string, string>();
-        for (int i = 0; i < args.Length - 1; i++)
-            if (args[i].StartsWith("--")) options[args[i][2..]] = args[i + 1];
-        return options;
-    }
-
     // Same protocol as the peer script: Adam at lr 1e-4, whole-image PSNR every 25 steps, timed over all of it.
-    static void Throughput(FieldImage target, string imagePath, string peerScript, Dictionary<string, string> options)
+    static void Throughput(FieldImage target, string imagePath, string peerScript, IReadOnlyDictionary<string, string> options)
     {
         Console.WriteLine("\n## throughput (pixels/s, training incl. a whole-image eval every 25 steps, as the peer does)");
         Console.WriteLine("| batch | steps | NeuralLab s/step | NeuralLab pixels/s | peer s/step | peer pixels/s | ratio |");
@@ -73,7 +59,7 @@ public sealed class NeuralFieldsBenchmark : IBenchmark
     // every step) with one whole-image evaluation after the last step, timed over all of it; rounds alternate
     // NeuralLab and the peer so machine load hits both alike. NeuralLab chooses its own threads for small batches
     // (FieldTrainer.SingleThreadMaxBatch); the peer runs on 1 and 2 threads and the faster counts.
-    static void Steps(FieldImage target, string imagePath, Dictionary<string, string> options)
+    static void Steps(FieldImage target, string imagePath, IReadOnlyDictionary<string, string> options)
     {
         string peer = options.GetValueOrDefault("step-peer", "bench/peers/peer_field_steps_torch.py");
         int rounds = int.Parse(options.GetValueOrDefault("rounds", "3"));
@@ -151,36 +137,20 @@ public sealed class NeuralFieldsBenchmark : IBenchmark
         return 1 / (flopsPerPixel / gemmRate + sinesPerPixel / sinRate);
     }
 
-    static double? RunStepPeer(string script, string image, FieldActivation activation, int batch, double lr, int steps, int threads)
-    {
-        if (!File.Exists(script) || !File.Exists("/usr/bin/python3")) { Console.WriteLine($"# peer {script} or /usr/bin/python3 missing"); return null; }
-        var psi = new ProcessStartInfo("/usr/bin/python3", [script, "--image", image, "--size", "256", "--act", activation.ToString().ToLowerInvariant(),
-            "--batch", batch.ToString(), "--lr", lr.ToString(CultureInfo.InvariantCulture), "--steps", steps.ToString(), "--threads", threads.ToString()])
-        { RedirectStandardOutput = true, RedirectStandardError = true };
-        using var process = Process.Start(psi)!;
-        string output = process.StandardOutput.ReadToEnd();
-        string errors = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        var match = Regex.Match(output, @"step_s ([0-9.]+)");
-        if (!match.Success) { Console.WriteLine($"# peer failed: {errors.Split('\n').LastOrDefault(l => l.Length > 0)}"); return null; }
-        return double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
-    }
+    static double? RunStepPeer(string script, string image, FieldActivation activation, int batch, double lr, int steps, int threads) =>
+        StepSeconds(script, "--image", image, "--size", "256", "--act", activation.ToString().ToLowerInvariant(), "--batch", batch.ToString(),
+            "--lr", lr.ToString(CultureInfo.InvariantCulture), "--steps", steps.ToString(), "--threads", threads.ToString());
 
-    static double? RunPeer(string script, string image, int batch, int steps)
-    {
-        if (!File.Exists(script) || !File.Exists("/usr/bin/python3")) { Console.WriteLine($"# peer {script} or /usr/bin/python3 missing"); return null; }
-        var psi = new ProcessStartInfo("/usr/bin/python3", [script, "--image", image, "--size", "256", "--steps", steps.ToString(), "--batch", batch.ToString(), "--threads", "2"])
-        { RedirectStandardOutput = true, RedirectStandardError = true };
-        using var process = Process.Start(psi)!;
-        string output = process.StandardOutput.ReadToEnd();
-        string errors = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        var match = Regex.Match(output, @"step_s ([0-9.]+)");
-        if (!match.Success) { Console.WriteLine($"# peer failed: {errors.Split('\n').LastOrDefault(l => l.Length > 0)}"); return null; }
-        return double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
-    }
+    static double? RunPeer(string script, string image, int batch, int steps) =>
+        StepSeconds(script, "--image", image, "--size", "256", "--steps", steps.ToString(), "--batch", batch.ToString(), "--threads", "2");
 
-    static void Quality(FieldImage target, Dictionary<string, string> options)
+    /// <summary>The seconds per step a peer script prints (<c>step_s X</c>); null if it is missing or fails.</summary>
+    static double? StepSeconds(string script, params string[] args) =>
+        PeerScript.Run(script, StepPattern, args) is string output ? double.Parse(Regex.Match(output, StepPattern).Groups[1].Value, CultureInfo.InvariantCulture) : null;
+
+    const string StepPattern = @"step_s ([0-9.]+)";
+
+    static void Quality(FieldImage target, IReadOnlyDictionary<string, string> options)
     {
         var defaults = FitDefaults.Config;
         var config = defaults with
@@ -219,7 +189,7 @@ public sealed class NeuralFieldsBenchmark : IBenchmark
         lap.Dispose();
     }
 
-    static void Soak(FieldImage target, Dictionary<string, string> options)
+    static void Soak(FieldImage target, IReadOnlyDictionary<string, string> options)
     {
         int steps = int.Parse(options.GetValueOrDefault("steps", "10000"));
         int every = int.Parse(options.GetValueOrDefault("every", "1000"));

@@ -12,18 +12,11 @@ namespace NeuralLab.Bench;
 /// /usr/bin/time's "maximum resident set size" does.
 /// Usage: render-memory [--checkpoint DIR] [--sizes 1024,2048,4096] [--laplacian-sizes 1024,2048] [--threads 2]
 /// </summary>
-public sealed class RenderMemoryBenchmark : IBenchmark
+public sealed class RenderMemoryBenchmark() : Benchmark("render-memory",
+    "peak RSS and time of rendering a 3×256 SIREN (field up to 4096², Laplacian up to 2048²): issue 15's targets")
 {
-    public string Name => "render-memory";
-
-    public string Description => "peak RSS and time of rendering a 3×256 SIREN (field up to 4096², Laplacian up to 2048²): issue 15's targets";
-
-    public int Run(string[] args)
+    protected override int Run(string mode, IReadOnlyDictionary<string, string> options)
     {
-        var options = new Dictionary<string, string>();
-        for (int i = 0; i + 1 < args.Length; i++)
-            if (args[i].StartsWith("--")) options[args[i][2..]] = args[i + 1];
-        torch.set_num_threads(int.Parse(options.GetValueOrDefault("threads", "2")));
         var sizes = options.GetValueOrDefault("sizes", "1024,2048,4096").Split(',').Select(int.Parse).ToArray();
         var laplacianSizes = options.GetValueOrDefault("laplacian-sizes", "1024,2048").Split(',').Select(int.Parse).ToArray();
         CoordinateMlp model = options.TryGetValue("checkpoint", out var checkpoint)

@@ -8,8 +8,8 @@ Linear(H->H), each followed by the activation, then Linear(H->1); sine is sin(w0
 initialisation. Timed over all steps and evaluations, after --warmup untimed steps.
 Image: PNG, reduced by an exact k x k box filter to --size, values in [-1, 1] (as NeuralLab's FieldImage)."""
 import argparse, math, time
-import numpy as np, torch
-from PIL import Image
+import torch
+import peer_common
 
 p = argparse.ArgumentParser()
 p.add_argument('--image', required=True)
@@ -22,35 +22,12 @@ p.add_argument('--steps', type=int, default=2000)
 p.add_argument('--lr', type=float, default=1e-3)
 p.add_argument('--eval-every', type=int, default=0, help='0: only after the last step')
 p.add_argument('--warmup', type=int, default=20)
-p.add_argument('--threads', type=int, default=0)
-p.add_argument('--seed', type=int, default=0)
-a = p.parse_args()
-torch.manual_seed(a.seed)
-if a.threads: torch.set_num_threads(a.threads)
+a = peer_common.parse(p)
 
-img = np.asarray(Image.open(a.image).convert('L'), dtype=np.float64) / 255.0
-k = img.shape[0] // a.size
-img = img[:a.size * k, :a.size * k].reshape(a.size, k, a.size, k).mean(axis=(1, 3))
-target = torch.tensor(img * 2 - 1, dtype=torch.float32).reshape(-1, 1)
-lin = torch.linspace(-1, 1, a.size)
-coords = torch.stack(torch.meshgrid(lin, lin, indexing='ij'), -1).reshape(-1, 2)
+target = peer_common.grayscale(a.image, a.size)
+coords = peer_common.pixel_grid(a.size)
 n = coords.shape[0]
-
-w0 = 30.0
-dims = [2] + [a.hidden] * (a.layers + 1)
-lins = [torch.nn.Linear(i, o) for i, o in zip(dims[:-1], dims[1:])]
-out = torch.nn.Linear(a.hidden, 1)
-if a.act == 'sine':
-    with torch.no_grad():
-        lins[0].weight.uniform_(-1 / 2, 1 / 2)
-        for l in lins[1:] + [out]:
-            b = math.sqrt(6 / l.in_features) / w0
-            l.weight.uniform_(-b, b)
-act = {'sine': lambda x: torch.sin(w0 * x), 'relu': torch.relu, 'tanh': torch.tanh}[a.act]
-params = [q for l in lins + [out] for q in l.parameters()]
-def f(x):
-    for l in lins: x = act(l(x))
-    return out(x)
+f, params = peer_common.coordinate_mlp(a.act, a.hidden, a.layers)
 opt = torch.optim.Adam(params, lr=a.lr)
 batch = min(a.batch, n)
 per_epoch = (n + batch - 1) // batch

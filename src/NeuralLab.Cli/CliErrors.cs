@@ -12,9 +12,10 @@ public static partial class CliErrors
 {
     /// <summary>
     /// Library parameter names whose flag is not their kebab-case spelling (<c>maxPixels</c> is <c>--max-pixels</c>
-    /// without an entry here). Several flags: the first one the failing command has.
+    /// without an entry here). Several flags: the first one the failing command has. Matched without regard to case: an
+    /// options record's property (<c>BatchSize</c>) names the same flag as a method's parameter (<c>batchSize</c>).
     /// </summary>
-    static readonly Dictionary<string, string[]> ParameterFlags = new(StringComparer.Ordinal)
+    static readonly Dictionary<string, string[]> ParameterFlags = new(StringComparer.OrdinalIgnoreCase)
     {
         // attention bench
         ["landmarks"] = ["--k"], ["rank"] = ["--k"], ["dimension"] = ["--d"], ["sizes"] = ["--n"],
@@ -22,7 +23,7 @@ public static partial class CliErrors
         ["learningRate"] = ["--lr", "--learning-rate"], ["batchSize"] = ["--batch"], ["longerSide"] = ["--size"],
         ["checkpoint"] = ["CHECKPOINT"], ["image"] = ["IMAGE"],
         // bptt
-        ["length"] = ["--T", "--train-T"], ["maxLength"] = ["--max-T"], ["truncation"] = ["--truncate"], ["truncationLength"] = ["--truncate"],
+        ["length"] = ["--T", "--train-T"], ["maxLength"] = ["--max-T"], ["maxT"] = ["--max-T"], ["truncation"] = ["--truncate"], ["truncationLength"] = ["--truncate"],
         ["clipNorm"] = ["--clip"], ["initialW"] = ["--w0"], ["trueW"] = ["--w-true"],
         // relu approx
         ["epsilon"] = ["--eps"], ["formula"] = ["expr"],
@@ -38,7 +39,7 @@ public static partial class CliErrors
                 stderr.WriteLine($"neurallab: {OneLine(bad.Message)}");
                 return Cli.BadInput;
             case ArgumentException argument when argument.ParamName is string name && command != null && FlagFor(name, command) is string flag:
-                stderr.WriteLine($"neurallab: {flag}: {OneLine(BareMessage(argument))}");
+                stderr.WriteLine($"neurallab: {FlagMessage(flag, argument)}");
                 return Cli.BadInput;
             case OperationCanceledException:
                 stderr.WriteLine("neurallab: cancelled");
@@ -68,14 +69,21 @@ public static partial class CliErrors
     /// <summary>"maxPixels" → "--max-pixels".</summary>
     static string Kebab(string parameter) => "--" + Hump().Replace(parameter, "$1-$2").ToLowerInvariant();
 
-    /// <summary>An ArgumentException's message without the " (Parameter 'x')" and "Actual value was" lines .NET appends.</summary>
-    static string BareMessage(ArgumentException e)
+    /// <summary>
+    /// "--channels 0: a ResNet needs at least 1 channel": the flag, the value when the exception carries it, and the
+    /// message without the " (Parameter 'x')" and "Actual value was" lines .NET appends — the shape of the library's
+    /// <see cref="BadInputException"/> messages, so that a check moved from one to the other reads the same.
+    /// </summary>
+    static string FlagMessage(string flag, ArgumentException e)
     {
         string message = e.Message;
         if (e.ParamName != null) message = message.Replace($" (Parameter '{e.ParamName}')", "");
         if (e is ArgumentOutOfRangeException { ActualValue: { } actual })
-            message = message.Replace($"Actual value was {actual}.", $"(got {actual})");
-        return message;
+        {
+            message = message.Replace($"Actual value was {actual}.", "");
+            flag = $"{flag} {actual}";
+        }
+        return $"{flag}: {OneLine(message)}";
     }
 
     static Exception Unwrap(Exception e)

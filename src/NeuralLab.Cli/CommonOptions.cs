@@ -2,7 +2,9 @@
 namespace NeuralLab.Cli;
 
 /// <summary>The options every command has, created fresh per command (System.CommandLine symbols have one parent).</summary>
-public sealed class CommonOptions
+/// <param name="threadsDefault">What runs without --threads, in words for --help; null for a command that does no libtorch
+/// work, which then has no --threads.</param>
+public sealed class CommonOptions(string? threadsDefault)
 {
     public Option<bool> Json { get; } = new("--json") { Description = "Print the result as JSON on stdout (progress still goes to stderr)." };
     public Option<int> Seed { get; } = new("--seed") { Description = "Seed for libtorch and every random generator.", DefaultValueFactory = _ => 0 };
@@ -17,14 +19,11 @@ public sealed class CommonOptions
         Description = $"Time budget in hours: work whose estimated time (a lower bound) exceeds it is refused up front (default {ResourceBudget.DefaultHours}).",
     };
 
-    /// <summary>
-    /// --threads, for the commands whose speed depends on it (not one of every command's options: most run on the
-    /// library's choice). <paramref name="defaultThreads"/> 0 means libtorch's default (the number of cores).
-    /// </summary>
-    public static Option<int> Threads(int defaultThreads, string why) => new("--threads")
+    /// <summary>--threads: libtorch's intra-op threads for all of the command's work (<see cref="LibtorchThreads.Fix"/>); null when the
+    /// command does no libtorch work.</summary>
+    public Option<int?>? Threads { get; } = threadsDefault == null ? null : new("--threads")
     {
-        Description = defaultThreads == 0 ? $"libtorch threads; 0 keeps libtorch's default (the number of cores). {why}".TrimEnd() : $"libtorch intra-op threads. {why}",
-        DefaultValueFactory = _ => defaultThreads,
+        Description = $"libtorch intra-op threads for all of this run's work, at least 1 (default: {threadsDefault}).",
     };
 
     public void AddTo(Command command)
@@ -35,12 +34,14 @@ public sealed class CommonOptions
         command.Options.Add(Quick);
         command.Options.Add(MaxMemory);
         command.Options.Add(MaxHours);
+        if (Threads != null) command.Options.Add(Threads);
     }
 
     public CommonValues Read(ParseResult parsed) =>
         new(parsed.GetValue(Json), parsed.GetValue(Seed), parsed.GetValue(Out), parsed.GetValue(Quick))
         {
             Budget = ResourceBudget.From(parsed.GetValue(MaxMemory), parsed.GetValue(MaxHours)),
+            Threads = Threads == null ? null : parsed.GetValue(Threads),
         };
 }
 
@@ -48,4 +49,7 @@ public sealed record CommonValues(bool Json, int Seed, string? Out, bool Quick)
 {
     /// <summary>What the command may spend (--max-memory, --max-hours); each command checks its estimate against it before allocating.</summary>
     public ResourceBudget Budget { get; init; } = ResourceBudget.Default;
+
+    /// <summary>--threads as given; null: the library picks per step.</summary>
+    public int? Threads { get; init; }
 }

@@ -6,7 +6,7 @@ namespace NeuralLab.Cli;
 /// The one base of neurallab's commands (docs/cli.md). A command declares its own arguments and options and
 /// <see cref="Execute"/>s: it reads values from the <see cref="CommandContext"/>, calls the library and returns an
 /// <see cref="Outcome"/>. Everything else is done here, the same way for every command: the common options
-/// (<see cref="CommonOptions"/>), <c>--out</c> staged and committed only after a successful run, progress on stderr,
+/// (<see cref="CommonOptions"/>), <c>--threads</c> for all of the run's libtorch work, <c>--out</c> staged and committed only after a successful run, progress on stderr,
 /// the result as JSON (<c>--json</c>) or text, Ctrl+C as System.CommandLine's cancellation token, and library
 /// exceptions mapped to exit codes and one line on stderr (<see cref="CliErrors"/>).
 /// </summary>
@@ -24,6 +24,13 @@ public abstract class NeuralLabCommand(string name, string description)
     /// only the hidden staging folder at --out.</summary>
     protected virtual bool StopsOnCancel => false;
 
+    /// <summary>
+    /// What runs when --threads is not given, in words for --help; null for a command that does no libtorch work (it then
+    /// has no --threads). Given, --threads holds for all of the run (<see cref="LibtorchThreads.Fix"/>).
+    /// </summary>
+    protected virtual string? ThreadsDefault =>
+        "the library's choice per run: one thread where the steps are microseconds of work (small networks and batches), libtorch's own (the number of cores) otherwise";
+
     /// <summary>Adjusts the common options' --help texts where they mean something particular here (render's --out is a file).</summary>
     protected virtual void DescribeCommon(CommonOptions common) { }
 
@@ -34,7 +41,7 @@ public abstract class NeuralLabCommand(string name, string description)
     /// <summary>The System.CommandLine command, with the common options after the command's own.</summary>
     public Command Create()
     {
-        var common = new CommonOptions();
+        var common = new CommonOptions(ThreadsDefault);
         DescribeCommon(common);
         var command = new Command(name, HelpText.Flow(description));
         foreach (var symbol in Symbols)
@@ -92,7 +99,9 @@ public abstract class NeuralLabCommand(string name, string description)
         var stderr = parsed.InvocationConfiguration.Error;
         try
         {
-            using var context = new CommandContext(parsed, common.Read(parsed), cancel);
+            var values = common.Read(parsed);
+            using var threads = values.Threads is int count ? LibtorchThreads.Fix(count) : null;
+            using var context = new CommandContext(parsed, values, cancel);
             var outcome = Execute(context);
             context.Output?.Commit();
             if (context.Json) stdout.WriteLine(NeuralLab.Common.Json.Serialize(outcome.Json));

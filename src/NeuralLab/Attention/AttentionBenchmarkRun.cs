@@ -24,18 +24,18 @@ public sealed record AttentionBenchSettings(
     /// <summary>Queries per block for sequence length n: ChunkBytes / (4 n), at least 1 and at most n.</summary>
     public int ChunkRows(int n) => (int)Math.Clamp(ChunkBytes / (4L * n), 1, n);
 
-    /// <summary>Throws <see cref="BadInputException"/> naming the first unusable setting.</summary>
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first unusable setting by its property (the CLI names its flag).</summary>
     public void Validate()
     {
-        if (Sizes.Count == 0) throw new BadInputException("--n needs at least one sequence length");
+        if (Sizes.Count == 0) throw new ArgumentException("needs at least one sequence length", nameof(Sizes));
         foreach (int n in Sizes)
-            if (n <= 0) throw new BadInputException($"--n must be positive, got {n}");
-        if (Dimension <= 0) throw new BadInputException($"--d must be positive, got {Dimension}");
-        if (Rank <= 0) throw new BadInputException($"--k must be positive, got {Rank}");
+            if (n <= 0) throw new ArgumentOutOfRangeException(nameof(Sizes), n, "sequence lengths must be positive");
+        if (Dimension <= 0) throw new ArgumentOutOfRangeException(nameof(Dimension), Dimension, "must be positive");
+        if (Rank <= 0) throw new ArgumentOutOfRangeException(nameof(Rank), Rank, "must be positive");
         foreach (int n in Sizes)
-            if (Rank > n) throw new BadInputException($"--k {Rank} exceeds --n {n}: a rank-k factorisation of an n x n matrix needs k <= n");
-        if (Repeats <= 0) throw new BadInputException($"--repeats must be positive, got {Repeats}");
-        if (ChunkBytes <= 0) throw new BadInputException($"chunk size must be positive, got {ChunkBytes} bytes");
+            if (Rank > n) throw new ArgumentOutOfRangeException(nameof(Rank), Rank, $"exceeds the sequence length n = {n}: a rank-k factorisation of an n x n matrix needs k <= n");
+        if (Repeats <= 0) throw new ArgumentOutOfRangeException(nameof(Repeats), Repeats, "must be positive");
+        if (ChunkBytes <= 0) throw new ArgumentOutOfRangeException(nameof(ChunkBytes), ChunkBytes, "chunk size must be positive");
     }
 
     /// <summary>

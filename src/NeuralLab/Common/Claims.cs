@@ -58,6 +58,13 @@ public abstract class ClaimCheck
 
     /// <summary>Computes the evidence (corrupted when <see cref="ReportContext.IsBroken"/> names <see cref="Id"/>) and judges it.</summary>
     public abstract Claim Run(ReportContext context);
+
+    /// <summary>
+    /// This check's <see cref="Claim"/> (its id, statement and criterion) with the verdict reached and what backs it; the
+    /// caller adds its one-sentence summary: <c>Conclude(verdict, evidence, correction) with { Summary = … }</c>.
+    /// </summary>
+    protected Claim Conclude(Verdict verdict, IReadOnlyDictionary<string, object?> evidence, string? correction = null, string? figure = null) =>
+        new(Id, Statement, verdict, evidence, correction, figure) { Criterion = Criterion };
 }
 
 /// <summary>

@@ -19,20 +19,11 @@ public static class ApproximationOutput
     public static string NetworkJson(ReluApproximation r)
     {
         var w = r.Network.Weights;
-        return Json.Serialize(new
-        {
-            formula = r.Function,
-            domain = new[] { r.A, r.B },
-            r.Eps,
-            r.Units,
-            max_error = r.Certificate.MaxError,
-            form = "f(x) = w1 . relu(w0 * x + b0) + b1",
-            w0 = w.W0,
-            b0 = w.B0,
-            w1 = w.W1,
-            b1 = w.B1,
-            knots = r.Knots,
-            values = r.Values,
-        });
+        return Json.Serialize(new NetworkFile(r.Function, [r.A, r.B], r.Eps, r.Units, r.Certificate.MaxError, "f(x) = w1 . relu(w0 * x + b0) + b1",
+            w.W0, w.B0, w.W1, w.B1, r.Knots, r.Values));
     }
+
+    /// <summary>network.json, field by field (snake_case in the file: max_error, w0, …).</summary>
+    sealed record NetworkFile(string Formula, double[] Domain, double Eps, int Units, double MaxError, string Form,
+        double[] W0, double[] B0, double[] W1, double B1, double[] Knots, double[] Values);
 }

@@ -69,18 +69,20 @@ public static class ActivationFunctions
         _ => throw new ArgumentOutOfRangeException(nameof(activation)),
     };
 
-    public static Activation ParseActivation(string? text, string flag = "--activation")
+    /// <summary>The activation named <paramref name="text"/>; an <see cref="ArgumentException"/> naming <paramref name="parameter"/> otherwise.</summary>
+    public static Activation ParseActivation(string? text, string parameter = "activation")
     {
         foreach (var a in Enum.GetValues<Activation>())
             if (string.Equals(a.Name(), text?.Trim(), StringComparison.OrdinalIgnoreCase)) return a;
-        throw new BadInputException($"{flag}: unknown activation '{text}' (expected identity, tanh, relu or sigmoid)");
+        throw new ArgumentException($"unknown activation '{text}' (expected identity, tanh, relu or sigmoid)", parameter);
     }
 
-    public static RnnForm ParseForm(string? text, string flag = "--form")
+    /// <summary>The form named <paramref name="text"/>; an <see cref="ArgumentException"/> naming <paramref name="parameter"/> otherwise.</summary>
+    public static RnnForm ParseForm(string? text, string parameter = "form")
     {
         foreach (var f in Enum.GetValues<RnnForm>())
             if (string.Equals(f.ToString(), text?.Trim(), StringComparison.OrdinalIgnoreCase)) return f;
-        throw new BadInputException($"{flag}: unknown form '{text}' (expected outer or inner)");
+        throw new ArgumentException($"unknown form '{text}' (expected outer or inner)", parameter);
     }
 
     public static string Name(this RnnForm form) => form.ToString().ToLowerInvariant();

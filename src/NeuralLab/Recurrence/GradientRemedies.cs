@@ -41,13 +41,13 @@ public sealed record RemedyTask(
 {
     public void Validate()
     {
-        if (Length < 2 || Length > 10_000) throw new BadInputException($"--train-T must be between 2 and 10000, got {Length}");
-        if (!double.IsFinite(TrueW)) throw new BadInputException($"--w-true must be finite, got {TrueW}");
-        if (!double.IsFinite(InitialW)) throw new BadInputException($"--w0 must be finite, got {InitialW}");
-        if (!(LearningRate > 0) || !double.IsFinite(LearningRate)) throw new BadInputException($"--lr must be positive and finite, got {LearningRate}");
-        if (Steps < 1 || Steps > 100_000) throw new BadInputException($"--steps must be between 1 and 100000, got {Steps}");
-        if (!(ClipNorm > 0) || !double.IsFinite(ClipNorm)) throw new BadInputException($"--clip must be positive and finite, got {ClipNorm}");
-        if (TruncationLength < 1 || TruncationLength > Length) throw new BadInputException($"--truncate must be between 1 and the sequence length {Length}, got {TruncationLength}");
+        if (Length < 2 || Length > 10_000) throw new ArgumentOutOfRangeException(nameof(Length), Length, "must be between 2 and 10000");
+        if (!double.IsFinite(TrueW)) throw new ArgumentOutOfRangeException(nameof(TrueW), TrueW, "must be finite");
+        if (!double.IsFinite(InitialW)) throw new ArgumentOutOfRangeException(nameof(InitialW), InitialW, "must be finite");
+        if (!(LearningRate > 0) || !double.IsFinite(LearningRate)) throw new ArgumentOutOfRangeException(nameof(LearningRate), LearningRate, "must be positive and finite");
+        if (Steps < 1 || Steps > 100_000) throw new ArgumentOutOfRangeException(nameof(Steps), Steps, "must be between 1 and 100000");
+        if (!(ClipNorm > 0) || !double.IsFinite(ClipNorm)) throw new ArgumentOutOfRangeException(nameof(ClipNorm), ClipNorm, "must be positive and finite");
+        if (TruncationLength < 1 || TruncationLength > Length) throw new ArgumentOutOfRangeException(nameof(TruncationLength), TruncationLength, $"must be between 1 and the sequence length {Length}");
     }
 }
 
@@ -86,6 +86,12 @@ public enum TrainingEngine
 
 public static class GradientRemedies
 {
+    /// <summary>Throws unless <paramref name="surveySeeds"/> is a survey size <see cref="Run"/> accepts (check before spending).</summary>
+    public static void CheckSurveySeeds(int surveySeeds)
+    {
+        if (surveySeeds < 0 || surveySeeds > 1000) throw new ArgumentOutOfRangeException(nameof(surveySeeds), surveySeeds, "must be between 0 and 1000");
+    }
+
     /// <summary>
     /// The three training runs of <paramref name="task"/> on the inputs of its seed by <paramref name="engine"/>,
     /// and a survey of each remedy over <paramref name="surveySeeds"/> input sequences (seeds Seed, Seed+1, ...)
@@ -94,7 +100,7 @@ public static class GradientRemedies
     public static RemedyResult Run(RemedyTask task, int surveySeeds = 20, TrainingEngine engine = TrainingEngine.Autograd, IProgress<ProgressReport>? progress = null)
     {
         task.Validate();
-        if (surveySeeds < 0 || surveySeeds > 1000) throw new BadInputException($"--survey-seeds must be between 0 and 1000, got {surveySeeds}");
+        CheckSurveySeeds(surveySeeds);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var (x, target) = Data(task, task.Seed);
         var curves = Enum.GetValues<Remedy>().Select(r => engine == TrainingEngine.Autograd

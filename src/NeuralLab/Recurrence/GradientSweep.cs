@@ -26,10 +26,16 @@ public static class GradientSweep
     public static double[] GaussianInputs(Random random, int length) =>
         [.. Enumerable.Range(0, length).Select(_ => Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble()))];
 
+    /// <summary>Throws unless <paramref name="maxT"/> is a sweep length <see cref="Run"/> accepts (check before spending).</summary>
+    public static void CheckMaxT(int maxT)
+    {
+        if (maxT < 2 || maxT > 100_000) throw new ArgumentOutOfRangeException(nameof(maxT), maxT, "must be between 2 and 100000");
+    }
+
     public static SweepResult Run(int maxT = 200, IReadOnlyList<double>? weights = null, IReadOnlyList<Activation>? activations = null,
         RnnForm form = RnnForm.Outer, int seed = 0, IProgress<ProgressReport>? progress = null)
     {
-        if (maxT < 2 || maxT > 100_000) throw new BadInputException($"--max-T must be between 2 and 100000, got {maxT}");
+        CheckMaxT(maxT);
         weights ??= HomeworkWeights;
         activations ??= HomeworkActivations;
         var clock = System.Diagnostics.Stopwatch.StartNew();

@@ -15,7 +15,7 @@ public sealed record ScalarRnn
 {
     public ScalarRnn(double w, Activation activation = Activation.Identity, RnnForm form = RnnForm.Outer)
     {
-        if (!double.IsFinite(w)) throw new BadInputException($"the weight w must be a finite number, got {w}");
+        if (!double.IsFinite(w)) throw new ArgumentOutOfRangeException(nameof(w), w, "the weight must be a finite number");
         W = w;
         Activation = activation;
         Form = form;
@@ -49,7 +49,7 @@ public sealed record ScalarRnn
     /// </summary>
     public IReadOnlyList<T> Unroll<T>(IRnnAlgebra<T> algebra, T w, IReadOnlyList<T> x, Func<T, int, T>? carry = null)
     {
-        if (x.Count == 0) throw new BadInputException("the input sequence x is empty");
+        if (x.Count == 0) throw new ArgumentException("the input sequence is empty", nameof(x));
         var states = new List<T>(x.Count);
         var h = algebra.Constant(0, "h0");
         for (int t = 1; t <= x.Count; t++)

@@ -26,13 +26,13 @@ public sealed record BiasCheckOptions
 
     public void Validate()
     {
-        if (Channels < 1 || Channels > 512) throw new BadInputException($"--channels {Channels}: must be 1..512");
-        if (Steps < 1) throw new BadInputException($"--steps {Steps}: must be at least 1");
-        if (BatchSize < 2) throw new BadInputException($"--batch {BatchSize}: BatchNorm needs at least 2 images per batch");
-        if (!(LearningRate > 0) || !double.IsFinite(LearningRate)) throw new BadInputException($"--learning-rate {LearningRate}: must be positive and finite");
-        if (Threads < 1) throw new BadInputException($"--threads {Threads}: must be at least 1");
-        if (Placement == ConvBias.None) throw new ArgumentException("the bias check needs a network with biases");
-        if (BiasScales.Count == 0 || BiasScales.Any(s => !(s > 0) || !double.IsFinite(s))) throw new ArgumentException("bias scales must be positive");
+        if (Channels < 1 || Channels > 512) throw new ArgumentOutOfRangeException(nameof(Channels), Channels, "must be 1..512");
+        if (Steps < 1) throw new ArgumentOutOfRangeException(nameof(Steps), Steps, "must be at least 1");
+        if (BatchSize < 2) throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, "BatchNorm needs at least 2 images per batch");
+        if (!(LearningRate > 0) || !double.IsFinite(LearningRate)) throw new ArgumentOutOfRangeException(nameof(LearningRate), LearningRate, "must be positive and finite");
+        if (Threads < 1) throw new ArgumentOutOfRangeException(nameof(Threads), Threads, "must be at least 1");
+        if (Placement == ConvBias.None) throw new ArgumentException("the bias check needs a network with biases", nameof(Placement));
+        if (BiasScales.Count == 0 || BiasScales.Any(s => !(s > 0) || !double.IsFinite(s))) throw new ArgumentException("bias scales must be positive", nameof(BiasScales));
     }
 
     /// <summary>Two float64 networks (with and without biases) trained side by side, each evaluated on <paramref name="testImages"/> digits.</summary>

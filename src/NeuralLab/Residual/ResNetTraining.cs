@@ -23,16 +23,16 @@ public sealed record ResNetTrainingOptions
 
     public void Validate()
     {
-        if (Channels < 1) throw new BadInputException($"--channels {Channels}: a ResNet needs at least 1 channel");
-        if (Channels > 4096) throw new BadInputException($"--channels {Channels}: more than 4096 channels is not a small ResNet");
-        if (Iterations < 1) throw new BadInputException($"--iterations {Iterations}: must be at least 1");
-        if (BatchSize < 2) throw new BadInputException($"--batch {BatchSize}: BatchNorm needs at least 2 images per batch");
-        if (!(LearningRate > 0) || !double.IsFinite(LearningRate)) throw new BadInputException($"--learning-rate {LearningRate}: must be positive and finite");
+        if (Channels < 1) throw new ArgumentOutOfRangeException(nameof(Channels), Channels, "a ResNet needs at least 1 channel");
+        if (Channels > 4096) throw new ArgumentOutOfRangeException(nameof(Channels), Channels, "more than 4096 channels is not a small ResNet");
+        if (Iterations < 1) throw new ArgumentOutOfRangeException(nameof(Iterations), Iterations, "must be at least 1");
+        if (BatchSize < 2) throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, "BatchNorm needs at least 2 images per batch");
+        if (!(LearningRate > 0) || !double.IsFinite(LearningRate)) throw new ArgumentOutOfRangeException(nameof(LearningRate), LearningRate, "must be positive and finite");
         // The network is float32: libtorch refuses a scalar it cannot convert (an internal error otherwise).
-        if (LearningRate > float.MaxValue) throw new BadInputException($"--learning-rate {LearningRate}: must be at most {float.MaxValue:G3} (the network is float32)");
-        if (EvaluateEvery < 1) throw new BadInputException($"evaluate-every {EvaluateEvery}: must be at least 1");
-        if (Threads < 1) throw new BadInputException($"--threads {Threads}: must be at least 1");
-        if (CheckpointEvery < 0) throw new BadInputException($"--checkpoint-every {CheckpointEvery}: must be 0 (end only) or positive");
+        if (LearningRate > float.MaxValue) throw new ArgumentOutOfRangeException(nameof(LearningRate), LearningRate, $"must be at most {float.MaxValue:G3} (the network is float32)");
+        if (EvaluateEvery < 1) throw new ArgumentOutOfRangeException(nameof(EvaluateEvery), EvaluateEvery, "must be at least 1");
+        if (Threads < 1) throw new ArgumentOutOfRangeException(nameof(Threads), Threads, "must be at least 1");
+        if (CheckpointEvery < 0) throw new ArgumentOutOfRangeException(nameof(CheckpointEvery), CheckpointEvery, "must be 0 (end only) or positive");
     }
 
     /// <summary>What <see cref="ResNetTraining.Train"/> costs on <paramref name="trainImages"/> and <paramref name="testImages"/> digits.</summary>

@@ -53,6 +53,19 @@ public class AttentionCommandTests
         Assert.True(File.Exists(Path.Combine(dir.Path, "attention_bench_time.png")));
     }
 
+    // The settings name the offending property (AttentionBenchSettings.Validate); the CLI names its flag and value.
+    [Theory]
+    [InlineData("neurallab: --n 0: ", "--n", "0")]
+    [InlineData("neurallab: --d 0: ", "--d", "0")]
+    [InlineData("neurallab: --k 300: exceeds the sequence length n = 256", "--n", "256", "--k", "300")]
+    [InlineData("neurallab: --repeats 0: ", "--repeats", "0")]
+    public void BadBenchSettingsNameTheirFlagAndValue(string start, params string[] flags)
+    {
+        var r = CliRunner.Run(["attention", "bench", "--quick", .. flags]);
+        Assert.True(r.ExitCode == 2, r.ToString());
+        Assert.StartsWith(start, r.Stderr);
+    }
+
     [Theory]
     [InlineData("--n", "0")]
     [InlineData("--n", "-5")]

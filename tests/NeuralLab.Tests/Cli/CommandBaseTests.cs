@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using NeuralLab.Cli;
 using NeuralLab.Common;
+using static TorchSharp.torch;
 
 namespace NeuralLab.Tests.Cli;
 
@@ -83,7 +84,7 @@ public class CommandBaseTests
         var result = Run(_ => throw new ArgumentOutOfRangeException(parameter, -1, "must be positive"), "--steps", "-1");
 
         Assert.True(result.ExitCode == 2, result.ToString());
-        Assert.Equal($"neurallab: {flag}: must be positive (got -1)\n", result.Stderr);
+        Assert.Equal($"neurallab: {flag} -1: must be positive\n", result.Stderr);
     }
 
     [Fact]
@@ -109,6 +110,81 @@ public class CommandBaseTests
 
         Assert.Equal(0, result.ExitCode);
         Assert.True(seen, "the command's token was not the invocation's");
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-1")]
+    public void Threads_below_one_exit_2_with_one_line_before_any_work(string threads)
+    {
+        bool ran = false;
+        var result = Run(_ =>
+        {
+            ran = true;
+            return new Outcome(null, _ => { });
+        }, "--threads", threads);
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Equal($"neurallab: --threads {threads}: must be at least 1\n", result.Stderr);
+        Assert.False(ran, "the work ran with an unusable --threads");
+    }
+
+    // Oracle: libtorch's own count read inside the work, where the library pins one thread for itself.
+    [Fact]
+    public void Threads_hold_for_all_of_the_work_even_where_the_library_picks_one_thread()
+    {
+        var seen = new List<int>();
+        Outcome Work(CommandContext c)
+        {
+            using (LibtorchThreads.One()) seen.Add(get_num_threads());
+            return new Outcome(null, _ => { });
+        }
+
+        Assert.Equal(0, Run(Work, "--threads", "3").ExitCode);
+        Assert.Equal(0, Run(Work).ExitCode);
+        Assert.Equal([3, 1], seen);
+    }
+
+    // Every command that trains or computes in libtorch, with the arguments its parser needs (the files need not exist:
+    // --threads is checked before the command's own work).
+    [Theory]
+    [InlineData("fit")]
+    [InlineData("blend a.png b.png")]
+    [InlineData("render model")]
+    [InlineData("tiles fit")]
+    [InlineData("tiles merge dir")]
+    [InlineData("relu approx x^2 --eps 0.1")]
+    [InlineData("relu constructions")]
+    [InlineData("bptt grad --w 0.5 --x 1,2")]
+    [InlineData("bptt sweep")]
+    [InlineData("attention check")]
+    [InlineData("attention bench")]
+    [InlineData("resnet train")]
+    [InlineData("resnet bias-check")]
+    [InlineData("report")]
+    public void Every_command_that_computes_takes_threads_and_refuses_fewer_than_one(string command)
+    {
+        string[] words = command.Split(' ');
+        var help = CliRunner.Run([.. words, "--help"]);
+        Assert.True(help.ExitCode == 0, help.ToString());
+        Assert.Contains("--threads", help.Stdout);
+
+        foreach (string threads in new[] { "0", "-2" })
+        {
+            using var dir = new TempDir();
+            var result = CliRunner.Run([.. words, "--threads", threads, "--out", dir.File("out")]);
+            Assert.True(result.ExitCode == 2, result.ToString());
+            Assert.Equal($"neurallab: --threads {threads}: must be at least 1\n", result.Stderr);
+            Assert.False(Directory.Exists(dir.File("out")), "output left behind");
+        }
+    }
+
+    [Fact]
+    public void A_command_without_libtorch_work_has_no_threads()
+    {
+        var help = CliRunner.Run("bptt", "graph", "--help");
+        Assert.True(help.ExitCode == 0, help.ToString());
+        Assert.DoesNotContain("--threads", help.Stdout);
     }
 
     [Fact]

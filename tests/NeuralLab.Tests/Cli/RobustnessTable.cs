@@ -56,26 +56,34 @@ public sealed record CommandRow(string[] Words, (string Name, string? Value)[] B
 /// </summary>
 public static class RobustnessTable
 {
-    /// <summary>Options every command has (CommonOptions); render's --out is a file, not a directory.</summary>
-    static OptionRow[] Common(ValueKind outKind = ValueKind.OutDir) =>
+    /// <summary>Options every command has (CommonOptions); render's --out is a file, not a directory; every command that does
+    /// libtorch work has --threads.</summary>
+    static OptionRow[] Common(ValueKind outKind = ValueKind.OutDir, bool threads = true) =>
     [
         new("--json", ValueKind.Flag), new("--seed", ValueKind.Int), new("--out", outKind), new("--quick", ValueKind.Flag),
         new("--max-memory", ValueKind.PositiveNumber), new("--max-hours", ValueKind.PositiveNumber),
+        .. threads ? [new OptionRow("--threads", ValueKind.PositiveInt)] : Array.Empty<OptionRow>(),
+    ];
+
+    /// <summary>The options of a field's fit that fit and tiles fit share (the CLI's FitOptions).</summary>
+    static readonly OptionRow[] FieldFit =
+    [
+        new("--preset", ValueKind.Choice), new("--activation", ValueKind.Choice),
+        new("--hidden", ValueKind.PositiveInt), new("--layers", ValueKind.NonNegativeInt), new("--omega0", ValueKind.PositiveNumber),
+        new("--init", ValueKind.Choice), new("--lr", ValueKind.PositiveNumber), new("--steps", ValueKind.PositiveInt),
+        new("--epochs", ValueKind.PositiveInt, "--steps"), new("--batch", ValueKind.PositiveInt), new("--schedule", ValueKind.Choice),
+        new("--target-psnr", ValueKind.Number), new("--size", ValueKind.PositiveInt), new("--upsample", ValueKind.Flag),
+        new("--channels", ValueKind.PositiveInt), new("--max-pixels", ValueKind.PositiveInt), new("--eval-every", ValueKind.PositiveInt),
+        new("--encoding", ValueKind.Choice), new("--fourier-features", ValueKind.PositiveInt), new("--fourier-scale", ValueKind.PositiveNumber),
+        new("--grid-levels", ValueKind.PositiveInt), new("--grid-features", ValueKind.PositiveInt), new("--grid-min", ValueKind.PositiveInt),
+        new("--grid-max", ValueKind.PositiveInt), new("--grid-table", ValueKind.PositiveInt), new("--max-parameters", ValueKind.PositiveInt),
     ];
 
     public static readonly CommandRow[] Commands =
     [
         new(["fit"], [("--quick", null), ("--size", "16"), ("--hidden", "8"), ("--layers", "1"), ("--steps", "5")],
         [
-            new("<IMAGE>", ValueKind.InputFile), new("--preset", ValueKind.Choice), new("--activation", ValueKind.Choice),
-            new("--hidden", ValueKind.PositiveInt), new("--layers", ValueKind.NonNegativeInt), new("--omega0", ValueKind.PositiveNumber),
-            new("--init", ValueKind.Choice), new("--lr", ValueKind.PositiveNumber), new("--steps", ValueKind.PositiveInt),
-            new("--epochs", ValueKind.PositiveInt, "--steps"), new("--batch", ValueKind.PositiveInt), new("--schedule", ValueKind.Choice),
-            new("--target-psnr", ValueKind.Number), new("--size", ValueKind.PositiveInt), new("--upsample", ValueKind.Flag),
-            new("--channels", ValueKind.PositiveInt), new("--max-pixels", ValueKind.PositiveInt), new("--eval-every", ValueKind.PositiveInt),
-            new("--encoding", ValueKind.Choice), new("--fourier-features", ValueKind.PositiveInt), new("--fourier-scale", ValueKind.PositiveNumber),
-            new("--grid-levels", ValueKind.PositiveInt), new("--grid-features", ValueKind.PositiveInt), new("--grid-min", ValueKind.PositiveInt),
-            new("--grid-max", ValueKind.PositiveInt), new("--grid-table", ValueKind.PositiveInt), new("--max-parameters", ValueKind.PositiveInt),
+            new("<IMAGE>", ValueKind.InputFile), .. FieldFit,
             new("--supervise", ValueKind.Choice), new("--first-omega0", ValueKind.PositiveNumber), new("--audio-demo", ValueKind.Flag),
             new("--max-samples", ValueKind.PositiveInt),
             .. Common(),
@@ -91,16 +99,7 @@ public static class RobustnessTable
         [
             new("<IMAGE>", ValueKind.InputFile), new("--tile", ValueKind.PositiveInt), new("--overlap", ValueKind.PositiveInt),
             new("--shard", ValueKind.Choice), new("--shards", ValueKind.PositiveInt),
-            new("--preset", ValueKind.Choice), new("--activation", ValueKind.Choice),
-            new("--hidden", ValueKind.PositiveInt), new("--layers", ValueKind.NonNegativeInt), new("--omega0", ValueKind.PositiveNumber),
-            new("--init", ValueKind.Choice), new("--lr", ValueKind.PositiveNumber), new("--steps", ValueKind.PositiveInt),
-            new("--epochs", ValueKind.PositiveInt, "--steps"), new("--batch", ValueKind.PositiveInt), new("--schedule", ValueKind.Choice),
-            new("--target-psnr", ValueKind.Number), new("--size", ValueKind.PositiveInt), new("--upsample", ValueKind.Flag),
-            new("--channels", ValueKind.PositiveInt), new("--max-pixels", ValueKind.PositiveInt), new("--eval-every", ValueKind.PositiveInt),
-            new("--encoding", ValueKind.Choice), new("--fourier-features", ValueKind.PositiveInt), new("--fourier-scale", ValueKind.PositiveNumber),
-            new("--grid-levels", ValueKind.PositiveInt), new("--grid-features", ValueKind.PositiveInt), new("--grid-min", ValueKind.PositiveInt),
-            new("--grid-max", ValueKind.PositiveInt), new("--grid-table", ValueKind.PositiveInt), new("--max-parameters", ValueKind.PositiveInt),
-            new("--first-omega0", ValueKind.PositiveNumber),
+            .. FieldFit, new("--first-omega0", ValueKind.PositiveNumber),
             .. Common(),
         ]),
         new(["tiles", "merge"], [("<DIR>", "{tiles}"), ("--quick", null), ("--size", "16")],
@@ -129,7 +128,7 @@ public static class RobustnessTable
         new(["bptt", "graph"], [("--T", "3"), ("--renderer", "builtin")],
         [
             new("--T", ValueKind.PositiveInt), new("--activation", ValueKind.Choice), new("--form", ValueKind.Choice), new("--renderer", ValueKind.Choice),
-            .. Common(),
+            .. Common(threads: false),
         ]),
         new(["bptt", "sweep"], [("--quick", null), ("--max-T", "10"), ("--train-T", "5"), ("--truncate", "2"), ("--steps", "5"), ("--survey-seeds", "1"), ("--engine", "manual")],
         [
@@ -143,20 +142,20 @@ public static class RobustnessTable
         new(["attention", "bench"], [("--quick", null), ("--n", "64"), ("--d", "8"), ("--k", "8"), ("--repeats", "1")],
         [
             new("--n", ValueKind.IntList), new("--d", ValueKind.PositiveInt), new("--k", ValueKind.PositiveInt),
-            new("--repeats", ValueKind.PositiveInt), new("--threads", ValueKind.NonNegativeInt),
+            new("--repeats", ValueKind.PositiveInt),
             .. Common(),
         ]),
         new(["resnet", "train"], [("--quick", null), ("--channels", "1"), ("--iterations", "2")],
         [
             new("--channels", ValueKind.IntList), new("--iterations", ValueKind.PositiveInt), new("--batch", ValueKind.PositiveInt),
             new("--learning-rate", ValueKind.PositiveNumber), new("--checkpoint-every", ValueKind.NonNegativeInt),
-            new("--threads", ValueKind.PositiveInt), new("--data", ValueKind.InputFile), new("--labels", ValueKind.InputFile),
+            new("--data", ValueKind.InputFile), new("--labels", ValueKind.InputFile),
             .. Common(),
         ]),
         new(["resnet", "bias-check"], [("--quick", null), ("--channels", "1"), ("--steps", "2")],
         [
             new("--channels", ValueKind.PositiveInt), new("--steps", ValueKind.PositiveInt), new("--batch", ValueKind.PositiveInt),
-            new("--placement", ValueKind.Choice), new("--threads", ValueKind.PositiveInt), new("--data", ValueKind.InputFile),
+            new("--placement", ValueKind.Choice), new("--data", ValueKind.InputFile),
             new("--labels", ValueKind.InputFile),
             .. Common(),
         ]),

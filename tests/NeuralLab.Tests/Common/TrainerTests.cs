@@ -122,6 +122,26 @@ public class TrainerTests
         Assert.Equal(before, get_num_threads());
     }
 
+    // A user's fixed count (the CLI's --threads) wins over the counts the library picks inside it, and every scope restores
+    // what it found.
+    [Fact]
+    public void AFixedThreadCountHoldsInsideTheLibrarysOwnChoicesAndIsRestored()
+    {
+        int before = get_num_threads();
+        int fixedCount = before == 3 ? 2 : 3; // neither the current count nor the library's 1
+        var seen = new List<int>();
+        using (LibtorchThreads.Fix(fixedCount))
+        {
+            seen.Add(get_num_threads());
+            using (LibtorchThreads.One()) seen.Add(get_num_threads());
+            using (new Trainer(new TrainingPlan { Steps = 0, Threads = 1 })) seen.Add(get_num_threads());
+            seen.Add(get_num_threads());
+        }
+        seen.Add(get_num_threads());
+        using (LibtorchThreads.One()) seen.Add(get_num_threads());
+        Assert.Equal([fixedCount, fixedCount, fixedCount, fixedCount, before, 1], seen);
+    }
+
     sealed class Recorder(List<ProgressReport> reports) : IProgress<ProgressReport>
     {
         public void Report(ProgressReport value) => reports.Add(value);

@@ -77,12 +77,15 @@ public class BpttCommandTests
     }
 
     [Theory]
-    [InlineData("graph", "--T", "0", "--T must be between 1 and 50")]
-    [InlineData("graph", "--T", "51", "--T must be between 1 and 50")]
+    [InlineData("graph", "--T", "0", "--T 0: must be between 1 and 50")]
+    [InlineData("graph", "--T", "51", "--T 51: must be between 1 and 50")]
     [InlineData("graph", "--renderer", "tikz", "--renderer: unknown renderer 'tikz'")]
-    [InlineData("sweep", "--lr", "-1", "--lr must be positive")]
-    [InlineData("sweep", "--truncate", "0", "--truncate must be between 1")]
-    [InlineData("sweep", "--max-T", "1", "--max-T must be between 2")]
+    [InlineData("sweep", "--lr", "-1", "--lr -1: must be positive")]
+    [InlineData("sweep", "--truncate", "0", "--truncate 0: must be between 1")]
+    [InlineData("sweep", "--max-T", "1", "--max-T 1: must be between 2")]
+    [InlineData("sweep", "--train-T", "1", "--train-T 1: must be between 2")]
+    [InlineData("sweep", "--survey-seeds", "1001", "--survey-seeds 1001: must be between 0")]
+    [InlineData("sweep", "--train-activation", "softplus", "--train-activation: unknown activation 'softplus'")]
     [InlineData("sweep", "--w0", "inf", "--w0: must be finite")]
     [InlineData("sweep", "--engine", "gpu", "--engine: unknown engine 'gpu'")]
     public void GraphAndSweepRejectBadInput(string sub, string flag, string value, string message)

@@ -98,6 +98,13 @@ public class TrainingTests
             new ResNetTrainingOptions { LearningRate = double.NaN },
             new ResNetTrainingOptions { Threads = 0 },
         })
-            Assert.Throws<NeuralLab.Common.BadInputException>(() => ResNetTraining.Train(train, test, options));
+        {
+            var e = Assert.Throws<ArgumentOutOfRangeException>(() => ResNetTraining.Train(train, test, options));
+            // The one property the options set apart from the defaults is the one named (the CLI turns it into the flag).
+            Assert.Equal(Changed(options), e.ParamName);
+        }
+
+        static string Changed(ResNetTrainingOptions options) =>
+            typeof(ResNetTrainingOptions).GetProperties().Single(p => !Equals(p.GetValue(options), p.GetValue(new ResNetTrainingOptions()))).Name;
     }
 }

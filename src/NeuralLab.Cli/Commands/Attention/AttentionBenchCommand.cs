@@ -21,9 +21,10 @@ internal sealed class AttentionBenchCommand() : NeuralLabCommand("bench", """
     readonly Option<int> _dimension = new("--d") { Description = "Dimension of queries, keys and values.", DefaultValueFactory = _ => 64 };
     readonly Option<int> _rank = new("--k") { Description = "Nystrom landmarks (the rank k); at most the smallest n.", DefaultValueFactory = _ => 64 };
     readonly Option<int> _repeats = new("--repeats") { Description = "Timed runs per method and n; the median is reported.", DefaultValueFactory = _ => 3 };
-    readonly Option<int> _threads = CommonOptions.Threads(0, "");
 
-    protected override IEnumerable<Symbol> Symbols => [_sizes, _dimension, _rank, _repeats, _threads];
+    protected override IEnumerable<Symbol> Symbols => [_sizes, _dimension, _rank, _repeats];
+
+    protected override string ThreadsDefault => "libtorch's own, the number of cores";
 
     protected override Outcome Execute(CommandContext c)
     {
@@ -31,12 +32,9 @@ internal sealed class AttentionBenchCommand() : NeuralLabCommand("bench", """
         var settings = new AttentionBenchSettings(ns, c.Get(_dimension), c.Get(_rank), c.Quick ? Math.Min(2, c.Get(_repeats)) : c.Get(_repeats));
         settings.Validate();
         c.Budget.Check(settings.Estimate()); // before --out is opened; the library checks again
-        int threadCount = c.Get(_threads);
-        if (threadCount < 0) throw new BadInputException($"--threads must be 0 (default) or positive, got {threadCount}");
-        if (threadCount > ResourceBudget.MaxThreads) throw new BadInputException($"--threads must be at most {ResourceBudget.MaxThreads}, got {threadCount}");
         var outDir = c.OpenOutput();
         var (rows, threadsUsed) = c.Progress(progress =>
-            AttentionBenchmarkRun.RunOnThreads(settings, c.Seed, threadCount, ProcessMemoryProbe.TryCreate(), progress, c.Budget));
+            AttentionBenchmarkRun.RunOnThreads(settings, c.Seed, threads: 0, ProcessMemoryProbe.TryCreate(), progress, c.Budget));
         if (outDir != null)
             AttentionFigures.TimeVsN(outDir.PathFor(PlotFile), ns, rows.Select(r => r.FullSeconds).ToArray(),
                 rows.Select(r => r.LowrankSeconds).ToArray(),

@@ -21,6 +21,9 @@ sealed class GraphCommand() : NeuralLabCommand("graph", """
 
     protected override IEnumerable<Symbol> Symbols => [_length, _activation, _form, _renderer];
 
+    /// <summary>The graph is recorded over graph nodes, not tensors: no libtorch work, no --threads.</summary>
+    protected override string? ThreadsDefault => null;
+
     protected override Outcome Execute(CommandContext c)
     {
         var rnn = new ScalarRnn(1, ActivationFunctions.ParseActivation(c.Get(_activation)), ActivationFunctions.ParseForm(c.Get(_form)));

@@ -48,14 +48,14 @@ sealed class SweepCommand() : NeuralLabCommand("sweep", """
             Steps: c.Get(_steps) ?? (c.Quick ? 60 : Defaults.Steps),
             ClipNorm: FiniteNumber(c.Get(_clip), "--clip"),
             TruncationLength: c.Get(_truncate),
-            Activation: ActivationFunctions.ParseActivation(c.Get(_trainActivation), "--train-activation"),
+            Activation: ActivationFunctions.ParseActivation(c.Get(_trainActivation), "trainActivation"),
             Form: rnnForm,
             Seed: c.Seed);
         task.Validate();
         int longest = c.Get(_maxT);
-        if (longest < 2 || longest > 100_000) throw new BadInputException($"--max-T must be between 2 and 100000, got {longest}");
+        GradientSweep.CheckMaxT(longest);
         int seeds = c.Get(_surveySeeds);
-        if (seeds < 0 || seeds > 1000) throw new BadInputException($"--survey-seeds must be between 0 and 1000, got {seeds}");
+        GradientRemedies.CheckSurveySeeds(seeds);
         var trainingEngine = c.Get(_engine)?.Trim().ToLowerInvariant() switch
         {
             "autograd" => TrainingEngine.Autograd,

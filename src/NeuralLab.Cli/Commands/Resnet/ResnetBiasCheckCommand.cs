@@ -30,6 +30,8 @@ internal sealed class ResnetBiasCheckCommand() : NeuralLabCommand("bias-check", 
 
     protected override IEnumerable<Symbol> Symbols => [_channels, _steps, _batch, _placement, .. _data.Symbols];
 
+    protected override string ThreadsDefault => ResnetDataOptions.ThreadsDefault;
+
     protected override Outcome Execute(CommandContext c)
     {
         string where = c.Get(_placement)!;
@@ -42,7 +44,6 @@ internal sealed class ResnetBiasCheckCommand() : NeuralLabCommand("bias-check", 
             BatchSize = c.Get(_batch),
             Placement = where == "after-norm" ? ConvBias.AfterNorm : ConvBias.BeforeNorm,
             Seed = c.Seed,
-            Threads = c.Get(_data.Threads),
         };
         options.Validate();
         var (train, test) = _data.Read(c.Parsed).SplitInHalf(c.Seed);

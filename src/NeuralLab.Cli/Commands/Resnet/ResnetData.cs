@@ -2,7 +2,7 @@ using NeuralLab.Residual;
 
 namespace NeuralLab.Cli.Commands.Resnet;
 
-/// <summary>The options both resnet subcommands share: the --data/--labels pair and --threads.</summary>
+/// <summary>The options both resnet subcommands share: the --data/--labels pair.</summary>
 internal sealed class ResnetDataOptions
 {
     public Option<string?> Data { get; } = new("--data")
@@ -17,10 +17,11 @@ internal sealed class ResnetDataOptions
         Description = "IDX labels for IDX images given by --data (default: MNIST's sibling name, …-labels-idx1-ubyte).",
     };
 
-    public Option<int> Threads { get; } = CommonOptions.Threads(1, "The ResNet's ops are tiny and OpenMP threads spin-wait between them, so 1 is fastest here.");
+    /// <summary>--data and --labels, in --help order.</summary>
+    public IEnumerable<Symbol> Symbols => [Data, Labels];
 
-    /// <summary>--threads, --data and --labels, in --help order.</summary>
-    public IEnumerable<Symbol> Symbols => [Threads, Data, Labels];
+    /// <summary>What the ResNet runs on without --threads (the library's own default, <see cref="ResNetTrainingOptions.Threads"/>).</summary>
+    public const string ThreadsDefault = "1: the ResNet's ops are tiny and OpenMP threads spin-wait between them, so 1 is fastest here";
 
     public DigitsData Read(ParseResult parsed) => DigitsReader.Load(parsed.GetValue(Data), parsed.GetValue(Labels));
 }

@@ -34,6 +34,8 @@ internal sealed class ResnetTrainCommand() : NeuralLabCommand("train", """
 
     protected override IEnumerable<Symbol> Symbols => [_channels, _iterations, _batch, _learningRate, _checkpointEvery, .. _data.Symbols];
 
+    protected override string ThreadsDefault => ResnetDataOptions.ThreadsDefault;
+
     protected override Outcome Execute(CommandContext c)
     {
         var widths = c.Get(_channels) ?? [];
@@ -45,7 +47,6 @@ internal sealed class ResnetTrainCommand() : NeuralLabCommand("train", """
             LearningRate = c.Get(_learningRate),
             CheckpointEvery = c.Get(_checkpointEvery),
             Seed = c.Seed,
-            Threads = c.Get(_data.Threads),
         };
         foreach (int width in widths) (baseOptions with { Channels = width }).Validate();
         var digits = _data.Read(c.Parsed);

@@ -58,28 +58,22 @@ public sealed class SaturationClaim(AttentionCheckSizes sizes) : ClaimCheck<Satu
         };
         string underflow = $"float32 returns αⱼ = 0 from a gap of {AttentionText.G(r.Float32GapOthersAreZero, 4)} (e^(−g) below 2^(−150)), float64 from " +
                            $"{AttentionText.G(r.Float64GapOthersAreZero, 4)} (below 2^(−1075))";
-        string? correction = verdict switch
+        var (summary, correction) = verdict switch
         {
-            Verdict.HoldsUnderCondition =>
+            Verdict.Holds => (
+                "Weights stay in (0, 1), αᵢ → 1, and the others reach exactly 0 at a finite gap.",
+                null),
+            Verdict.HoldsUnderCondition => (
+                $"Weights stay in (0, 1) and αᵢ → 1, but the others are > 0 for every finite gap ({AttentionText.G(r.Complement[^1])} at g = {ExactRange}); exactly 0 only by underflow, from g ≈ {AttentionText.G(r.Float32GapOthersAreZero, 4)} in float32, {AttentionText.G(r.Float64GapOthersAreZero, 4)} in float64.",
                 $"αᵢ → 1 and αⱼ → 0 are right, but for finite scores no weight is ever 0: Σ_(j≠i) αⱼ = (n−1)e^(−g)/(1 + (n−1)e^(−g)) > 0 (here " +
-                $"{AttentionText.G(r.Complement[^1])} at g = {ExactRange}). \"Could be zero\" holds only in the limit, or by underflow: {underflow}; " +
-                $"αᵢ rounds to exactly 1 earlier, from g = {AttentionText.G(r.Float32GapAlphaIsOne, 4)} (float32) and {AttentionText.G(r.Float64GapAlphaIsOne, 4)} (float64).",
-            Verdict.DoesNotHold =>
+                    $"{AttentionText.G(r.Complement[^1])} at g = {ExactRange}). \"Could be zero\" holds only in the limit, or by underflow: {underflow}; " +
+                    $"αᵢ rounds to exactly 1 earlier, from g = {AttentionText.G(r.Float32GapAlphaIsOne, 4)} (float32) and {AttentionText.G(r.Float64GapAlphaIsOne, 4)} (float64)."),
+            _ => (
+                $"The weights leave (0, 1): max α = {AttentionText.G(r.MaxAlpha)}.",
                 $"The weights measured leave (0, 1) or do not sum to 1 (min {AttentionText.G(r.MinAlpha)}, max {AttentionText.G(r.MaxAlpha)}, |Σα − 1| up to " +
-                $"{AttentionText.G(r.MaxSumError)}): softmax must normalise by the sum of all n exponentials.",
-            _ => null,
+                    $"{AttentionText.G(r.MaxSumError)}): softmax must normalise by the sum of all n exponentials."),
         };
-        return new Claim(Id, Statement, verdict, evidence, correction)
-        {
-            Summary = verdict switch
-            {
-                Verdict.HoldsUnderCondition =>
-                    $"Weights stay in (0, 1) and αᵢ → 1, but the others are > 0 for every finite gap ({AttentionText.G(r.Complement[^1])} at g = {ExactRange}); exactly 0 only by underflow, from g ≈ {AttentionText.G(r.Float32GapOthersAreZero, 4)} in float32, {AttentionText.G(r.Float64GapOthersAreZero, 4)} in float64.",
-                Verdict.Holds => "Weights stay in (0, 1), αᵢ → 1, and the others reach exactly 0 at a finite gap.",
-                _ => $"The weights leave (0, 1): max α = {AttentionText.G(r.MaxAlpha)}.",
-            },
-            Criterion = Criterion,
-        };
+        return Conclude(verdict, evidence, correction) with { Summary = summary };
     }
 }
 
@@ -129,27 +123,21 @@ public sealed class CopyingClaim(AttentionCheckSizes sizes) : ClaimCheck<Copying
             ["max_closed_form_relative_error"] = r.MaxClosedFormRelativeError,
             ["note_keys"] = "Like 3.3, this assumes orthonormal keys: then kᵢᵀq = s and kⱼᵀq = 0.",
         };
-        string? correction = verdict switch
+        var (summary, correction) = verdict switch
         {
-            Verdict.HoldsUnderCondition =>
+            Verdict.Holds => (
+                $"c ≈ vᵢ already at q = kᵢ (relative error {AttentionText.G(r.Error[unit] / r.ValueScale)}).",
+                null),
+            Verdict.HoldsUnderCondition => (
+                $"q = kᵢ gives only αᵢ = e/(e + {r.Keys - 1}) = {AttentionText.G(r.TopWeight[unit], 3)}; c → vᵢ needs q = s·kᵢ with s large (error ≤ {CopyTolerance:G} from s = {AttentionText.G(sNeeded)}, {AttentionText.G(r.Error[^1] / r.ValueScale)} at s = {r.Scales[^1]}).",
                 $"Similarity without magnitude is not enough: q = kᵢ gives αᵢ = e/(e + n − 1) = {AttentionText.G(r.TopWeight[unit], 4)} (predicted {AttentionText.G(predicted, 4)}), " +
-                $"so c is still {AttentionText.G(r.Error[unit] / r.ValueScale, 3)}·max‖v‖ from vᵢ. c = vᵢ holds only in the limit q = s·kᵢ, s → ∞: " +
-                $"‖c − vᵢ‖ ≤ (n−1)e^(−s)·max‖vⱼ − vᵢ‖, below {CopyTolerance:G}·max‖v‖ from s = {AttentionText.G(sNeeded)} here (about ln((n−1)/δ)).",
-            Verdict.DoesNotHold =>
-                "With orthonormal keys and q = s·kᵢ the weights are αᵢ = 1/(1 + (n−1)e^(−s)) → 1 and c → vᵢ; the measured c does not approach vᵢ: the weights must be applied to their own values.",
-            _ => null,
+                    $"so c is still {AttentionText.G(r.Error[unit] / r.ValueScale, 3)}·max‖v‖ from vᵢ. c = vᵢ holds only in the limit q = s·kᵢ, s → ∞: " +
+                    $"‖c − vᵢ‖ ≤ (n−1)e^(−s)·max‖vⱼ − vᵢ‖, below {CopyTolerance:G}·max‖v‖ from s = {AttentionText.G(sNeeded)} here (about ln((n−1)/δ))."),
+            _ => (
+                $"c does not approach vᵢ: relative error {AttentionText.G(r.Error[^1] / r.ValueScale)} at s = {r.Scales[^1]}.",
+                "With orthonormal keys and q = s·kᵢ the weights are αᵢ = 1/(1 + (n−1)e^(−s)) → 1 and c → vᵢ; the measured c does not approach vᵢ: the weights must be applied to their own values."),
         };
-        return new Claim(Id, Statement, verdict, evidence, correction, AttentionFigures.CopyFile)
-        {
-            Summary = verdict switch
-            {
-                Verdict.HoldsUnderCondition =>
-                    $"q = kᵢ gives only αᵢ = e/(e + {r.Keys - 1}) = {AttentionText.G(r.TopWeight[unit], 3)}; c → vᵢ needs q = s·kᵢ with s large (error ≤ {CopyTolerance:G} from s = {AttentionText.G(sNeeded)}, {AttentionText.G(r.Error[^1] / r.ValueScale)} at s = {r.Scales[^1]}).",
-                Verdict.Holds => $"c ≈ vᵢ already at q = kᵢ (relative error {AttentionText.G(r.Error[unit] / r.ValueScale)}).",
-                _ => $"c does not approach vᵢ: relative error {AttentionText.G(r.Error[^1] / r.ValueScale)} at s = {r.Scales[^1]}.",
-            },
-            Criterion = Criterion,
-        };
+        return Conclude(verdict, evidence, correction, AttentionFigures.CopyFile) with { Summary = summary };
     }
 }
 
@@ -193,15 +181,14 @@ public sealed class AveragingClaim(AttentionCheckSizes sizes) : ClaimCheck<Avera
                        "then gives inf/inf = NaN, while a softmax that subtracts the largest score still gives ½. \"d − 2\" assumes as many keys as dimensions.",
         };
         foreach (var c in r.Curves) evidence[$"s_for_1e-3_d{c.Dimension}"] = c.ScaleForError(r.Scales);
-        return new Claim(Id, Statement, holds ? Verdict.Holds : Verdict.DoesNotHold, evidence,
+        return Conclude(holds ? Verdict.Holds : Verdict.DoesNotHold, evidence,
             holds ? null : $"At the stated q the weights are α₁ = {AttentionText.G(r.Solution[0].Alpha1, 4)}, α₂ = {AttentionText.G(r.Solution[0].Alpha2, 4)} (d = {r.Solution[0].Dimension}), " +
                            $"not ½ each (relative error up to {AttentionText.G(weightError)}): q must weigh k₁ and k₂ equally.",
-            AttentionFigures.AverageFile)
+            AttentionFigures.AverageFile) with
         {
             Summary = holds
                 ? $"At q = 100d·(k₁ + k₂) softmax gives α₁ = α₂ = ½ (to {AttentionText.G(weightError)}) and c = (v₁ + v₂)/2 (to {AttentionText.G(outputError)}) for d = {string.Join(", ", r.Solution.Select(s => s.Dimension))}; the formula typed literally is NaN in float64 from d = {naive64}."
                 : $"At the stated q, α₁ and α₂ miss ½ by up to {AttentionText.G(weightError)} (relative).",
-            Criterion = Criterion,
         };
     }
 }
@@ -246,30 +233,24 @@ public sealed class RbfKernelClaim(AttentionCheckSizes sizes) : ClaimCheck<RbfKe
             ["softmax_Kq_over_sigma_vs_rbf_unequal_norms"] = r.UnequalNorm.ToArray(),
             ["with_bias_minus_norm2_over_2sigma_unequal_norms"] = r.UnequalNormCorrected.ToArray(),
         };
-        string? correction = verdict switch
+        var (summary, correction) = verdict switch
         {
-            Verdict.HoldsUnderCondition =>
+            Verdict.Holds => (
+                $"softmax(Kq) equals the RBF weights for every σ (difference ≤ {AttentionText.G(r.PlainUnitNorm.Max())}).",
+                null),
+            Verdict.HoldsUnderCondition => (
+                $"softmax(Kq) equals the RBF weights only at σ = 1 (difference {AttentionText.G(r.PlainUnitNorm[one])}, unit-norm keys); for σ ≠ 1 they are softmax(Kq/σ), off softmax(Kq) by up to {AttentionText.G(r.PlainUnitNorm.Max())}.",
                 $"Right for σ = 1 with unit-norm keys (difference {AttentionText.G(r.PlainUnitNorm[one])}), which the working assumes (‖kᵢ‖² = 1) but does not state for σ. " +
-                "The step zᵢ = exp(−(‖q‖² + 1)/(2σ))·yᵢ drops a 1/σ: zᵢ = exp(−(‖q‖² + 1)/(2σ))·exp(qᵀkᵢ/σ) = c·yᵢ^(1/σ), so the normalised RBF weights are " +
-                $"softmax(Kq/σ) (difference {AttentionText.G(r.UnitNorm.Max())} for every σ), not softmax(Kq): at " +
-                string.Join(", ", others.Select(t => $"σ = {AttentionText.G(t.Sigma)} they differ by {AttentionText.G(t.Plain)} (step off by {AttentionText.G(t.Step)} relative)")) +
-                $". With keys of unequal norm even σ = 1 leaves a factor exp(−‖kᵢ‖²/2) per key (difference {AttentionText.G(one >= 0 ? r.PlainUnequalNorm[one] : double.NaN)}).",
-            Verdict.DoesNotHold =>
+                    "The step zᵢ = exp(−(‖q‖² + 1)/(2σ))·yᵢ drops a 1/σ: zᵢ = exp(−(‖q‖² + 1)/(2σ))·exp(qᵀkᵢ/σ) = c·yᵢ^(1/σ), so the normalised RBF weights are " +
+                    $"softmax(Kq/σ) (difference {AttentionText.G(r.UnitNorm.Max())} for every σ), not softmax(Kq): at " +
+                    string.Join(", ", others.Select(t => $"σ = {AttentionText.G(t.Sigma)} they differ by {AttentionText.G(t.Plain)} (step off by {AttentionText.G(t.Step)} relative)")) +
+                    $". With keys of unequal norm even σ = 1 leaves a factor exp(−‖kᵢ‖²/2) per key (difference {AttentionText.G(one >= 0 ? r.PlainUnequalNorm[one] : double.NaN)})."),
+            _ => (
+                $"softmax(Kq) and the RBF weights differ by {AttentionText.G(one >= 0 ? r.PlainUnitNorm[one] : double.NaN)} even at σ = 1.",
                 $"Even at σ = 1 with unit-norm keys softmax(Kq) and the normalised RBF weights differ by {AttentionText.G(one >= 0 ? r.PlainUnitNorm[one] : double.NaN)}: " +
-                "with ‖kᵢ‖ = 1, ‖q − kᵢ‖² = ‖q‖² − 2qᵀkᵢ + 1, so exp(−‖q − kᵢ‖²/2) ∝ exp(qᵀkᵢ); the kernel or its bandwidth is wrong.",
-            _ => null,
+                    "with ‖kᵢ‖ = 1, ‖q − kᵢ‖² = ‖q‖² − 2qᵀkᵢ + 1, so exp(−‖q − kᵢ‖²/2) ∝ exp(qᵀkᵢ); the kernel or its bandwidth is wrong."),
         };
-        return new Claim(Id, Statement, verdict, evidence, correction)
-        {
-            Summary = verdict switch
-            {
-                Verdict.HoldsUnderCondition =>
-                    $"softmax(Kq) equals the RBF weights only at σ = 1 (difference {AttentionText.G(r.PlainUnitNorm[one])}, unit-norm keys); for σ ≠ 1 they are softmax(Kq/σ), off softmax(Kq) by up to {AttentionText.G(r.PlainUnitNorm.Max())}.",
-                Verdict.Holds => $"softmax(Kq) equals the RBF weights for every σ (difference ≤ {AttentionText.G(r.PlainUnitNorm.Max())}).",
-                _ => $"softmax(Kq) and the RBF weights differ by {AttentionText.G(one >= 0 ? r.PlainUnitNorm[one] : double.NaN)} even at σ = 1.",
-            },
-            Criterion = Criterion,
-        };
+        return Conclude(verdict, evidence, correction) with { Summary = summary };
     }
 }
 
@@ -335,26 +316,23 @@ public sealed class LowRankClaim(AttentionCheckSizes sizes) : ClaimCheck<LowRank
             $"can only approximate it. The practical route is Nyström, which builds factors from k landmarks without P: relative error " +
             $"{(k64 >= 0 ? AttentionText.G(nystrom[k64]) : "—")} at k = {(k64 >= 0 ? ranks[k64] : 0)} (optimum {(k64 >= 0 ? AttentionText.G(r.Curve("svd").Error[k64]) : "—")}) on a smooth " +
             $"sequence, {AttentionText.G(r.IidNystromError)} on i.i.d. tokens; its time grows with slope {r.LowRankSlope:F2} in n against {r.FullSlope:F2} for full attention.";
-        string? correction = verdict switch
+        string factored =
+            $"Given rank-k factors, A(Σ(BᵀV)) is exact ({AttentionText.G(r.FactoredRelativeError)}) and scales with slope {r.FactoredSlope:F2} in n against {r.GivenPSlope:F2} for PV" +
+            (r.WorkingProductDefined ? "." : "; but the working's BV is undefined (B is n×k): it is BᵀV. Real softmax(QKᵀ) is full rank here.");
+        var (summary, correction) = verdict switch
         {
-            Verdict.HoldsWithErrorInWorking =>
+            Verdict.Holds => (factored, leftOut),
+            Verdict.HoldsWithErrorInWorking => (factored,
                 $"The conclusion is right: A(Σ(BᵀV)) equals PV (relative error {AttentionText.G(r.FactoredRelativeError)}) and its time grows with slope {r.FactoredSlope:F2} in n " +
                 $"against {r.GivenPSlope:F2} for PV. The working's shapes are wrong: with P = AΣBᵀ, B is (n, k), so \"BV\" is undefined for k < n — it is BᵀV, (k, d); " +
-                $"A is (n, k), not (n, m), and Σ (k, k). {leftOut}",
-            Verdict.Holds => leftOut,
-            _ => !exact
-                ? $"A(Σ(BᵀV)) must equal (AΣBᵀ)V exactly; measured relative error {AttentionText.G(r.FactoredRelativeError)} means a factor was lost."
-                : $"The factored product did not scale better than PV here (slopes {r.FactoredSlope:F2} against {r.GivenPSlope:F2}).",
+                $"A is (n, k), not (n, m), and Σ (k, k). {leftOut}"),
+            _ when !exact => (
+                $"A(Σ(BᵀV)) misses PV by {AttentionText.G(r.FactoredRelativeError)} (relative).",
+                $"A(Σ(BᵀV)) must equal (AΣBᵀ)V exactly; measured relative error {AttentionText.G(r.FactoredRelativeError)} means a factor was lost."),
+            _ => (
+                $"A(Σ(BᵀV)) did not scale better than PV (slopes {r.FactoredSlope:F2}, {r.GivenPSlope:F2}).",
+                $"The factored product did not scale better than PV here (slopes {r.FactoredSlope:F2} against {r.GivenPSlope:F2})."),
         };
-        return new Claim(Id, Statement, verdict, evidence, correction, AttentionFigures.LowRankFile)
-        {
-            Summary = verdict switch
-            {
-                Verdict.DoesNotHold => !exact ? $"A(Σ(BᵀV)) misses PV by {AttentionText.G(r.FactoredRelativeError)} (relative)." : $"A(Σ(BᵀV)) did not scale better than PV (slopes {r.FactoredSlope:F2}, {r.GivenPSlope:F2}).",
-                _ => $"Given rank-k factors, A(Σ(BᵀV)) is exact ({AttentionText.G(r.FactoredRelativeError)}) and scales with slope {r.FactoredSlope:F2} in n against {r.GivenPSlope:F2} for PV" +
-                     (r.WorkingProductDefined ? "." : "; but the working's BV is undefined (B is n×k): it is BᵀV. Real softmax(QKᵀ) is full rank here."),
-            },
-            Criterion = Criterion,
-        };
+        return Conclude(verdict, evidence, correction, AttentionFigures.LowRankFile) with { Summary = summary };
     }
 }

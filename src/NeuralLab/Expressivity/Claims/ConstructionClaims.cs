@@ -73,7 +73,7 @@ public sealed class IdentityClaim : ClaimCheck<ConstructionCheck>
     public override Claim Judge(ConstructionCheck c)
     {
         string weights = $"w0 = {ConstructionClaimText.Vector(c.Weights.W0)}, w1 = {ConstructionClaimText.Vector(c.Weights.W1)}";
-        return new Claim(Id, Statement, c.Exact ? Verdict.Holds : Verdict.DoesNotHold,
+        return Conclude(c.Exact ? Verdict.Holds : Verdict.DoesNotHold,
             new Dictionary<string, object?>
             {
                 ["target"] = c.Target,
@@ -86,10 +86,9 @@ public sealed class IdentityClaim : ClaimCheck<ConstructionCheck>
                 ["domain"] = c.Domain,
             },
             c.Exact ? null : $"With {weights} the network is off x by {ConstructionClaimText.Number(ConstructionClaimText.MaxError(c))}; σ(x) − σ(−x) = x needs w1 = [1, −1].",
-            "expressivity-constructions.png")
+            "expressivity-constructions.png") with
         {
             Summary = $"{weights} {(c.Exact ? "computes x" : "does not compute x")}; {ConstructionClaimText.ErrorText(c)}.",
-            Criterion = Criterion,
         };
     }
 }
@@ -121,7 +120,7 @@ public sealed class AffineClaim : ClaimCheck<IReadOnlyList<ConstructionCheck>>
         bool holds = checks.All(c => c.Exact);
         double worst = checks.Max(ConstructionClaimText.MaxError);
         var w1 = checks[0].Weights.W1;
-        return new Claim(Id, Statement, holds ? Verdict.Holds : Verdict.DoesNotHold,
+        return Conclude(holds ? Verdict.Holds : Verdict.DoesNotHold,
             new Dictionary<string, object?>
             {
                 ["targets"] = checks.Select(c => c.Target).ToArray(),
@@ -133,12 +132,11 @@ public sealed class AffineClaim : ClaimCheck<IReadOnlyList<ConstructionCheck>>
             holds ? null
                 : $"With w1 = {ConstructionClaimText.Vector(w1)} the network is off m·x + b by up to {ConstructionClaimText.Number(worst)} " +
                   $"({string.Join(", ", checks.Where(c => !c.Exact).Select(c => c.Target))}); σ(z) − σ(−z) = z needs w1 = [1, −1].",
-            "expressivity-constructions.png")
+            "expressivity-constructions.png") with
         {
             Summary = holds
                 ? $"w0 = [m, −m], b0 = [b, −b], w1 = [1, −1] computes m·x + b exactly in all {checks.Count} cases (max error {worst.ToString("G2", CultureInfo.InvariantCulture)}); the working's w0·x stands for w0·x + b0."
                 : $"w1 = {ConstructionClaimText.Vector(w1)} misses m·x + b by up to {ConstructionClaimText.Number(worst)}.",
-            Criterion = Criterion,
         };
     }
 }
@@ -178,7 +176,7 @@ public sealed class ConstantClaim : ClaimCheck<ConstantMeasurement>
     {
         bool holds = m.Sigmoid.All(c => c.Exact);
         double worst = m.Sigmoid.Max(ConstructionClaimText.MaxError);
-        return new Claim(Id, Statement, holds ? Verdict.Holds : Verdict.DoesNotHold,
+        return Conclude(holds ? Verdict.Holds : Verdict.DoesNotHold,
             new Dictionary<string, object?>
             {
                 ["sigma"] = "logistic sigmoid, σ(0) = 0.5",
@@ -189,12 +187,11 @@ public sealed class ConstantClaim : ClaimCheck<ConstantMeasurement>
                 ["note_relu"] = $"With ReLU σ(0) = 0 and the same weights give f ≡ 0 (off by |b|, up to {m.Relu.Max(ConstructionClaimText.MaxError):G3}); ReLU would need a bias, b0 = [b, −b], w1 = [1, −1].",
             },
             holds ? null : $"w1 = {ConstructionClaimText.Number(m.OutputScale)}b gives {ConstructionClaimText.Number(m.OutputScale)}b·σ(0) = {ConstructionClaimText.Number(m.OutputScale / 2)}b, off b by up to {ConstructionClaimText.Number(worst)}; w1 = 2b is needed.",
-            "expressivity-constructions.png")
+            "expressivity-constructions.png") with
         {
             Summary = holds
                 ? $"With the sigmoid, w0 = 0, w1 = 2b gives 2b·σ(0) = b exactly for b = {string.Join(", ", Constants.Select(ConstructionClaimText.Number))} (max error {worst:G2})."
                 : $"w1 = {ConstructionClaimText.Number(m.OutputScale)}b misses b by up to {ConstructionClaimText.Number(worst)} with the sigmoid.",
-            Criterion = Criterion,
         };
     }
 }
@@ -241,7 +238,7 @@ public sealed class HatClaim : ClaimCheck<HatMeasurement>
             _ => $"Neither the stated vectors ({m.StatedPieces}) nor the decomposition as computed ({m.DecompositionPieces}, off by " +
                  $"{ConstructionClaimText.Number(ConstructionClaimText.MaxError(m.Decomposition))}) give the hat max(0, 6 − 3|x|).",
         };
-        return new Claim(Id, Statement, verdict,
+        return Conclude(verdict,
             new Dictionary<string, object?>
             {
                 ["target"] = m.Stated.Target,
@@ -255,7 +252,7 @@ public sealed class HatClaim : ClaimCheck<HatMeasurement>
                 ["decomposition_computes"] = m.DecompositionPieces,
                 ["decomposition_max_error"] = ConstructionClaimText.MaxError(m.Decomposition),
             },
-            correction, "expressivity-constructions.png")
+            correction, "expressivity-constructions.png") with
         {
             Summary = verdict switch
             {
@@ -264,7 +261,6 @@ public sealed class HatClaim : ClaimCheck<HatMeasurement>
                     $"f1 + f2 + f3 is the hat (error {ConstructionClaimText.MaxError(m.Decomposition):G2}), but the stated b = [2, −2, 0], w1 = [3, −6, 3] compute {m.StatedPieces}.",
                 _ => $"Neither the stated vectors nor f1 + f2 + f3 as computed give the hat (errors {ConstructionClaimText.Number(ConstructionClaimText.MaxError(m.Stated))}, {ConstructionClaimText.Number(ConstructionClaimText.MaxError(m.Decomposition))}).",
             },
-            Criterion = Criterion,
         };
     }
 }

@@ -27,7 +27,7 @@ public sealed class HomogeneityClaim(ExpressivityBudget budget) : ClaimCheck<Hom
         bool aboveBound = study.MinBiasFreeMse >= study.Bound.Mse * (1 - 1e-9);
         bool holds = homogeneous && aboveBound;
         var best = study.Trained.Where(t => !t.Biases).MinBy(t => t.FinalMse)!;
-        return new Claim(Id, Statement, holds ? Verdict.Holds : Verdict.DoesNotHold,
+        return Conclude(holds ? Verdict.Holds : Verdict.DoesNotHold,
             new Dictionary<string, object?>
             {
                 ["random_networks"] = study.RandomNetworks.Count,
@@ -43,11 +43,10 @@ public sealed class HomogeneityClaim(ExpressivityBudget budget) : ClaimCheck<Hom
             },
             holds ? null
                 : $"Measured: f(cx) − c·f(x) up to {study.MaxRelativeDeviation:G3} (relative) and an MSE of {study.MinBiasFreeMse:G4} against the bound {study.Bound.Mse:G4}: these networks are not bias-free.",
-            "expressivity-bias-free.png")
+            "expressivity-bias-free.png") with
         {
             Summary = string.Create(CultureInfo.InvariantCulture,
                 $"f(cx) = c·f(x) to {study.MaxRelativeDeviation:G2} on {study.RandomNetworks.Count} random bias-free networks; the best trained one has f(4)/f(2) = {best.F4 / best.F2:G4} and MSE {study.MinBiasFreeMse:G4} against the homogeneous floor {study.Bound.Mse:G4}."),
-            Criterion = Criterion,
         };
     }
 }
@@ -106,7 +105,7 @@ public sealed class OutsideGrowthClaim(ExpressivityBudget budget) : ClaimCheck<O
             Verdict.DoesNotHold => $"The error measured outside the fitted interval did not keep growing ({growth}): the measurement does not reach outside [−L, L].",
             _ => null,
         };
-        return new Claim(Id, Statement, verdict,
+        return Conclude(verdict,
             new Dictionary<string, object?>
             {
                 ["fits"] = m.Fits.Select(f => new
@@ -125,7 +124,7 @@ public sealed class OutsideGrowthClaim(ExpressivityBudget budget) : ClaimCheck<O
                 ["bounded_x2_certified_bound"] = m.BoundedCertificate.Bound,
                 ["argument_refuted"] = argumentRefuted,
             },
-            correction, "expressivity-outside-error.png")
+            correction, "expressivity-outside-error.png") with
         {
             Summary = verdict switch
             {
@@ -133,7 +132,6 @@ public sealed class OutsideGrowthClaim(ExpressivityBudget budget) : ClaimCheck<O
                 Verdict.Holds => $"{growth}.",
                 _ => $"The error outside did not grow: {growth}.",
             },
-            Criterion = Criterion,
         };
     }
 }
@@ -192,7 +190,7 @@ public sealed class ApproximatorClaim(ExpressivityBudget budget) : ClaimCheck<Ap
         var finest = m.Square.MinBy(s => s.Eps)!;
         var failed = m.Square.FirstOrDefault(s => !s.Certificate.Meets);
         var others = m.Study.Sweep.Concat(m.Study.RandomSmooth).ToList();
-        return new Claim(Id, Statement, holds ? Verdict.Holds : Verdict.DoesNotHold,
+        return Conclude(holds ? Verdict.Holds : Verdict.DoesNotHold,
             new Dictionary<string, object?>
             {
                 ["eps"] = m.Square.Select(s => s.Eps).ToArray(),
@@ -209,13 +207,12 @@ public sealed class ApproximatorClaim(ExpressivityBudget budget) : ClaimCheck<Ap
             },
             holds ? null : string.Create(CultureInfo.InvariantCulture,
                 $"At ε = {failed!.Eps:G} the network of {failed.Units} units is only certified to {failed.Certificate.Bound:G4} (max error {failed.Certificate.MaxError:G4}): one unit per linear piece is needed."),
-            "expressivity-units-vs-eps.png")
+            "expressivity-units-vs-eps.png") with
         {
             Summary = holds
                 ? string.Create(CultureInfo.InvariantCulture,
                     $"x² on [0, 1] certified for all {m.Square.Count} ε down to {finest.Eps:G}: {finest.Units} units (⌈1/(2√ε)⌉ = {finest.UniformBound}), bound {finest.Certificate.Bound:G4} ≤ ε on {finest.Certificate.Points:N0} points + h²/4.")
                 : string.Create(CultureInfo.InvariantCulture, $"Only {certified} of {m.Square.Count} networks certified within ε (e.g. ε = {failed!.Eps:G}: bound {failed.Certificate.Bound:G4})."),
-            Criterion = Criterion,
         };
     }
 }

@@ -42,7 +42,7 @@ public sealed class ReluLaplacianCheck(FieldTrial relu, ImageReference image) : 
             Verdict.DoesNotHold => $"The Laplacian measured is exactly 0 on only {zero:P1} of pixels (< {MinExactZero:P0}).",
             _ => null,
         };
-        return new Claim(Id, Statement, verdict, new Dictionary<string, object?>
+        return Conclude(verdict, new Dictionary<string, object?>
         {
             ["laplacian_exact_zero_fraction"] = zero,
             ["laplacian_abs_mean"] = laplacian.Average(Math.Abs),
@@ -51,10 +51,9 @@ public sealed class ReluLaplacianCheck(FieldTrial relu, ImageReference image) : 
             ["kinks_on_central_row"] = census.KinksOnCentralRow,
             ["central_row_samples"] = census.RowSamples,
             ["origin_distance_to_nearest_kink_pixels"] = census.OriginDistanceToNearestKink / spacing,
-        }, correction, "fields-relu.png")
+        }, correction, "fields-relu.png") with
         {
             Summary = allBlack ? $"Laplacian exactly 0 on {zero:P1} of pixels; {where}." : $"Laplacian exactly 0 on only {zero:P1} of pixels.",
-            Criterion = Criterion,
         };
     }
 }
@@ -86,15 +85,14 @@ public sealed class DecayAndEpochsCheck(FieldTrial constant, FieldTrial decayed,
             Verdict.DoesNotHold => $"Neither decay nor more epochs gains {MinGainDb} dB: {numbers}.",
             _ => null,
         };
-        return new Claim(Id, Statement, verdict, new Dictionary<string, object?>
+        return Conclude(verdict, new Dictionary<string, object?>
         {
             ["learning_rate"] = constant.Config.LearningRate, ["batch"] = constant.Config.Batch, ["epochs"] = constant.Config.Epochs,
             ["psnr_constant_db"] = basePsnr, ["psnr_cosine_decay_db"] = d.Metrics.Psnr, ["psnr_twice_the_epochs_db"] = l.Metrics.Psnr,
             ["decay_gain_db"] = decayGain, ["epochs_gain_db"] = epochsGain,
-        }, correction, "fields-lr-decay.png")
+        }, correction, "fields-lr-decay.png") with
         {
             Summary = numbers + ".",
-            Criterion = Criterion,
         };
     }
 }
@@ -143,16 +141,15 @@ public sealed class DefaultInitCheck(FieldTrial defaultInit, FieldTrial sirenIni
             Verdict.DoesNotHold => $"With this initialisation the sine network fits: {plateau}.",
             _ => null,
         };
-        return new Claim(Id, Statement, verdict, new Dictionary<string, object?>
+        return Conclude(verdict, new Dictionary<string, object?>
         {
             ["init"] = trial.Metrics.Init, ["final_mse"] = mse, ["psnr_db"] = FieldTrainer.Psnr(mse), ["image_variance"] = variance, ["second_half_gain_db"] = gain,
             ["correlation_with_image"] = imageCorrelation, ["gradient_correlation"] = gradientCorrelation, ["high_frequency_fraction"] = highFraction,
             ["image_high_frequency_fraction"] = imageHighFraction, ["output_std"] = amplitude, ["image_std"] = imageAmplitude,
             ["psnr_siren_init_db"] = sirenInit.Metrics.Psnr,
-        }, correction, "fields-sine-default-init.png")
+        }, correction, "fields-sine-default-init.png") with
         {
             Summary = $"{plateau}; {output}.",
-            Criterion = Criterion,
         };
     }
 }

@@ -24,18 +24,68 @@ public abstract class RecipeCheck(FieldTrial trial, ImageReference image) : Clai
     protected static string Db(double db) => $"{db:F2} dB";
 
     protected Claim Judge(List<string> failures, Dictionary<string, object?> evidence, string holdsSummary, string figure) =>
-        new(Id, Statement, failures.Count == 0 ? Verdict.Holds : Verdict.DoesNotHold, evidence,
-            failures.Count == 0 ? null : $"With {Ran}: {string.Join("; ", failures)}.", figure)
+        Conclude(failures.Count == 0 ? Verdict.Holds : Verdict.DoesNotHold, evidence,
+            failures.Count == 0 ? null : $"With {Ran}: {string.Join("; ", failures)}.", figure) with
         {
             Summary = failures.Count == 0 ? $"{holdsSummary} ({Ran})." : $"{string.Join("; ", failures)} ({Ran}).",
-            Criterion = Criterion,
         };
+
+    /// <summary>The evidence every recipe check shows (the recipe as run, the run's length), then the check's own measurements.</summary>
+    protected Dictionary<string, object?> Evidence(params (string Name, object? Value)[] measured)
+    {
+        var evidence = new Dictionary<string, object?>
+        {
+            ["epochs"] = Trial.Config.Epochs, ["recipe_epochs"] = Target.Epochs, ["learning_rate"] = Trial.Config.LearningRate, ["batch"] = Trial.Config.Batch,
+            ["steps"] = Trial.Metrics.Steps, ["seconds"] = Trial.Metrics.Seconds,
+        };
+        foreach (var (name, value) in measured) evidence[name] = value;
+        return evidence;
+    }
+}
+
+/// <summary>
+/// 5.1 and 5.2: the ReLU and Tanh recipes both give a recognisable but blurred fit (a PSNR band, little high-frequency
+/// energy); what their Laplacians must look like, and how each is corrupted, is the activation's own.
+/// </summary>
+public abstract class BlurredRecipeCheck(FieldTrial trial, ImageReference image) : RecipeCheck(trial, image)
+{
+    public const double MinPsnr = 18, MaxPsnr = 30, MaxHighFrequencyRatio = 0.5;
+
+    /// <summary>The activation's name in the failure lines ("ReLU").</summary>
+    protected abstract string Activation { get; }
+
+    /// <summary>The figure the claim points to.</summary>
+    protected abstract string Figure { get; }
+
+    /// <summary>The fit's values and the truth they are compared with; the fault injection corrupts one of them.</summary>
+    protected abstract (double[] Fit, double[] Truth) Compared(ReportContext context);
+
+    /// <summary>Why the Laplacian, exactly 0 on <paramref name="zero"/> of the pixels, is not this activation's; null if it is.</summary>
+    protected abstract string? LaplacianFailure(double zero);
+
+    /// <summary>The Laplacian's part of the summary when the claim holds.</summary>
+    protected abstract string LaplacianSummary(double zero);
+
+    public override Claim Run(ReportContext context)
+    {
+        var (fit, truth) = Compared(context);
+        double psnr = FieldStatistics.Psnr(fit, truth);
+        double ratio = HighFrequencyRatio(fit);
+        double zero = FieldStatistics.ExactZeroFraction(Trial.Maps.Laplacian);
+        var failures = new List<string>();
+        if (psnr < MinPsnr) failures.Add($"PSNR {Db(psnr)} is below {MinPsnr} dB: not a recognisable fit");
+        if (psnr >= MaxPsnr) failures.Add($"PSNR {Db(psnr)} is not a blurred {Activation} fit (≥ {MaxPsnr} dB)");
+        if (ratio >= MaxHighFrequencyRatio) failures.Add($"the fit keeps {ratio:F2} of the image's high-frequency energy: not blurred");
+        if (LaplacianFailure(zero) is string laplacian) failures.Add(laplacian);
+        return Judge(failures, Evidence(("psnr_db", psnr), ("high_frequency_ratio", ratio), ("laplacian_exact_zero_fraction", zero)),
+            $"{Db(psnr)}, blurred (high-frequency energy {ratio:F2} of the image's), {LaplacianSummary(zero)}", Figure);
+    }
 }
 
 /// <summary>5.1: ReLU, 300 epochs, lr 1e-3, batch 64.</summary>
-public sealed class ReluRecipeCheck(FieldTrial trial, ImageReference image) : RecipeCheck(trial, image)
+public sealed class ReluRecipeCheck(FieldTrial trial, ImageReference image) : BlurredRecipeCheck(trial, image)
 {
-    public const double MinPsnr = 18, MaxPsnr = 30, MaxHighFrequencyRatio = 0.5, MinExactZero = 0.99;
+    public const double MinExactZero = 0.99;
 
     public override string Id => "5.1";
     public override string Statement => "A ReLU field fits the 256² cameraman with 300 epochs, learning rate 0.001 and batch size 64 (Figure 2).";
@@ -43,30 +93,22 @@ public sealed class ReluRecipeCheck(FieldTrial trial, ImageReference image) : Re
         $"Whole-image PSNR in [{MinPsnr}, {MaxPsnr}) dB (recognisable but blurred), a blurred fit (energy above half the Nyquist radius < {MaxHighFrequencyRatio} of the image's) " +
         $"and an autograd Laplacian exactly 0 on ≥ {MinExactZero:P0} of pixels; otherwise does not hold.";
     public override (int Epochs, double LearningRate, int Batch) Target => FieldSectionPlan.ReluRecipe;
+    protected override string Activation => "ReLU";
+    protected override string Figure => "fields-relu.png";
 
-    public override Claim Run(ReportContext context)
-    {
-        var truth = context.IsBroken(Id) ? FieldStatistics.FlipVertically(Image.Values, Image.Height, Image.Width) : Image.Values; // fault injection: the image upside down
-        double psnr = FieldStatistics.Psnr(Trial.Maps.Values, truth);
-        double ratio = HighFrequencyRatio(Trial.Maps.Values);
-        double zero = FieldStatistics.ExactZeroFraction(Trial.Maps.Laplacian);
-        var failures = new List<string>();
-        if (psnr < MinPsnr) failures.Add($"PSNR {Db(psnr)} is below {MinPsnr} dB: not a recognisable fit");
-        if (psnr >= MaxPsnr) failures.Add($"PSNR {Db(psnr)} is not a blurred ReLU fit (≥ {MaxPsnr} dB)");
-        if (ratio >= MaxHighFrequencyRatio) failures.Add($"the fit keeps {ratio:F2} of the image's high-frequency energy: not blurred");
-        if (zero < MinExactZero) failures.Add($"the Laplacian is exactly 0 on only {zero:P1} of pixels");
-        return Judge(failures, new Dictionary<string, object?>
-        {
-            ["epochs"] = Trial.Config.Epochs, ["recipe_epochs"] = Target.Epochs, ["learning_rate"] = Trial.Config.LearningRate, ["batch"] = Trial.Config.Batch,
-            ["steps"] = Trial.Metrics.Steps, ["seconds"] = Trial.Metrics.Seconds, ["psnr_db"] = psnr, ["high_frequency_ratio"] = ratio, ["laplacian_exact_zero_fraction"] = zero,
-        }, $"{Db(psnr)}, blurred (high-frequency energy {ratio:F2} of the image's), Laplacian exactly 0 on {zero:P1} of pixels", "fields-relu.png");
-    }
+    /// <summary>Fault injection: the image upside down.</summary>
+    protected override (double[] Fit, double[] Truth) Compared(ReportContext context) =>
+        (Trial.Maps.Values, context.IsBroken(Id) ? FieldStatistics.FlipVertically(Image.Values, Image.Height, Image.Width) : Image.Values);
+
+    protected override string? LaplacianFailure(double zero) => zero < MinExactZero ? $"the Laplacian is exactly 0 on only {zero:P1} of pixels" : null;
+
+    protected override string LaplacianSummary(double zero) => $"Laplacian exactly 0 on {zero:P1} of pixels";
 }
 
 /// <summary>5.2: Tanh, 300 epochs, lr 1e-3, batch 100.</summary>
-public sealed class TanhRecipeCheck(FieldTrial trial, ImageReference image) : RecipeCheck(trial, image)
+public sealed class TanhRecipeCheck(FieldTrial trial, ImageReference image) : BlurredRecipeCheck(trial, image)
 {
-    public const double MinPsnr = 18, MaxPsnr = 30, MaxHighFrequencyRatio = 0.5, MaxExactZero = 0.01;
+    public const double MaxExactZero = 0.01;
 
     public override string Id => "5.2";
     public override string Statement => "A Tanh field fits the 256² cameraman with 300 epochs, learning rate 0.001 and batch size 100 (Figure 3).";
@@ -74,24 +116,16 @@ public sealed class TanhRecipeCheck(FieldTrial trial, ImageReference image) : Re
         $"Whole-image PSNR in [{MinPsnr}, {MaxPsnr}) dB, a blurred fit (energy above half the Nyquist radius < {MaxHighFrequencyRatio} of the image's) " +
         $"and a smooth field's Laplacian (exactly 0 on < {MaxExactZero:P0} of pixels); otherwise does not hold.";
     public override (int Epochs, double LearningRate, int Batch) Target => FieldSectionPlan.TanhRecipe;
+    protected override string Activation => "Tanh";
+    protected override string Figure => "fields-tanh.png";
 
-    public override Claim Run(ReportContext context)
-    {
-        var values = context.IsBroken(Id) ? FieldStatistics.Transpose(Trial.Maps.Values, Image.Width) : Trial.Maps.Values; // fault injection: x and y swapped
-        double psnr = FieldStatistics.Psnr(values, Image.Values);
-        double ratio = HighFrequencyRatio(values);
-        double zero = FieldStatistics.ExactZeroFraction(Trial.Maps.Laplacian);
-        var failures = new List<string>();
-        if (psnr < MinPsnr) failures.Add($"PSNR {Db(psnr)} is below {MinPsnr} dB: not a recognisable fit");
-        if (psnr >= MaxPsnr) failures.Add($"PSNR {Db(psnr)} is not a blurred Tanh fit (≥ {MaxPsnr} dB)");
-        if (ratio >= MaxHighFrequencyRatio) failures.Add($"the fit keeps {ratio:F2} of the image's high-frequency energy: not blurred");
-        if (zero >= MaxExactZero) failures.Add($"the Laplacian is exactly 0 on {zero:P1} of pixels: not a smooth field's");
-        return Judge(failures, new Dictionary<string, object?>
-        {
-            ["epochs"] = Trial.Config.Epochs, ["recipe_epochs"] = Target.Epochs, ["learning_rate"] = Trial.Config.LearningRate, ["batch"] = Trial.Config.Batch,
-            ["steps"] = Trial.Metrics.Steps, ["seconds"] = Trial.Metrics.Seconds, ["psnr_db"] = psnr, ["high_frequency_ratio"] = ratio, ["laplacian_exact_zero_fraction"] = zero,
-        }, $"{Db(psnr)}, blurred (high-frequency energy {ratio:F2} of the image's), a smooth Laplacian (exactly 0 on {zero:P1} of pixels)", "fields-tanh.png");
-    }
+    /// <summary>Fault injection: x and y swapped.</summary>
+    protected override (double[] Fit, double[] Truth) Compared(ReportContext context) =>
+        (context.IsBroken(Id) ? FieldStatistics.Transpose(Trial.Maps.Values, Image.Width) : Trial.Maps.Values, Image.Values);
+
+    protected override string? LaplacianFailure(double zero) => zero >= MaxExactZero ? $"the Laplacian is exactly 0 on {zero:P1} of pixels: not a smooth field's" : null;
+
+    protected override string LaplacianSummary(double zero) => $"a smooth Laplacian (exactly 0 on {zero:P1} of pixels)";
 }
 
 /// <summary>5.3: sine (SIREN), 200 epochs, lr 1e-4, batch 2048.</summary>
@@ -117,10 +151,7 @@ public sealed class SineRecipeCheck(FieldTrial trial, ImageReference image) : Re
         if (psnr < MinPsnr) failures.Add($"PSNR {Db(psnr)} is below {MinPsnr} dB");
         if (correlation < MinGradientCorrelation) failures.Add($"the gradient correlates with Sobel's at {correlation:F3} (< {MinGradientCorrelation})");
         if (zero >= MaxExactZero) failures.Add($"the Laplacian is exactly 0 on {zero:P1} of pixels");
-        return Judge(failures, new Dictionary<string, object?>
-        {
-            ["epochs"] = Trial.Config.Epochs, ["recipe_epochs"] = Target.Epochs, ["learning_rate"] = Trial.Config.LearningRate, ["batch"] = Trial.Config.Batch,
-            ["steps"] = Trial.Metrics.Steps, ["seconds"] = Trial.Metrics.Seconds, ["psnr_db"] = psnr, ["gradient_correlation"] = correlation, ["laplacian_exact_zero_fraction"] = zero,
-        }, $"{Db(psnr)}, gradient correlation with Sobel {correlation:F3}, Laplacian non-zero on {1 - zero:P1} of pixels", "fields-sine.png");
+        return Judge(failures, Evidence(("psnr_db", psnr), ("gradient_correlation", correlation), ("laplacian_exact_zero_fraction", zero)),
+            $"{Db(psnr)}, gradient correlation with Sobel {correlation:F3}, Laplacian non-zero on {1 - zero:P1} of pixels", "fields-sine.png");
     }
 }

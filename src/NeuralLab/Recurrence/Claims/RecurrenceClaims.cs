@@ -57,7 +57,7 @@ public sealed class UnrolledStatesClaim : ClaimCheck<UnrolledStates>
     public override Claim Judge(UnrolledStates m)
     {
         bool holds = m.MatchesSolution && m.MaxRelativeError < 1e-12;
-        return new Claim(Id, Statement, holds ? Verdict.Holds : Verdict.DoesNotHold,
+        return Conclude(holds ? Verdict.Holds : Verdict.DoesNotHold,
             new Dictionary<string, object?>
             {
                 ["h1_expanded"] = m.Expanded[0],
@@ -67,12 +67,11 @@ public sealed class UnrolledStatesClaim : ClaimCheck<UnrolledStates>
                 ["draws"] = RecurrenceDraws.Draws,
                 ["max_relative_error_forward_vs_formula"] = m.MaxRelativeError,
             },
-            holds ? null : $"The network's states differ from the formulas (max relative error {m.MaxRelativeError:E2}); the expansion of the model's step gives h₃ = {m.Expanded[2]}.")
+            holds ? null : $"The network's states differ from the formulas (max relative error {m.MaxRelativeError:E2}); the expansion of the model's step gives h₃ = {m.Expanded[2]}.") with
         {
             Summary = holds
                 ? $"The model's step expands to h₃ = {m.Expanded[2]}, as written; the forward pass matches to {RecurrenceDraws.E(m.MaxRelativeError)} on {RecurrenceDraws.Draws} draws."
                 : $"The forward pass misses the formulas by {RecurrenceDraws.E(m.MaxRelativeError)} (relative).",
-            Criterion = Criterion,
         };
     }
 }
@@ -116,7 +115,7 @@ public sealed class LinearGradientClaim : ClaimCheck<LinearGradient>
     public override Claim Judge(LinearGradient m)
     {
         bool holds = m.Worst < GradientCheck.Tolerance;
-        return new Claim(Id, Statement, holds ? Verdict.Holds : Verdict.DoesNotHold,
+        return Conclude(holds ? Verdict.Holds : Verdict.DoesNotHold,
             new Dictionary<string, object?>
             {
                 ["dh3_dw_expanded"] = m.Expanded,
@@ -126,12 +125,11 @@ public sealed class LinearGradientClaim : ClaimCheck<LinearGradient>
                 ["max_relative_error_vs_finite_differences"] = m.FiniteDifferences,
                 ["tolerance"] = GradientCheck.Tolerance,
             },
-            holds ? null : $"The computed gradients differ from the formula by up to {m.Worst:E2} (relative); differentiating the expansion gives {m.Expanded}.")
+            holds ? null : $"The computed gradients differ from the formula by up to {m.Worst:E2} (relative); differentiating the expansion gives {m.Expanded}.") with
         {
             Summary = holds
                 ? $"x₃ + 2w x₂ + 3w² x₁ matches autograd, hand-written BPTT and finite differences to {RecurrenceDraws.E(m.Worst)} (relative) on {RecurrenceDraws.Draws} draws."
                 : $"The formula misses the computed gradients by {RecurrenceDraws.E(m.Worst)} (relative).",
-            Criterion = Criterion,
         };
     }
 }
@@ -196,13 +194,12 @@ public sealed class GradientFormulaClaim : ClaimCheck<GradientFormula>
         evidence["note_inner_form"] =
             $"Side note: for the inner form h_t = σ(w·y_t) the chain rule gives ∏ w·σ'(w·y_t) (max relative error {RecurrenceDraws.E(m.InnerOwnFormulaError)}); " +
             $"the solution's formula is off by up to {m.InnerError:P0} there. Both forms coincide for σ = identity.";
-        return new Claim(Id, Statement, holds ? Verdict.Holds : Verdict.DoesNotHold, evidence,
-            holds ? null : $"The formula misses autograd's ∂h_T/∂h₁ by up to {worst:E2} (relative) on the RNN it is written for.")
+        return Conclude(holds ? Verdict.Holds : Verdict.DoesNotHold, evidence,
+            holds ? null : $"The formula misses autograd's ∂h_T/∂h₁ by up to {worst:E2} (relative) on the RNN it is written for.") with
         {
             Summary = holds
                 ? $"w^(T−1) ∏ σ'(x_t + h_{{t−1}}) matches autograd to {RecurrenceDraws.E(worst)} (relative) for tanh, sigmoid, relu and identity, {RecurrenceDraws.Draws} draws each."
                 : $"The formula misses autograd by {RecurrenceDraws.E(worst)} (relative).",
-            Criterion = Criterion,
         };
     }
 }
@@ -276,7 +273,7 @@ public sealed class ExplodingVanishingClaim : ClaimCheck<ExplodingVanishing>
             Verdict.HoldsUnderCondition => $"True for σ = identity only: {string.Join("; ", contradictions.Select(Describe))}. {rule}",
             _ => null,
         };
-        return new Claim(Id, Statement, verdict, evidence, correction, "recurrence-sweep.png")
+        return Conclude(verdict, evidence, correction, "recurrence-sweep.png") with
         {
             Summary = verdict switch
             {
@@ -284,7 +281,6 @@ public sealed class ExplodingVanishingClaim : ClaimCheck<ExplodingVanishing>
                 Verdict.DoesNotHold => $"{Describe(linear[0])}, where the statement predicts {(Predicted(linear[0].W) > 0 ? "exploding" : "vanishing")}; {contradictions.Count} of {curves.Count} curves contradict it.",
                 _ => $"The linear case follows it, but {Describe(contradictions[0])}, where the statement predicts {(Predicted(contradictions[0].W) > 0 ? "exploding" : "vanishing")}; {contradictions.Count} of {curves.Count} curves contradict it.",
             },
-            Criterion = Criterion,
         };
     }
 }

@@ -57,7 +57,7 @@ public sealed class UnrolledGraph
 
     public static UnrolledGraph Build(ScalarRnn network, int length)
     {
-        if (length < 1 || length > MaxLength) throw new NeuralLab.Common.BadInputException($"--T must be between 1 and {MaxLength}, got {length}");
+        if (length < 1 || length > MaxLength) throw new ArgumentOutOfRangeException(nameof(length), length, $"must be between 1 and {MaxLength}");
         var graph = new UnrolledGraph(network, length);
         var recorder = new Recorder(graph, network.Activation);
         var w = graph.Add("w", "w", "w", GraphNodeKind.Weight, 0);

@@ -53,7 +53,7 @@ public sealed class BiasBeforeNormClaim(DigitsData train, DigitsData test, BiasC
                 $"Measured, the biases change the network: outputs differ by {check.MaxOutputDifference:G3}, bias gradients reach {check.MaxBiasGradient:G3} and the losses part by {check.MaxLossDifference:G3}; only a per-channel constant added before the normalisation is cancelled."),
             _ => evalNote,
         };
-        return new Claim(Id, Statement, verdict, evidence, correction, "resnet-bias-check.png")
+        return Conclude(verdict, evidence, correction, "resnet-bias-check.png") with
         {
             Summary = verdict switch
             {
@@ -61,7 +61,6 @@ public sealed class BiasBeforeNormClaim(DigitsData train, DigitsData test, BiasC
                 _ => string.Create(CultureInfo.InvariantCulture,
                     $"With and without conv biases the outputs agree to {check.MaxOutputDifference:G2} and the losses over {check.Steps} steps to {check.MaxLossDifference:G2} (bias gradients ≤ {check.MaxBiasGradient:G2}); BatchNorm matches the mean to {check.MeanResidual:G2}, the median only to {check.MedianResidual:G2}."),
             },
-            Criterion = Criterion,
         };
     }
 }

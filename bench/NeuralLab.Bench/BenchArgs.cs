@@ -1,0 +1,70 @@
+using System.Diagnostics;
+using NeuralLab.Common;
+
+namespace NeuralLab.Bench;
+
+/// <summary>
+/// A benchmark whose command line is a mode word and <c>--key value</c> pairs (<see cref="BenchArgs"/>), parsed here once,
+/// run on <c>--threads</c> libtorch threads (default 2, this machine's cores). A scope of <see cref="LibtorchThreads.Use"/>,
+/// not <see cref="LibtorchThreads.Fix"/>: where the library picks its own count (one thread for a small batch's steps)
+/// it keeps doing so, as it does for a user, which is what the benchmarks measure.
+/// </summary>
+/// <param name="name">The word that selects it (<c>fields</c>).</param>
+/// <param name="description">One line for the usage list.</param>
+public abstract class Benchmark(string name, string description) : IBenchmark
+{
+    public string Name => name;
+
+    public string Description => description;
+
+    public int Run(string[] args)
+    {
+        var arguments = new BenchArgs(args);
+        using var threads = LibtorchThreads.Use(int.Parse(arguments.Options.GetValueOrDefault("threads", "2")));
+        return Run(arguments.Mode, arguments.Options);
+    }
+
+    /// <summary>Runs the benchmark's <paramref name="mode"/> ("all" when none is given) with its <c>--key value</c> options.</summary>
+    protected abstract int Run(string mode, IReadOnlyDictionary<string, string> options);
+}
+
+/// <summary>A benchmark's command line: an optional mode word first, then <c>--key value</c> pairs.</summary>
+public sealed class BenchArgs
+{
+    readonly Dictionary<string, string> _options = [];
+
+    public BenchArgs(string[] args, string defaultMode = "all")
+    {
+        Mode = args.Length > 0 && !args[0].StartsWith("--", StringComparison.Ordinal) ? args[0] : defaultMode;
+        for (int i = 0; i + 1 < args.Length; i++)
+            if (args[i].StartsWith("--", StringComparison.Ordinal)) _options[args[i][2..]] = args[i + 1];
+    }
+
+    public string Mode { get; }
+
+    /// <summary>The <c>--key value</c> pairs, keys without the dashes.</summary>
+    public IReadOnlyDictionary<string, string> Options => _options;
+}
+
+/// <summary>A PyTorch peer script (bench/peers/) run in a child process with the system's python3.</summary>
+public static class PeerScript
+{
+    const string Python = "/usr/bin/python3";
+
+    /// <summary>
+    /// The peer's stdout when it contains <paramref name="required"/> (a regular expression), else null, with a line
+    /// saying why: the script or python3 missing, or the peer's last line on stderr.
+    /// </summary>
+    public static string? Run(string script, string required, params IEnumerable<string> args)
+    {
+        if (!File.Exists(script) || !File.Exists(Python)) { Console.WriteLine($"# peer {script} or {Python} missing"); return null; }
+        var psi = new ProcessStartInfo(Python, [script, .. args]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        using var process = Process.Start(psi)!;
+        string output = process.StandardOutput.ReadToEnd();
+        string errors = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        if (System.Text.RegularExpressions.Regex.IsMatch(output, required)) return output;
+        Console.WriteLine($"# peer failed: {errors.Split('\n').LastOrDefault(l => l.Length > 0)}");
+        return null;
+    }
+}
