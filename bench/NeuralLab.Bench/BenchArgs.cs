@@ -28,7 +28,7 @@ public abstract class Benchmark(string name, string description) : IBenchmark
     protected abstract int Run(string mode, IReadOnlyDictionary<string, string> options);
 }
 
-/// <summary>A benchmark's command line: an optional mode word first, then <c>--key value</c> pairs.</summary>
+/// <summary>A benchmark's command line: an optional mode word first, then <c>--key value</c> pairs; a key with no value is a flag ("true").</summary>
 public sealed class BenchArgs
 {
     readonly Dictionary<string, string> _options = [];
@@ -36,8 +36,9 @@ public sealed class BenchArgs
     public BenchArgs(string[] args, string defaultMode = "all")
     {
         Mode = args.Length > 0 && !args[0].StartsWith("--", StringComparison.Ordinal) ? args[0] : defaultMode;
-        for (int i = 0; i + 1 < args.Length; i++)
-            if (args[i].StartsWith("--", StringComparison.Ordinal)) _options[args[i][2..]] = args[i + 1];
+        for (int i = 0; i < args.Length; i++)
+            if (args[i].StartsWith("--", StringComparison.Ordinal))
+                _options[args[i][2..]] = i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal) ? args[i + 1] : "true"; // a flag: --glibc-heap
     }
 
     public string Mode { get; }

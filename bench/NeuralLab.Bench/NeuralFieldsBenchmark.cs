@@ -16,6 +16,8 @@ namespace NeuralLab.Bench;
 /// steps: the training step alone (ReLU recipe at batch 64, SIREN at batch 4096) against bench/peers/peer_field_steps_torch.py,
 /// same loop and one evaluation at the end on both sides, rounds alternating ours and the peer's:
 /// steps [--rounds 3] [--relu-steps 3000] [--siren-steps 300]
+/// sine-ab: SIREN's step (batch 4096, Adam) with its layers composed of addmm and sin against the network's own layers
+/// (one autograd node each), alternating in one process: sine-ab [--rounds 9] [--steps 10] [--glibc-heap] [--threads 2]
 /// </summary>
 public sealed class NeuralFieldsBenchmark() : Benchmark("fields",
     "SIREN fit of the 256² cameraman: throughput vs the PyTorch peer, time to 30/35/40 dB, derivative maps, peak RSS")
@@ -32,6 +34,7 @@ public sealed class NeuralFieldsBenchmark() : Benchmark("fields",
         if (mode is "all" or "maps") Maps(target);
         if (mode is "soak") Soak(target, options);
         if (mode is "steps") Steps(target, image, options);
+        if (mode is "sine-ab") SineLayerAb(target, options);
         Console.WriteLine($"peak RSS {ProcessMemory.PeakRssBytes() / 1e6:F0} MB");
         return 0;
     }
@@ -94,6 +97,88 @@ public sealed class NeuralFieldsBenchmark() : Benchmark("fields",
                 Console.WriteLine($"# siren roofline at batch {batch} (this machine's GEMM and sin rates, {torch.get_num_threads()} threads): {roofline:N0} pixels/s; NeuralLab reaches {batch / mine / roofline:P0}");
             }
         }
+    }
+
+    /// <summary>
+    /// A/B of SIREN's training step: two identical 3×256 networks (same seed) and Adams, the same batches; one computes its
+    /// sine layers as addmm + sin composed by autograd (the code before issue 12), the other through the network
+    /// (<c>SineLayerNode</c>). Rounds of <c>--steps</c> steps alternate (and alternate which goes first); medians of the wall
+    /// time and of the process's CPU time per step, and of the per-round ratios, plus page faults and kernel time per step.
+    /// The process applies NeuralLab's heap settings (as every <see cref="Trainer"/> does) unless <c>--glibc-heap</c> is
+    /// given: run both to compare them (one process each; the setting is process-wide).
+    /// </summary>
+    static void SineLayerAb(FieldImage target, IReadOnlyDictionary<string, string> options)
+    {
+        int rounds = int.Parse(options.GetValueOrDefault("rounds", "9")), steps = int.Parse(options.GetValueOrDefault("steps", "10"));
+        const int batch = 4096;
+        if (!options.ContainsKey("glibc-heap")) NativeHeap.KeepActivationPages();
+        Console.WriteLine($"\n## SIREN step A/B, batch {batch}, {rounds} rounds of {steps} steps, libtorch threads {torch.get_num_threads()}, " +
+                          $"heap settings {(NativeHeap.Applied ? "on" : "off (glibc's defaults)")}; load {File.ReadAllText("/proc/loadavg").Trim()}");
+        var signal = FieldSignal.FromImage(target);
+        using var coordinates = signal.CreateCoordinates(); // (N, 2)
+        using var values = signal.ToTensor();               // (N, 1)
+        var variants = new[] { "composed addmm + sin", "network (SineLayerNode)" };
+        var models = new CoordinateMlp[2];
+        var optimizers = new Adam[2];
+        for (int v = 0; v < 2; v++)
+        {
+            torch.random.manual_seed(1);
+            models[v] = new CoordinateMlp(new FieldArchitecture());
+            optimizers[v] = new Adam(models[v].parameters(), 1e-4) { CollectEvery = FieldTrainer.CollectInterval(batch) };
+        }
+        Tensor Composed(CoordinateMlp model, Tensor x)
+        {
+            var p = model.parameters().ToArray(); // weight, bias of each layer; the output layer last
+            for (int l = 0; l < p.Length / 2 - 1; l++) x = addmm(p[2 * l + 1], x, p[2 * l].t(), beta: 30f, alpha: 30f).sin();
+            return nn.functional.linear(x, p[^2], p[^1]);
+        }
+        using var orders = randperm(coordinates.shape[0], generator: new Generator(7)).narrow(0, 0, batch * (long)steps);
+        float Step(int v, int i)
+        {
+            using var scope = NewDisposeScope();
+            var indices = orders.narrow(0, (long)i * batch, batch);
+            var x = coordinates.index_select(0, indices);
+            var y = values.index_select(0, indices);
+            optimizers[v].ZeroGrad();
+            var loss = nn.functional.mse_loss(v == 0 ? Composed(models[v], x) : models[v].call(x), y);
+            loss.backward();
+            optimizers[v].Step();
+            return loss.item<float>();
+        }
+        for (int v = 0; v < 2; v++) for (int i = 0; i < steps; i++) Step(v, i); // warm-up
+        var wall = new[] { new List<double>(), new List<double>() };
+        var cpu = new[] { new List<double>(), new List<double>() };
+        var kernel = new[] { new List<double>(), new List<double>() };
+        var faults = new[] { new List<double>(), new List<double>() };
+        var process = Process.GetCurrentProcess();
+        var losses = new float[2];
+        for (int round = 0; round < rounds; round++)
+            for (int k = 0; k < 2; k++)
+            {
+                int v = (k + round) % 2;
+                process.Refresh();
+                var (cpu0, kernel0, faults0) = (process.TotalProcessorTime, process.PrivilegedProcessorTime, MinorFaults());
+                var clock = Stopwatch.StartNew();
+                for (int i = 0; i < steps; i++) losses[v] = Step(v, i);
+                wall[v].Add(clock.Elapsed.TotalSeconds / steps);
+                process.Refresh();
+                cpu[v].Add((process.TotalProcessorTime - cpu0).TotalSeconds / steps);
+                kernel[v].Add((process.PrivilegedProcessorTime - kernel0).TotalSeconds / steps);
+                faults[v].Add((MinorFaults() - faults0) / (double)steps);
+            }
+        Console.WriteLine("| variant | wall ms/step (median) | CPU ms/step (median) | kernel ms/step | page faults/step | last loss |");
+        Console.WriteLine("|---|---|---|---|---|---|");
+        for (int v = 0; v < 2; v++)
+            Console.WriteLine($"| {variants[v]} | {Median(wall[v]) * 1e3:F2} | {Median(cpu[v]) * 1e3:F2} | {Median(kernel[v]) * 1e3:F2} | {Median(faults[v]):F0} | {losses[v]:G6} |");
+        Console.WriteLine($"# per-round speed-up of the network's layers: wall {Median(wall[0].Zip(wall[1], (a, b) => a / b).ToList()):F3}×, CPU {Median(cpu[0].Zip(cpu[1], (a, b) => a / b).ToList()):F3}×; load {File.ReadAllText("/proc/loadavg").Trim()}");
+        for (int v = 0; v < 2; v++) { optimizers[v].Dispose(); models[v].Dispose(); }
+    }
+
+    /// <summary>Minor page faults of this process so far (/proc/self/stat, field 10).</summary>
+    static long MinorFaults()
+    {
+        string stat = File.ReadAllText("/proc/self/stat");
+        return long.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[7]);
     }
 
     static string Ms(double? seconds) => seconds is double s ? $"{s * 1e3:F3}" : "n/a";

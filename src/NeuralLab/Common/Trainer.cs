@@ -174,6 +174,7 @@ public sealed class Trainer : IDisposable
     {
         plan.Validate();
         Plan = plan;
+        NativeHeap.KeepActivationPages(); // steps reuse their activations' pages instead of faulting fresh ones
         _threads = plan.Threads is int threads ? LibtorchThreads.Use(threads) : null;
         if (plan.Seed is int s)
         {

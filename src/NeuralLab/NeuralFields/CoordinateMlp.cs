@@ -88,12 +88,13 @@ public sealed class CoordinateMlp : nn.Module<Tensor, Tensor>
     {
         var x = encoding is null ? coordinates : encoding.call(coordinates);
         double omega0 = Architecture.FirstLayerOmega0;
+        // Derivatives with respect to the coordinates differentiate the backward again: libtorch's own ops then.
+        bool composed = coordinates.requires_grad;
         foreach (var layer in hidden)
         {
             x = Architecture.Activation switch
             {
-                // ω0·(xWᵀ + b) in one fused addmm instead of a linear and a scale.
-                FieldActivation.Sine => addmm(layer.bias!, x, layer.weight!.t(), beta: (float)omega0, alpha: (float)omega0).sin(),
+                FieldActivation.Sine => SineLayer.Forward(x, layer.weight!, layer.bias!, omega0, composed),
                 FieldActivation.Tanh => layer.call(x).tanh_(),
                 FieldActivation.Silu => nn.functional.silu(layer.call(x)), // not in place: its backward needs the input
                 _ => layer.call(x).relu_(),
