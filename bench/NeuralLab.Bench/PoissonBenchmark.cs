@@ -102,10 +102,12 @@ public sealed class PoissonBenchmark : IBenchmark
             perStep = stepsSeconds / timing.Steps;
             perEvaluation = timing.Seconds - stepsSeconds;
         }
-        // The trainer evaluates about 20 times a run (every total/20 steps) and once at the end.
+        // Evaluations every ⌈steps/20⌉ and once at the end: at most 21, whatever the step count (the trainer's own cadence
+        // would evaluate every 4 epochs at most, a number that depends on the steps being planned).
         long steps = Math.Max(1, (long)((seconds - 21 * perEvaluation) / perStep));
         using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
-        using var fit = FieldTrainer.Fit(target, value with { Steps = (int)Math.Min(int.MaxValue, steps) }, cancel: cancel.Token);
+        using var fit = FieldTrainer.Fit(target, value with { Steps = (int)Math.Min(int.MaxValue, steps), EvalEvery = (int)Math.Min(int.MaxValue, (steps + 19) / 20) },
+            cancel: cancel.Token);
         Console.WriteLine($"| value, same time | {Field(value)} | {Training(value)} | {fit.Steps} of {steps} planned ({fit.StopName}) | {fit.Seconds:F1} | " +
                           $"{fit.Seconds / Math.Max(1, fit.Steps):F4} | {fit.Psnr:F2} | none | {(fit.FirstReaching(30) is { } v ? $"{v.Seconds:F1} s" : "—")} | — |");
         Console.WriteLine($"# value, same time: cosine over {steps} steps = ({seconds:F1} s − 21 evaluations × {perEvaluation:F2} s) / {perStep:F4} s a step " +
