@@ -24,8 +24,8 @@ public sealed class PoissonBenchmark : IBenchmark
     const int GradientSteps = 1500;
 
     /// <summary>The Laplacian fit's steps: a step is about 3.5× a gradient step (0.51 s of CPU against 0.148, one thread,
-    /// 2026-12-03), so 800 keeps the whole benchmark under 15 minutes on a quiet machine.</summary>
-    const int LaplacianSteps = 800;
+    /// 2026-12-03), so 600 (about 300 s) keeps the whole benchmark near 12 minutes on a quiet machine, under 15.</summary>
+    const int LaplacianSteps = 600;
 
     /// <summary>Steps of the short value fit that times a value step before the equal-time run.</summary>
     const int TimingSteps = 30;
