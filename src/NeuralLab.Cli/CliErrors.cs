@@ -21,7 +21,11 @@ public static partial class CliErrors
         ["landmarks"] = ["--k"], ["rank"] = ["--k"], ["dimension"] = ["--d"], ["sizes"] = ["--n"],
         // fields (fit, blend, render) and the trainers
         ["learningRate"] = ["--lr", "--learning-rate"], ["batchSize"] = ["--batch"], ["longerSide"] = ["--size"],
-        ["checkpoint"] = ["CHECKPOINT"], ["image"] = ["IMAGE"],
+        ["checkpoint"] = ["CHECKPOINT"], ["image"] = ["IMAGE"], ["supervision"] = ["--supervise"],
+        // tiles
+        ["tileSize"] = ["--tile"],
+        // every command: the resource budget (ResourceBudget.From's parameters, Check's properties)
+        ["maxMemoryGiB"] = ["--max-memory"], ["maxBytes"] = ["--max-memory"], ["maxSeconds"] = ["--max-hours"],
         // bptt
         ["length"] = ["--T", "--train-T"], ["maxLength"] = ["--max-T"], ["maxT"] = ["--max-T"], ["truncation"] = ["--truncate"], ["truncationLength"] = ["--truncate"],
         ["clipNorm"] = ["--clip"], ["initialW"] = ["--w0"], ["trueW"] = ["--w-true"],

@@ -56,9 +56,9 @@ public sealed record ResourceBudget(long MaxBytes, double MaxSeconds)
     public static ResourceBudget From(double? maxMemoryGiB, double? maxHours)
     {
         if (maxMemoryGiB is double m && !(m > 0 && double.IsFinite(m)))
-            throw new BadInputException($"{MemoryOption} must be a positive number of GiB, not {m.ToString(CultureInfo.InvariantCulture)}");
+            throw new ArgumentOutOfRangeException(nameof(maxMemoryGiB), m, "must be a positive number of GiB");
         if (maxHours is double h && !(h > 0 && double.IsFinite(h)))
-            throw new BadInputException($"{TimeOption} must be a positive number of hours, not {h.ToString(CultureInfo.InvariantCulture)}");
+            throw new ArgumentOutOfRangeException(nameof(maxHours), h, "must be a positive number of hours");
         return new(maxMemoryGiB is double gib ? (long)Math.Min(gib * (1L << 30), long.MaxValue / 2.0) : Default.MaxBytes,
             maxHours is double hours ? hours * 3600 : Default.MaxSeconds);
     }
@@ -79,18 +79,21 @@ public sealed record ResourceBudget(long MaxBytes, double MaxSeconds)
         return 8L << 30;
     }
 
-    /// <summary>Throws <see cref="BadInputException"/> when <paramref name="estimate"/> exceeds this budget.</summary>
+    /// <summary>
+    /// Throws <see cref="ArgumentException"/> naming the budget that <paramref name="estimate"/> exceeds (<see cref="MaxBytes"/> or
+    /// <see cref="MaxSeconds"/>, the property the user raises).
+    /// </summary>
     public void Check(ResourceEstimate estimate)
     {
         if (estimate.Bytes > MaxBytes)
-            throw new BadInputException(
+            throw new ArgumentException(
                 $"{estimate.Work} needs about {FormatBytes(estimate.Bytes)} of memory, over the budget of {FormatBytes(MaxBytes)}" +
                 $"{(MaxBytes == Default.MaxBytes ? $" ({DefaultMemoryShare:P0} of this machine's {FormatBytes(MachineMemoryBytes())})" : "")}; " +
-                $"use smaller sizes, or raise the budget with {MemoryOption} GIB if the machine has it");
+                "use smaller sizes, or raise the budget (GiB) if the machine has it", nameof(MaxBytes));
         if (estimate.Seconds is double s && s > MaxSeconds)
-            throw new BadInputException(
+            throw new ArgumentException(
                 $"{estimate.Work} would take at least {FormatSeconds(s)}, over the time budget of {FormatSeconds(MaxSeconds)}; " +
-                $"use smaller sizes or fewer steps, or raise the budget with {TimeOption} H");
+                "use smaller sizes or fewer steps, or raise the budget (hours)", nameof(MaxSeconds));
     }
 
     public static string FormatBytes(double bytes) => bytes switch

@@ -1,3 +1,4 @@
+using System.Globalization;
 using NeuralLab.Common;
 
 namespace NeuralLab.Expressivity;
@@ -239,11 +240,16 @@ public static class AdaptiveApproximator
 
     static double InteriorPoint(double x0, double x1, int j) => x0 + (x1 - x0) * ((double)j / (PointsBetweenKnots + 1));
 
-    static void CheckArguments(double a, double b, double eps)
+    /// <summary>
+    /// Throws <see cref="ArgumentOutOfRangeException"/> unless <paramref name="eps"/> is positive and [<paramref name="a"/>,
+    /// <paramref name="b"/>] a finite interval with a &lt; b; the interval's error names the parameter "domain" (a and b together).
+    /// </summary>
+    public static void CheckArguments(double a, double b, double eps)
     {
-        if (!(eps > 0) || double.IsInfinity(eps)) throw new BadInputException($"ε must be a positive number, got {eps}");
-        if (!double.IsFinite(a) || !double.IsFinite(b)) throw new BadInputException($"the domain [{a}, {b}] must be finite");
-        if (!(a < b)) throw new BadInputException($"the domain [{a}, {b}] needs a < b");
+        string domain = string.Create(CultureInfo.InvariantCulture, $"{a},{b}");
+        if (!double.IsFinite(a) || !double.IsFinite(b)) throw new ArgumentOutOfRangeException(nameof(domain), domain, "must be finite");
+        if (!(a < b)) throw new ArgumentOutOfRangeException(nameof(domain), domain, "needs a < b");
+        if (!(eps > 0) || double.IsInfinity(eps)) throw new ArgumentOutOfRangeException(nameof(eps), eps, "must be a positive number");
     }
 
     /// <summary>f with a check that every value it gives on the domain is finite, saying where it is not.</summary>

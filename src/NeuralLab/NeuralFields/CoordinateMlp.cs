@@ -28,12 +28,12 @@ public sealed record FieldArchitecture(
 
     public void Validate()
     {
-        if (Hidden <= 0) throw new Common.BadInputException($"--hidden must be positive, not {Hidden}");
-        if (Layers < 0) throw new Common.BadInputException($"--layers must be zero or more, not {Layers}");
-        if (Channels is < 1 or > 3) throw new Common.BadInputException($"--channels must be 1, 2 (stereo audio) or 3, not {Channels}");
-        if (Inputs is not (1 or 2)) throw new Common.BadInputException($"a field takes 1 (audio) or 2 (image) coordinates, not {Inputs}");
-        if (FirstOmega0 is double w0 && (!(w0 > 0) || double.IsInfinity(w0))) throw new Common.BadInputException($"--first-omega0 must be positive, not {w0}");
-        if (!(Omega0 > 0) || double.IsInfinity(Omega0)) throw new Common.BadInputException($"--omega0 must be positive, not {Omega0}");
+        if (Hidden <= 0) throw new ArgumentOutOfRangeException(nameof(Hidden), Hidden, "must be positive");
+        if (Layers < 0) throw new ArgumentOutOfRangeException(nameof(Layers), Layers, "must be zero or more");
+        if (Channels is < 1 or > 3) throw new ArgumentOutOfRangeException(nameof(Channels), Channels, "must be 1, 2 (stereo audio) or 3");
+        if (Inputs is not (1 or 2)) throw new ArgumentOutOfRangeException(nameof(Inputs), Inputs, "a field takes 1 (audio) or 2 (image) coordinates");
+        if (FirstOmega0 is double w0 && (!(w0 > 0) || double.IsInfinity(w0))) throw new ArgumentOutOfRangeException(nameof(FirstOmega0), w0, "must be positive");
+        if (!(Omega0 > 0) || double.IsInfinity(Omega0)) throw new ArgumentOutOfRangeException(nameof(Omega0), Omega0, "must be positive");
     }
 }
 

@@ -58,6 +58,15 @@ public sealed record FieldCheckpoint
             throw new BadInputException($"checkpoint '{configPath}' has version {checkpoint.Version}; this NeuralLab reads version {CurrentVersion}");
         string weights = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(configPath))!, WeightsFile);
         if (!File.Exists(weights)) throw new BadInputException($"checkpoint '{configPath}' has no {WeightsFile} beside it");
+        try
+        {
+            checkpoint.Architecture.Validate();
+            checkpoint.Fit.Encoding.Validate();
+        }
+        catch (ArgumentException e)
+        {
+            throw BadInputException.InFile($"checkpoint '{configPath}'", e);
+        }
         var model = new CoordinateMlp(checkpoint.Architecture, checkpoint.Fit.Encoding);
         try
         {

@@ -43,13 +43,12 @@ public sealed class FieldImage
     /// grayscale files, else 3); <paramref name="size"/> shrinks the image so that its longer side has at most that many
     /// pixels, and enlarges it to exactly that many only when <paramref name="upsample"/> is set (an 8×8 icon is fitted
     /// at 8×8, not silently as a 256×256 one). The pixel budget applies to the file's header and to the size asked for.
-    /// Every way the file can be unusable ends in a <see cref="BadInputException"/>.
+    /// Every way the file can be unusable ends in a <see cref="BadInputException"/>; options out of range in an
+    /// <see cref="ArgumentOutOfRangeException"/> naming the parameter.
     /// </summary>
     public static FieldImage Load(string? path, int? channels = null, int? size = null, long maxPixels = DefaultMaxPixels, bool upsample = false)
     {
-        if (channels is not (null or 1 or 3)) throw new BadInputException($"--channels must be 1 or 3, not {channels}");
-        if (size is <= 0) throw new BadInputException($"--size must be positive, not {size}");
-        if (maxPixels <= 0) throw new BadInputException($"--max-pixels must be positive, not {maxPixels}");
+        CheckReading(channels, size, maxPixels);
         if (path == null)
         {
             using var stream = OpenDefault();
@@ -66,6 +65,14 @@ public sealed class FieldImage
         {
             throw new BadInputException($"cannot read image '{path}': {e.Message}", e);
         }
+    }
+
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/>, naming the parameter, unless <see cref="Load"/> can read an image with these options.</summary>
+    internal static void CheckReading(int? channels, int? size, long maxPixels)
+    {
+        if (channels is not (null or 1 or 3)) throw new ArgumentOutOfRangeException(nameof(channels), channels, "must be 1 or 3");
+        if (size is <= 0) throw new ArgumentOutOfRangeException(nameof(size), size, "must be positive");
+        if (maxPixels <= 0) throw new ArgumentOutOfRangeException(nameof(maxPixels), maxPixels, "must be positive");
     }
 
     static FieldImage Decode(Stream stream, string name, int? channels, int? size, long maxPixels, bool upsample)
@@ -217,7 +224,7 @@ public sealed class FieldImage
     /// </summary>
     public FieldImage ResizeLongerSide(int longerSide)
     {
-        if (longerSide <= 0) throw new BadInputException($"--size must be positive, not {longerSide}");
+        if (longerSide <= 0) throw new ArgumentOutOfRangeException(nameof(longerSide), longerSide, "must be positive");
         int longer = Math.Max(Height, Width);
         if (longerSide == longer) return this;
         var (newHeight, newWidth) = ScaledShape(Height, Width, longerSide);

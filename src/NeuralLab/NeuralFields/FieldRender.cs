@@ -15,6 +15,7 @@ public static class FieldRender
     /// </summary>
     public static (int Width, int Height) SaveCheckpoint(string checkpoint, int? longerSide, string what, string path, ResourceBudget? budget = null)
     {
+        if (longerSide <= 0) throw new ArgumentOutOfRangeException(nameof(longerSide), longerSide, "must be positive");
         var (fitted, model) = FieldCheckpoint.Load(checkpoint);
         using var _ = model;
         if (fitted.Architecture.Inputs != 2) throw new BadInputException($"'{checkpoint}' is an audio field (1-D); render draws image fields");
@@ -24,16 +25,26 @@ public static class FieldRender
     }
 
     /// <summary>
+    /// Throws <see cref="ArgumentException"/>, naming the parameter, unless <paramref name="what"/> is one of <see cref="Kinds"/>
+    /// and a <paramref name="height"/>×<paramref name="width"/> grid has pixels and fits <see cref="FieldImage.DefaultMaxPixels"/>.
+    /// </summary>
+    internal static void CheckGrid(string what, int height, int width)
+    {
+        if (!Kinds.Contains(what)) throw new ArgumentException($"unknown map '{what}' (expected field, gradient or laplacian)", nameof(what));
+        string parameter = height <= 0 ? nameof(height) : nameof(width);
+        if (height <= 0 || width <= 0) throw new ArgumentException($"cannot render {width}×{height} pixels", parameter);
+        if ((long)height * width > FieldImage.DefaultMaxPixels)
+            throw new ArgumentException($"{width}×{height} = {(long)height * width:N0} pixels is over the budget of {FieldImage.DefaultMaxPixels:N0}", nameof(height));
+    }
+
+    /// <summary>
     /// Writes <paramref name="what"/> of <paramref name="model"/> on a <paramref name="height"/>×<paramref name="width"/> grid to
     /// <paramref name="path"/> atomically, after checking the estimate (<see cref="FieldBudget.Render"/>) against
     /// <paramref name="budget"/>. Every pass is chunked (<see cref="FieldChunks"/>): peak memory is the maps plus one chunk.
     /// </summary>
     public static void Save(CoordinateMlp model, int height, int width, string what, string path, ResourceBudget? budget = null)
     {
-        if (!Kinds.Contains(what)) throw new BadInputException($"unknown --what '{what}' (expected field, gradient or laplacian)");
-        if (height <= 0 || width <= 0) throw new BadInputException($"cannot render {width}×{height} pixels");
-        if ((long)height * width > FieldImage.DefaultMaxPixels)
-            throw new BadInputException($"{width}×{height} = {(long)height * width:N0} pixels is over the budget of {FieldImage.DefaultMaxPixels:N0}");
+        CheckGrid(what, height, width);
         (budget ?? ResourceBudget.Default).Check(FieldBudget.Render(model.Architecture, height, width, what));
         AtomicFile.Write(path, temp =>
         {

@@ -45,16 +45,16 @@ public sealed record FitConfig
         Architecture.Validate();
         Encoding.Validate();
         if (Encoding.Kind != EncodingKind.None && Architecture.Inputs != 2)
-            throw new BadInputException($"--encoding {Encoding.Kind.ToString().ToLowerInvariant()} encodes 2-D coordinates (images); a 1-D field (audio) takes --encoding none");
-        if (!(AdamBeta2 is > 0 and < 1)) throw new BadInputException($"Adam's β2 must be in (0, 1), not {AdamBeta2}");
-        if (!(AdamEpsilon > 0) || double.IsInfinity(AdamEpsilon)) throw new BadInputException($"Adam's ε must be positive, not {AdamEpsilon}");
-        if (!(LearningRate > 0) || double.IsInfinity(LearningRate)) throw new BadInputException($"--lr must be positive, not {LearningRate}");
-        if (Steps is not null && Epochs is not null) throw new BadInputException("give --steps or --epochs, not both");
-        if (Steps is <= 0) throw new BadInputException($"--steps must be positive, not {Steps}");
-        if (Epochs is <= 0) throw new BadInputException($"--epochs must be positive, not {Epochs}");
-        if (Batch is <= 0) throw new BadInputException($"--batch must be positive or 'full', not {Batch}");
-        if (EvalEvery is <= 0) throw new BadInputException($"--eval-every must be positive, not {EvalEvery}");
-        if (TargetPsnr is double t && (double.IsNaN(t) || double.IsInfinity(t))) throw new BadInputException("--target-psnr must be a finite number of dB");
+            throw new ArgumentOutOfRangeException(nameof(Encoding), Encoding.Kind.ToString().ToLowerInvariant(), "encodes 2-D coordinates (images); a 1-D field (audio) takes none");
+        if (!(AdamBeta2 is > 0 and < 1)) throw new ArgumentOutOfRangeException(nameof(AdamBeta2), AdamBeta2, "Adam's β2 must be in (0, 1)");
+        if (!(AdamEpsilon > 0) || double.IsInfinity(AdamEpsilon)) throw new ArgumentOutOfRangeException(nameof(AdamEpsilon), AdamEpsilon, "Adam's ε must be positive");
+        if (!(LearningRate > 0) || double.IsInfinity(LearningRate)) throw new ArgumentOutOfRangeException(nameof(LearningRate), LearningRate, "must be positive");
+        if (Steps is not null && Epochs is not null) throw new ArgumentException("give steps or epochs, not both", nameof(Epochs));
+        if (Steps is <= 0) throw new ArgumentOutOfRangeException(nameof(Steps), Steps, "must be positive");
+        if (Epochs is <= 0) throw new ArgumentOutOfRangeException(nameof(Epochs), Epochs, "must be positive");
+        if (Batch is <= 0) throw new ArgumentOutOfRangeException(nameof(Batch), Batch, "must be positive (null: the whole image)");
+        if (EvalEvery is <= 0) throw new ArgumentOutOfRangeException(nameof(EvalEvery), EvalEvery, "must be positive");
+        if (TargetPsnr is double t && (double.IsNaN(t) || double.IsInfinity(t))) throw new ArgumentOutOfRangeException(nameof(TargetPsnr), t, "must be a finite number of dB");
     }
 
     /// <summary>Pixels per step for an image of <paramref name="pixels"/> pixels.</summary>
@@ -91,8 +91,8 @@ public static class FitPresets
         ["sine"] = new() { Architecture = new(FieldActivation.Sine), Epochs = 200, LearningRate = 1e-4, Batch = 2048 },
     };
 
-    public static FitConfig Get(string name) =>
-        All.TryGetValue(name.ToLowerInvariant(), out var preset)
-            ? preset
-            : throw new BadInputException($"unknown preset '{name}' (expected relu, tanh or sine)");
+    public static FitConfig Get(string preset) =>
+        All.TryGetValue(preset.ToLowerInvariant(), out var config)
+            ? config
+            : throw new ArgumentException($"unknown preset '{preset}' (expected relu, tanh or sine)", nameof(preset));
 }

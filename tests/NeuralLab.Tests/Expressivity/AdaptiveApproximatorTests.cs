@@ -149,14 +149,25 @@ public class AdaptiveApproximatorTests
     [InlineData("log(x)", 0.0, 1.0, 1e-3, "not finite at x = 0")]
     [InlineData("sqrt(x)", -1.0, 1.0, 1e-3, "not finite at x = -1")]
     [InlineData("1/(x - 0.5)", 0.0, 1.0, 1e-3, "not finite at x = 0.5")]
-    [InlineData("x", 0.0, 1.0, 0.0, "ε must be a positive number")]
-    [InlineData("x", 0.0, 1.0, -1e-3, "ε must be a positive number")]
-    [InlineData("x", 1.0, 1.0, 1e-3, "needs a < b")]
-    [InlineData("x", 2.0, 1.0, 1e-3, "needs a < b")]
     [InlineData("sign(x)", -1.0, 1.0, 1e-3, "cannot reach")]
     public void BadInputsSayWhatIsWrong(string text, double a, double b, double eps, string expected)
     {
         var e = Assert.Throws<BadInputException>(() => AdaptiveApproximator.Build(Formula.Parse(text), a, b, eps));
         Assert.Contains(expected, e.Message);
+    }
+
+    // Arguments out of range name their parameter (the CLI turns it into --eps or --domain) and carry the value.
+    [Theory]
+    [InlineData(0.0, 1.0, 0.0, "eps", "must be a positive number")]
+    [InlineData(0.0, 1.0, -1e-3, "eps", "must be a positive number")]
+    [InlineData(1.0, 1.0, 1e-3, "domain", "needs a < b")]
+    [InlineData(2.0, 1.0, 1e-3, "domain", "needs a < b")]
+    [InlineData(0.0, double.PositiveInfinity, 1e-3, "domain", "must be finite")]
+    public void ArgumentsOutOfRangeNameTheirParameter(double a, double b, double eps, string parameter, string expected)
+    {
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => AdaptiveApproximator.Build(Formula.Parse("x"), a, b, eps));
+        Assert.Equal(parameter, e.ParamName);
+        Assert.Contains(expected, e.Message);
+        Assert.NotNull(e.ActualValue);
     }
 }

@@ -30,11 +30,11 @@ public class EncodingCommandTests
     public static TheoryData<string, string[], string> BadInputs() => new()
     {
         { "unknown encoding", ["fit", "--encoding", "wavelet"], "unknown --encoding 'wavelet'" },
-        { "budget too small for a grid", ["fit", "--encoding", "grid", "--max-parameters", "100"], "--max-parameters 100 is too small" },
-        { "zero budget", ["fit", "--max-parameters", "0"], "--max-parameters must be positive" },
-        { "zero grid levels", ["fit", "--encoding", "grid", "--grid-levels", "0"], "--grid-levels must be" },
-        { "grid max below min", ["fit", "--encoding", "grid", "--grid-min", "64", "--grid-max", "8"], "--grid-max (8) must be at least --grid-min (64)" },
-        { "negative Fourier scale", ["fit", "--encoding", "fourier", "--fourier-scale", "-1"], "--fourier-scale must be positive" },
+        { "budget too small for a grid", ["fit", "--encoding", "grid", "--max-parameters", "100"], "--max-parameters 100: too small" },
+        { "zero budget", ["fit", "--max-parameters", "0"], "--max-parameters 0: must be positive" },
+        { "zero grid levels", ["fit", "--encoding", "grid", "--grid-levels", "0"], "--grid-levels 0: must be" },
+        { "grid max below min", ["fit", "--encoding", "grid", "--grid-min", "64", "--grid-max", "8"], "--grid-max 8: must be at least the coarsest level's 64 cells" },
+        { "negative Fourier scale", ["fit", "--encoding", "fourier", "--fourier-scale", "-1"], "--fourier-scale -1: must be positive" },
     };
 
     // The same contract as every other bad input of fit (one line, exit 2, nothing written).

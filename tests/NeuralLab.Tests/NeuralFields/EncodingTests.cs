@@ -170,8 +170,10 @@ public class EncodingTests
             _ => sized with { Architecture = sized.Architecture with { Hidden = sized.Architecture.Hidden + 1 } },
         };
         Assert.True(FieldParameters.Count(bigger) > budget);
-        var tooSmall = Assert.Throws<BadInputException>(() => FieldParameters.SizeToBudget(config, 10));
-        Assert.Contains("--max-parameters 10 is too small", tooSmall.Message);
+        var tooSmall = Assert.Throws<ArgumentOutOfRangeException>(() => FieldParameters.SizeToBudget(config, 10));
+        Assert.Equal("maxParameters", tooSmall.ParamName);
+        Assert.Equal(10L, tooSmall.ActualValue);
+        Assert.Contains("too small for this field", tooSmall.Message);
     }
 
     [Theory]

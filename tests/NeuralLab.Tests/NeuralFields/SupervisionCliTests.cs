@@ -36,7 +36,7 @@ public class SupervisionCliTests
     {
         var result = CliRunner.Run("fit", "--supervise", "hessian", "--steps", "1");
         Assert.Equal(2, result.ExitCode);
-        Assert.Contains("unknown --supervise 'hessian'", result.Stderr);
+        Assert.Contains("--supervise: unknown supervision 'hessian'", result.Stderr);
     }
 
     static void WritePng(string path, int width, int height, Func<int, int, byte> gray)

@@ -73,7 +73,7 @@ public sealed class ApproxCommand() : NeuralLabCommand("approx", """
     {
         var (a, b) = ParseDomain(c.Get(_domain)!);
         double epsilon = c.Get(_eps);
-        if (!(epsilon > 0) || double.IsInfinity(epsilon)) throw new BadInputException($"--eps must be a positive number, got {epsilon.ToString(CultureInfo.InvariantCulture)}");
+        AdaptiveApproximator.CheckArguments(a, b, epsilon);
         // The comparison is opt-in (issue 16): a command's default work is what its user asked for.
         int steps = c.Get(_adamSteps) ?? (c.Get(_compareAdam) ? (c.Quick ? 200 : 2000) : 0);
         if (steps < 0) throw new BadInputException($"--adam-steps must be 0 or more, got {steps}");
@@ -118,7 +118,6 @@ public sealed class ApproxCommand() : NeuralLabCommand("approx", """
             || !double.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out double b)
             || !double.IsFinite(a) || !double.IsFinite(b))
             throw new BadInputException($"--domain must be two finite numbers a,b (e.g. --domain=-1,1), got '{text}'");
-        if (!(a < b)) throw new BadInputException($"--domain needs a < b, got a = {a.ToString(CultureInfo.InvariantCulture)}, b = {b.ToString(CultureInfo.InvariantCulture)}");
         return (a, b);
     }
 

@@ -43,7 +43,7 @@ public sealed class AudioClip
     /// </summary>
     public static AudioClip Read(string path, long maxSamples = DefaultMaxSamples)
     {
-        if (maxSamples <= 0) throw new BadInputException($"--max-samples must be positive, not {maxSamples}");
+        if (maxSamples <= 0) throw new ArgumentOutOfRangeException(nameof(maxSamples), maxSamples, "must be positive");
         if (Directory.Exists(path)) throw new BadInputException($"audio '{path}' is a directory, not a file");
         if (!File.Exists(path)) throw new BadInputException($"audio '{path}' does not exist");
         try

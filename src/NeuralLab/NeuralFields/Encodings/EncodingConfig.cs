@@ -41,16 +41,16 @@ public sealed record EncodingConfig
         switch (Kind)
         {
             case EncodingKind.Fourier:
-                if (FourierFeatures <= 0) throw new BadInputException($"--fourier-features must be positive, not {FourierFeatures}");
-                if (!(FourierScale > 0) || double.IsInfinity(FourierScale)) throw new BadInputException($"--fourier-scale must be positive, not {FourierScale}");
+                if (FourierFeatures <= 0) throw new ArgumentOutOfRangeException(nameof(FourierFeatures), FourierFeatures, "must be positive");
+                if (!(FourierScale > 0) || double.IsInfinity(FourierScale)) throw new ArgumentOutOfRangeException(nameof(FourierScale), FourierScale, "must be positive");
                 break;
             case EncodingKind.Grid:
-                if (GridLevels is <= 0 or > 32) throw new BadInputException($"--grid-levels must be between 1 and 32, not {GridLevels}");
-                if (GridFeatures is <= 0 or > 64) throw new BadInputException($"--grid-features must be between 1 and 64, not {GridFeatures}");
-                if (GridMin <= 0) throw new BadInputException($"--grid-min must be positive, not {GridMin}");
-                if (GridMax < GridMin) throw new BadInputException($"--grid-max ({GridMax}) must be at least --grid-min ({GridMin})");
-                if (GridMax > 1 << 16) throw new BadInputException($"--grid-max must be at most 65536, not {GridMax}");
-                if (GridTable <= 0) throw new BadInputException($"--grid-table must be positive, not {GridTable}");
+                if (GridLevels is <= 0 or > 32) throw new ArgumentOutOfRangeException(nameof(GridLevels), GridLevels, "must be between 1 and 32");
+                if (GridFeatures is <= 0 or > 64) throw new ArgumentOutOfRangeException(nameof(GridFeatures), GridFeatures, "must be between 1 and 64");
+                if (GridMin <= 0) throw new ArgumentOutOfRangeException(nameof(GridMin), GridMin, "must be positive");
+                if (GridMax < GridMin) throw new ArgumentOutOfRangeException(nameof(GridMax), GridMax, $"must be at least the coarsest level's {GridMin} cells");
+                if (GridMax > 1 << 16) throw new ArgumentOutOfRangeException(nameof(GridMax), GridMax, "must be at most 65536");
+                if (GridTable <= 0) throw new ArgumentOutOfRangeException(nameof(GridTable), GridTable, "must be positive");
                 break;
         }
     }

@@ -25,21 +25,21 @@ public static class FieldParameters
     /// </summary>
     public static FitConfig SizeToBudget(FitConfig config, long maxParameters)
     {
-        if (maxParameters <= 0) throw new BadInputException($"--max-parameters must be positive, not {maxParameters}");
+        if (maxParameters <= 0) throw new ArgumentOutOfRangeException(nameof(maxParameters), maxParameters, "must be positive");
         var encoding = config.Encoding;
         (string what, long upper, Func<long, FitConfig> with) = encoding.Kind switch
         {
-            EncodingKind.Grid => ("--grid-table", encoding.GridResolutions().Max(r => (long)(r + 1) * (r + 1)),
+            EncodingKind.Grid => ("a grid table of 1 entry per level", encoding.GridResolutions().Max(r => (long)(r + 1) * (r + 1)),
                 (Func<long, FitConfig>)(t => config with { Encoding = encoding with { GridTable = (int)t } })),
-            EncodingKind.Fourier => ("--fourier-features", 1L << 20,
+            EncodingKind.Fourier => ("1 Fourier feature", 1L << 20,
                 m => config with { Encoding = encoding with { FourierFeatures = (int)m } }),
-            _ => ("--hidden", 1L << 16,
+            _ => ("a hidden width of 1", 1L << 16,
                 h => config with { Architecture = config.Architecture with { Hidden = (int)h } }),
         };
         long smallest = Count(with(1));
         if (smallest > maxParameters)
-            throw new BadInputException(
-                $"--max-parameters {maxParameters} is too small for this field: with {what} 1 it already has {smallest} parameters");
+            throw new ArgumentOutOfRangeException(nameof(maxParameters), maxParameters,
+                $"too small for this field: with {what} it already has {smallest} parameters");
         // Count is non-decreasing in each of the three sizes: binary search for the largest that fits.
         long lo = 1, hi = upper;
         while (lo < hi)

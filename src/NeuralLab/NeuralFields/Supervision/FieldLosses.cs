@@ -108,17 +108,17 @@ public static class FieldLosses
     {
         if (supervision == FieldSupervision.Value) return new ValueLoss(signal);
         if (signal.Dimensions != 2)
-            throw new BadInputException($"--supervise {supervision.ToString().ToLowerInvariant()} needs an image; audio is fitted from its values");
+            throw new ArgumentOutOfRangeException(nameof(supervision), supervision.ToString().ToLowerInvariant(), "needs an image; audio is fitted from its values");
         var image = signal.ToImage();
         return supervision == FieldSupervision.Gradient ? new GradientLoss(SobelTargets(image)) : new LaplacianLoss(LaplacianTargets(image));
     }
 
-    public static FieldSupervision Parse(string s) => s.ToLowerInvariant() switch
+    public static FieldSupervision Parse(string supervision) => supervision.ToLowerInvariant() switch
     {
         "value" or "values" => FieldSupervision.Value,
         "gradient" or "grad" => FieldSupervision.Gradient,
         "laplacian" or "laplace" => FieldSupervision.Laplacian,
-        _ => throw new BadInputException($"unknown --supervise '{s}' (expected value, gradient or laplacian)"),
+        _ => throw new ArgumentException($"unknown supervision '{supervision}' (expected value, gradient or laplacian)", nameof(supervision)),
     };
 
     /// <summary>Sobel gradient of every channel, (N, C·2) ordered (channel, ∂/∂x ∂/∂y), in field units.</summary>

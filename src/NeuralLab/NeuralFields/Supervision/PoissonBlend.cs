@@ -56,7 +56,7 @@ public static class PoissonBlend
             throw new BadInputException($"the mask ({mask.Width}×{mask.Height}) must have the insert's size ({insert.Width}×{insert.Height})");
         var (x0, y0) = at ?? ((baseImage.Width - insert.Width) / 2, (baseImage.Height - insert.Height) / 2);
         if (x0 < 0 || y0 < 0 || x0 + insert.Width > baseImage.Width || y0 + insert.Height > baseImage.Height)
-            throw new BadInputException($"--at {x0},{y0} puts the {insert.Width}×{insert.Height} insert outside the {baseImage.Width}×{baseImage.Height} base");
+            throw new ArgumentOutOfRangeException(nameof(at), $"{x0},{y0}", $"puts the {insert.Width}×{insert.Height} insert outside the {baseImage.Width}×{baseImage.Height} base");
 
         int h = baseImage.Height, w = baseImage.Width, c = baseImage.Channels;
         // Targets are built in a scope of their own and detached: the model must not be created inside a

@@ -16,15 +16,15 @@ public sealed record TileLayout(int Height, int Width, int TileSize, int Overlap
     /// <summary>The blend needs a band of at least two pixel centres: one spacing over which a weight goes from 1 to 0.</summary>
     public const int MinimumOverlap = 2;
 
-    /// <summary>Throws <see cref="BadInputException"/> for a layout that cannot be blended.</summary>
+    /// <summary>Throws <see cref="ArgumentException"/>, naming the property, for a layout that cannot be blended.</summary>
     public void Validate()
     {
-        if (Height <= 0 || Width <= 0) throw new BadInputException($"cannot tile an image of {Width}×{Height} pixels");
-        if (TileSize <= 0) throw new BadInputException($"--tile must be positive, not {TileSize}");
-        if (Overlap < MinimumOverlap) throw new BadInputException($"--overlap must be at least {MinimumOverlap} pixels (the blend needs a band), not {Overlap}");
+        if (Height <= 0 || Width <= 0) throw new ArgumentException($"cannot tile an image of {Width}×{Height} pixels", Height <= 0 ? nameof(Height) : nameof(Width));
+        if (TileSize <= 0) throw new ArgumentOutOfRangeException(nameof(TileSize), TileSize, "must be positive");
+        if (Overlap < MinimumOverlap) throw new ArgumentOutOfRangeException(nameof(Overlap), Overlap, $"must be at least {MinimumOverlap} pixels (the blend needs a band)");
         // Bands of neighbouring borders must not intersect, or a pixel would be blended from three tiles along one axis
         // and the telescoping weights of PartitionOfUnity would go negative: stride ≥ overlap.
-        if (2 * Overlap > TileSize) throw new BadInputException($"--overlap {Overlap} is more than half of --tile {TileSize}");
+        if (2 * Overlap > TileSize) throw new ArgumentOutOfRangeException(nameof(Overlap), Overlap, $"is more than half of the tile's {TileSize} pixels");
     }
 
     public int Stride => TileSize - Overlap;

@@ -17,26 +17,34 @@ public sealed record TileShard(int Index, int Count)
     public static TileShard All { get; } = new(0, 1);
 
     /// <summary>Where the shard came from: "--shard", "slurm", "kubernetes" or "all".</summary>
-    public string Source { get; init; } = "--shard";
+    public string Source { get; init; } = FlagSource;
+
+    /// <summary>The <see cref="Source"/> of a shard the user gave (<see cref="Parse"/>).</summary>
+    const string FlagSource = "--shard";
 
     public bool Owns(int tileIndex) => tileIndex % Count == Index;
 
     public override string ToString() => $"{Index}/{Count}";
 
     /// <summary>"I/N" with 0 ≤ I &lt; N.</summary>
-    public static TileShard Parse(string text)
+    public static TileShard Parse(string shard)
     {
-        var parts = text.Split('/');
+        var parts = shard.Split('/');
         if (parts.Length != 2 || !int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out int i)
             || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out int n))
-            throw new BadInputException($"--shard must be I/N (for example 0/4), not '{text}'");
-        return Checked(i, n, "--shard");
+            throw new ArgumentException($"must be I/N (for example 0/4), not '{shard}'", nameof(shard));
+        return Checked(i, n, FlagSource);
     }
 
     static TileShard Checked(int index, int count, string source)
     {
-        if (count <= 0) throw new BadInputException($"{source}: the number of shards must be positive, not {count}");
-        if (index < 0 || index >= count) throw new BadInputException($"{source}: shard index {index} is not in 0 … {count - 1}");
+        // From --shard the user's own parameter; from the environment the job system's.
+        if (count <= 0)
+            throw source == FlagSource ? new ArgumentOutOfRangeException("shard", count, "the number of shards must be positive")
+                : new BadInputException($"{source}: the number of shards must be positive, not {count}");
+        if (index < 0 || index >= count)
+            throw source == FlagSource ? new ArgumentOutOfRangeException("shard", index, $"shard index is not in 0 … {count - 1}")
+                : new BadInputException($"{source}: shard index {index} is not in 0 … {count - 1}");
         return new TileShard(index, count) { Source = source };
     }
 
@@ -49,7 +57,7 @@ public sealed record TileShard(int Index, int Count)
     public static TileShard Select(string? shard, int? shards, Func<string, string?> environment)
     {
         if (shard is not null && shards is not null) throw new BadInputException("give --shard I/N or --shards N (with JOB_COMPLETION_INDEX), not both");
-        if (shards is <= 0) throw new BadInputException($"--shards must be positive, not {shards}");
+        if (shards is <= 0) throw new ArgumentOutOfRangeException(nameof(shards), shards, "must be positive");
         if (shard is not null) return Parse(shard);
         if (environment(SlurmTaskId) is { Length: > 0 } id)
         {

@@ -132,11 +132,11 @@ public sealed class TiledField : IDisposable
         return size is int s ? FieldImage.ScaledShape(region.Height, region.Width, s) : (region.Height, region.Width);
     }
 
-    /// <summary>Throws <see cref="BadInputException"/> unless <paramref name="region"/> lies inside the image.</summary>
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming <paramref name="region"/> unless it lies inside the image.</summary>
     public void CheckRegion(PixelRegion region)
     {
         if (region.Width <= 0 || region.Height <= 0 || region.Left < 0 || region.Top < 0 || region.Left + region.Width > Width || region.Top + region.Height > Height)
-            throw new BadInputException($"--region {region.Left},{region.Top},{region.Width},{region.Height} is not inside the {Width}×{Height} image");
+            throw new ArgumentOutOfRangeException(nameof(region), $"{region.Left},{region.Top},{region.Width},{region.Height}", $"is not inside the {Width}×{Height} image");
     }
 
     /// <summary>
@@ -201,11 +201,8 @@ public sealed class TiledField : IDisposable
     /// </summary>
     public void Save(PixelRegion region, int outHeight, int outWidth, string what, string path, ResourceBudget? budget = null)
     {
-        if (!FieldRender.Kinds.Contains(what)) throw new BadInputException($"unknown --what '{what}' (expected field, gradient or laplacian)");
+        FieldRender.CheckGrid(what, outHeight, outWidth);
         CheckRegion(region);
-        if (outHeight <= 0 || outWidth <= 0) throw new BadInputException($"cannot render {outWidth}×{outHeight} pixels");
-        if ((long)outHeight * outWidth > FieldImage.DefaultMaxPixels)
-            throw new BadInputException($"{outWidth}×{outHeight} = {(long)outHeight * outWidth:N0} pixels is over the budget of {FieldImage.DefaultMaxPixels:N0}");
         // A pixel in a blend band costs up to two tiles' passes (four at corners): count the render twice.
         var estimate = FieldBudget.Render(Architecture, outHeight, outWidth, what);
         (budget ?? ResourceBudget.Default).Check(estimate with { Bytes = 2 * estimate.Bytes, Seconds = 2 * estimate.Seconds });

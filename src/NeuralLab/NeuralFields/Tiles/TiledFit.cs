@@ -53,7 +53,14 @@ public sealed record TileRun
         }
         if (run is null || run.Format != FormatTag) throw new BadInputException($"'{path}' is not a NeuralLab tiles layout (format tag missing)");
         if (run.Version != CurrentVersion) throw new BadInputException($"'{path}' has version {run.Version}; this NeuralLab reads version {CurrentVersion}");
-        run.Layout.Validate();
+        try
+        {
+            run.Layout.Validate();
+        }
+        catch (ArgumentException e)
+        {
+            throw BadInputException.InFile($"'{path}'", e);
+        }
         if (run.Layout.Count != run.Tiles) throw new BadInputException($"'{path}' says {run.Tiles} tiles but its layout has {run.Layout.Count}");
         return run;
     }

@@ -44,9 +44,7 @@ public sealed record TileFolder
     public static TileFolder Plan(string folder, TileFolderOptions options)
     {
         new TileLayout(1, 1, options.Tile, options.Overlap).Validate();
-        if (options.Size is <= 0) throw new BadInputException($"--size must be positive, not {options.Size}");
-        if (options.Channels is not (null or 1 or 3)) throw new BadInputException($"--channels must be 1 or 3, not {options.Channels}");
-        if (options.MaxPixels <= 0) throw new BadInputException($"--max-pixels must be positive, not {options.MaxPixels}");
+        FieldImage.CheckReading(options.Channels, options.Size, options.MaxPixels);
         List<string> files;
         try
         {

@@ -50,8 +50,11 @@ public class TileLayoutTests
     [InlineData(32, 0)]
     [InlineData(32, 17)]
     [InlineData(0, 0)]
-    public void Layouts_that_cannot_be_blended_are_refused(int tile, int overlap) =>
-        Assert.Throws<BadInputException>(() => new TileLayout(64, 64, tile, overlap).Validate());
+    public void Layouts_that_cannot_be_blended_are_refused(int tile, int overlap)
+    {
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => new TileLayout(64, 64, tile, overlap).Validate());
+        Assert.Equal(tile <= 0 ? nameof(TileLayout.TileSize) : nameof(TileLayout.Overlap), e.ParamName);
+    }
 
     [Fact]
     public void Tile_seeds_depend_on_the_seed_and_the_index_only_and_differ()
@@ -86,16 +89,20 @@ public class TileLayoutTests
     }
 
     [Theory]
-    [InlineData("2/2", null)]
-    [InlineData("-1/2", null)]
-    [InlineData("1/0", null)]
-    [InlineData("1", null)]
-    [InlineData("a/b", null)]
-    [InlineData("0/2", 2)]  // both ways at once
-    [InlineData(null, 2)]   // --shards without JOB_COMPLETION_INDEX
-    [InlineData(null, 0)]
-    public void Bad_shards_are_refused(string? shard, int? shards) =>
-        Assert.Throws<BadInputException>(() => TileShard.Select(shard, shards, Environment()));
+    [InlineData("2/2", null, "shard")]
+    [InlineData("-1/2", null, "shard")]
+    [InlineData("1/0", null, "shard")]
+    [InlineData("1", null, "shard")]
+    [InlineData("a/b", null, "shard")]
+    [InlineData(null, 0, "shards")]
+    [InlineData("0/2", 2, null)]  // both ways at once
+    [InlineData(null, 2, null)]   // --shards without JOB_COMPLETION_INDEX
+    public void Bad_shards_are_refused(string? shard, int? shards, string? parameter)
+    {
+        // A value of one parameter names it (the CLI's flag); a combination of parameters and environment is bad input as a whole.
+        if (parameter is null) Assert.Throws<BadInputException>(() => TileShard.Select(shard, shards, Environment()));
+        else Assert.Equal(parameter, Assert.ThrowsAny<ArgumentException>(() => TileShard.Select(shard, shards, Environment())).ParamName);
+    }
 
     [Fact]
     public void Kubernetes_needs_the_number_of_shards_and_an_index_inside_it()
