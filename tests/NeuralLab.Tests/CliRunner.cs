@@ -15,6 +15,28 @@ public static class CliRunner
         int code = NeuralLab.Cli.Cli.Run(args, stdout, stderr);
         return new Result(code, stdout.ToString(), stderr.ToString());
     }
+
+    /// <summary>Runs the CLI and asserts exit 0 (the whole run in the failure message).</summary>
+    public static Result Succeeds(params string[] args)
+    {
+        var result = Run(args);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        return result;
+    }
+
+    /// <summary>
+    /// The bad-input contract (docs/cli.md): exit 2, one line on stderr that starts with "neurallab: " and contains
+    /// <paramref name="message"/>, nothing on stdout, and nothing left at <paramref name="outDir"/>.
+    /// </summary>
+    public static void AssertRefused(Result result, string message, string? outDir = null)
+    {
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Single(result.Stderr.TrimEnd('\n').Split('\n'));
+        Assert.StartsWith("neurallab: ", result.Stderr);
+        Assert.Contains(message, result.Stderr);
+        Assert.Equal("", result.Stdout);
+        if (outDir != null) Assert.False(Directory.Exists(outDir) && Directory.EnumerateFileSystemEntries(outDir).Any(), "files left behind");
+    }
 }
 
 /// <summary>A fresh temporary directory, deleted afterwards.</summary>

@@ -8,8 +8,7 @@ public class AttentionCommandTests
     public void CheckPrintsEveryClaimAsJsonAndWritesFigures()
     {
         using var dir = new TempDir();
-        var r = CliRunner.Run("attention", "check", "--quick", "--json", "--out", dir.Path);
-        Assert.True(r.ExitCode == 0, r.ToString());
+        var r = CliRunner.Succeeds("attention", "check", "--quick", "--json", "--out", dir.Path);
         using var json = JsonDocument.Parse(r.Stdout);
         var claims = json.RootElement.EnumerateArray().ToList();
         Assert.Equal(["3.1", "3.2", "3.3", "3.4", "3.5"], claims.Select(c => c.GetProperty("claim").GetString()));
@@ -26,8 +25,7 @@ public class AttentionCommandTests
     [Fact]
     public void CheckPrintsATableWithoutJson()
     {
-        var r = CliRunner.Run("attention", "check", "--quick");
-        Assert.True(r.ExitCode == 0, r.ToString());
+        var r = CliRunner.Succeeds("attention", "check", "--quick");
         Assert.Contains("holds under a condition", r.Stdout);
         Assert.Contains("summary: ", r.Stdout);
         Assert.Contains("float64_gap_alpha_is_one", r.Stdout);
@@ -37,8 +35,7 @@ public class AttentionCommandTests
     public void BenchReportsTheIssuesFieldsAndWritesThePlot()
     {
         using var dir = new TempDir();
-        var r = CliRunner.Run("attention", "bench", "--n", "128", "256", "--k", "32", "--repeats", "1", "--json", "--out", dir.Path);
-        Assert.True(r.ExitCode == 0, r.ToString());
+        var r = CliRunner.Succeeds("attention", "bench", "--n", "128", "256", "--k", "32", "--repeats", "1", "--json", "--out", dir.Path);
         using var json = JsonDocument.Parse(r.Stdout);
         var rows = json.RootElement.EnumerateArray().ToList();
         Assert.Equal([128, 256], rows.Select(x => x.GetProperty("n").GetInt32()));

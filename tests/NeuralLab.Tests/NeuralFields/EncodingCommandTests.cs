@@ -13,8 +13,7 @@ public class EncodingCommandTests
     public void FitReportsEncodingAndParametersAndRendersDerivatives(string encoding, string activation)
     {
         using var dir = new TempDir();
-        var result = CliRunner.Run(["fit", .. Tiny, "--encoding", encoding, "--channels", "3", "--max-parameters", "20000", "--json", "--out", dir.Path]);
-        Assert.True(result.ExitCode == 0, result.ToString());
+        var result = CliRunner.Succeeds(["fit", .. Tiny, "--encoding", encoding, "--channels", "3", "--max-parameters", "20000", "--json", "--out", dir.Path]);
         using var json = JsonDocument.Parse(result.Stdout);
         var root = json.RootElement;
         Assert.Equal(encoding, root.GetProperty("encoding").GetString());
@@ -23,8 +22,7 @@ public class EncodingCommandTests
         Assert.InRange(parameters, 1, 20000);
         using (var metrics = JsonDocument.Parse(File.ReadAllText(dir.File("metrics.json"))))
             Assert.Equal(parameters, metrics.RootElement.GetProperty("parameters").GetInt64());
-        var render = CliRunner.Run("render", dir.Path, "--size", "48", "--what", "laplacian", "--out", dir.File("lap.png"));
-        Assert.True(render.ExitCode == 0, render.ToString());
+        var render = CliRunner.Succeeds("render", dir.Path, "--size", "48", "--what", "laplacian", "--out", dir.File("lap.png"));
     }
 
     public static TheoryData<string, string[], string> BadInputs() => new()

@@ -12,8 +12,7 @@ public class FitCommandTests
     public void QuickFitWritesEveryOutputAndJson()
     {
         using var dir = new TempDir();
-        var result = CliRunner.Run(["fit", .. Tiny, "--json", "--out", dir.Path]);
-        Assert.True(result.ExitCode == 0, result.ToString());
+        var result = CliRunner.Succeeds(["fit", .. Tiny, "--json", "--out", dir.Path]);
         using var json = JsonDocument.Parse(result.Stdout);
         var root = json.RootElement;
         foreach (var key in new[] { "psnr", "steps", "seconds", "activation", "laplacian_abs_mean" })
@@ -23,8 +22,7 @@ public class FitCommandTests
         foreach (var name in FieldExperiment.OutputFiles) Assert.True(File.Exists(Path.Combine(dir.Path, name)), name);
         Assert.DoesNotContain(Directory.GetDirectories(dir.Path), d => Path.GetFileName(d).StartsWith(".neurallab-staging"));
 
-        var render = CliRunner.Run("render", dir.Path, "--size", "128", "--what", "laplacian", "--out", dir.File("lap.png"));
-        Assert.True(render.ExitCode == 0, render.ToString());
+        var render = CliRunner.Succeeds("render", dir.Path, "--size", "128", "--what", "laplacian", "--out", dir.File("lap.png"));
         using var bitmap = SKBitmap.Decode(dir.File("lap.png"));
         Assert.Equal((128, 128), (bitmap.Width, bitmap.Height));
     }
@@ -32,8 +30,7 @@ public class FitCommandTests
     [Fact]
     public void PresetIsOverriddenByFlags()
     {
-        var result = CliRunner.Run(["fit", "--preset", "relu", .. Tiny, "--json"]);
-        Assert.True(result.ExitCode == 0, result.ToString());
+        var result = CliRunner.Succeeds(["fit", "--preset", "relu", .. Tiny, "--json"]);
         using var json = JsonDocument.Parse(result.Stdout);
         Assert.Equal("relu", json.RootElement.GetProperty("activation").GetString());
         Assert.Equal(0.001, json.RootElement.GetProperty("learning_rate").GetDouble());

@@ -9,8 +9,7 @@ public class BpttCommandTests
     [Fact]
     public void GradJsonHasTheIssuesShapeAndTheLinearCaseNumbers()
     {
-        var run = CliRunner.Run("bptt", "grad", "--w", "0.8", "--x", "1,-0.5,2", "--json");
-        Assert.True(run.ExitCode == 0, run.ToString());
+        var run = CliRunner.Succeeds("bptt", "grad", "--w", "0.8", "--x", "1,-0.5,2", "--json");
         using var json = JsonDocument.Parse(run.Stdout);
         var root = json.RootElement;
         var h = root.GetProperty("h").EnumerateArray().Select(e => e.GetDouble()).ToArray();
@@ -30,8 +29,7 @@ public class BpttCommandTests
     [Fact]
     public void GradWithTanhHasNoClosedFormForTheWeightAndFlagsTheMisappliedFormula()
     {
-        var run = CliRunner.Run("bptt", "grad", "--w", "1.2", "--x=-0.3,0.9,0.4,-1", "--activation", "tanh", "--form", "inner", "--json");
-        Assert.True(run.ExitCode == 0, run.ToString());
+        var run = CliRunner.Succeeds("bptt", "grad", "--w", "1.2", "--x=-0.3,0.9,0.4,-1", "--activation", "tanh", "--form", "inner", "--json");
         using var json = JsonDocument.Parse(run.Stdout);
         Assert.Equal(JsonValueKind.Null, json.RootElement.GetProperty("df_dw").GetProperty("closed_form").ValueKind);
         var recurrent = json.RootElement.GetProperty("dhT_dh1");
@@ -43,8 +41,7 @@ public class BpttCommandTests
     [Fact]
     public void GradPrintsATableWithoutJson()
     {
-        var run = CliRunner.Run("bptt", "grad", "--w", "0.5", "--x", "1,2", "--activation", "relu");
-        Assert.True(run.ExitCode == 0, run.ToString());
+        var run = CliRunner.Succeeds("bptt", "grad", "--w", "0.5", "--x", "1,2", "--activation", "relu");
         Assert.Contains("dh_T/dh_1", run.Stdout);
         Assert.Contains("-> agree", run.Stdout);
     }
@@ -67,13 +64,7 @@ public class BpttCommandTests
         int at = args.IndexOf(flag);
         if (at >= 0) args[at + 1] = value;
         else args.AddRange([flag, value]);
-        var run = CliRunner.Run([.. args]);
-        Assert.Equal(2, run.ExitCode);
-        Assert.Single(run.Stderr.TrimEnd('\n').Split('\n'));
-        Assert.StartsWith("neurallab: ", run.Stderr);
-        Assert.Contains(message, run.Stderr);
-        Assert.Equal("", run.Stdout);
-        Assert.False(Directory.Exists(outDir) && Directory.EnumerateFileSystemEntries(outDir).Any());
+        CliRunner.AssertRefused(CliRunner.Run([.. args]), message, outDir);
     }
 
     [Theory]
@@ -92,18 +83,13 @@ public class BpttCommandTests
     {
         using var dir = new TempDir();
         string outDir = dir.File("out");
-        var run = CliRunner.Run("bptt", sub, flag, value, "--out", outDir, "--quick");
-        Assert.Equal(2, run.ExitCode);
-        Assert.Single(run.Stderr.TrimEnd('\n').Split('\n'));
-        Assert.Contains(message, run.Stderr);
-        Assert.False(Directory.Exists(outDir) && Directory.EnumerateFileSystemEntries(outDir).Any());
+        CliRunner.AssertRefused(CliRunner.Run("bptt", sub, flag, value, "--out", outDir, "--quick"), message, outDir);
     }
 
     [Fact]
     public void GraphWithoutOutPrintsDot()
     {
-        var run = CliRunner.Run("bptt", "graph", "--T", "2", "--activation", "identity");
-        Assert.True(run.ExitCode == 0, run.ToString());
+        var run = CliRunner.Succeeds("bptt", "graph", "--T", "2", "--activation", "identity");
         Assert.StartsWith("digraph unrolled_rnn {", run.Stdout);
         Assert.Contains("w -> h2;", run.Stdout);
     }
@@ -112,8 +98,7 @@ public class BpttCommandTests
     public void QuickSweepWritesThePlotsAndTablesAndRecoversLnAbsW()
     {
         using var dir = new TempDir();
-        var run = CliRunner.Run("bptt", "sweep", "--quick", "--survey-seeds", "4", "--out", dir.Path, "--json");
-        Assert.True(run.ExitCode == 0, run.ToString());
+        var run = CliRunner.Succeeds("bptt", "sweep", "--quick", "--survey-seeds", "4", "--out", dir.Path, "--json");
         using var json = JsonDocument.Parse(run.Stdout);
         var curves = json.RootElement.GetProperty("curves").EnumerateArray().ToList();
         Assert.Equal(10, curves.Count);

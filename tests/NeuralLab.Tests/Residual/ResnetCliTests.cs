@@ -9,8 +9,7 @@ public class ResnetCliTests
     {
         using var dir = new TempDir();
         string outDir = dir.File("out");
-        var r = CliRunner.Run("resnet", "train", "--quick", "--channels", "2", "8", "--iterations", "30", "--json", "--out", outDir);
-        Assert.True(r.ExitCode == 0, r.ToString());
+        var r = CliRunner.Succeeds("resnet", "train", "--quick", "--channels", "2", "8", "--iterations", "30", "--json", "--out", outDir);
         using var json = JsonDocument.Parse(r.Stdout);
         var runs = json.RootElement.EnumerateArray().ToList();
         Assert.Equal(new[] { 2, 8 }, runs.Select(e => e.GetProperty("channels").GetInt32()));
@@ -29,8 +28,7 @@ public class ResnetCliTests
     [Fact]
     public void TrainWithoutJsonPrintsATable()
     {
-        var r = CliRunner.Run("resnet", "train", "--channels", "4", "--iterations", "5");
-        Assert.True(r.ExitCode == 0, r.ToString());
+        var r = CliRunner.Succeeds("resnet", "train", "--channels", "4", "--iterations", "5");
         Assert.Contains("test accuracy", r.Stdout);
         Assert.Contains("898 training and 899 test images", r.Stdout);
     }
@@ -51,8 +49,7 @@ public class ResnetCliTests
         foreach (var (name, bytes) in new[] { ("train-images-idx3-ubyte.gz", images), ("train-labels-idx1-ubyte.gz", labels) })
             using (var gz = new System.IO.Compression.GZipStream(File.Create(dir.File(name)), System.IO.Compression.CompressionLevel.Fastest))
                 gz.Write(bytes);
-        var r = CliRunner.Run("resnet", "train", "--data", dir.File("train-images-idx3-ubyte.gz"), "--channels", "2", "--iterations", "3", "--batch", "8", "--json");
-        Assert.True(r.ExitCode == 0, r.ToString());
+        var r = CliRunner.Succeeds("resnet", "train", "--data", dir.File("train-images-idx3-ubyte.gz"), "--channels", "2", "--iterations", "3", "--batch", "8", "--json");
         using var json = JsonDocument.Parse(r.Stdout);
         Assert.Equal(20, json.RootElement[0].GetProperty("train_images").GetInt32());
         Assert.Equal(20, json.RootElement[0].GetProperty("test_images").GetInt32());
@@ -61,8 +58,7 @@ public class ResnetCliTests
     [Fact]
     public void BiasCheckReportsTheIssuesFieldsAndHolds()
     {
-        var r = CliRunner.Run("resnet", "bias-check", "--quick", "--channels", "4", "--steps", "8", "--json");
-        Assert.True(r.ExitCode == 0, r.ToString());
+        var r = CliRunner.Succeeds("resnet", "bias-check", "--quick", "--channels", "4", "--steps", "8", "--json");
         using var json = JsonDocument.Parse(r.Stdout);
         var root = json.RootElement;
         Assert.True(root.GetProperty("holds").GetBoolean());
@@ -73,8 +69,7 @@ public class ResnetCliTests
     [Fact]
     public void TheBiasCheckControlDoesNotHold()
     {
-        var r = CliRunner.Run("resnet", "bias-check", "--channels", "4", "--steps", "3", "--placement", "after-norm");
-        Assert.True(r.ExitCode == 0, r.ToString());
+        var r = CliRunner.Succeeds("resnet", "bias-check", "--channels", "4", "--steps", "3", "--placement", "after-norm");
         Assert.Contains("does not hold", r.Stdout);
     }
 

@@ -3,7 +3,7 @@ using NeuralLab.Common;
 namespace NeuralLab.NeuralFields.Tiles;
 
 /// <summary>One tile: its index in row-major order over the grid, its grid position and its pixels in the image.</summary>
-public sealed record TileBounds(int Index, int Row, int Column, int Top, int Left, int Height, int Width);
+public record TileBounds(int Index, int Row, int Column, int Top, int Left, int Height, int Width);
 
 /// <summary>
 /// Overlapping tiles covering a <see cref="Height"/>×<see cref="Width"/> image. Along each axis the tiles start every

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using NeuralLab.Common;
 
 namespace NeuralLab.NeuralFields.Tiles;
@@ -66,32 +67,48 @@ public sealed record TileRun
     }
 }
 
-/// <summary>DIR/tiles/&lt;index&gt;/metrics.json.</summary>
-public sealed record TileMetrics
+/// <summary>
+/// DIR/tiles/&lt;index&gt;/metrics.json: the tile's bounds, then how its fit went. The fit's keys are ordered after the
+/// bounds' (System.Text.Json writes a base's properties last unless told), so the file reads as it always has.
+/// </summary>
+public sealed record TileMetrics : TileBounds
 {
-    public required int Index { get; init; }
-    public required int Row { get; init; }
-    public required int Column { get; init; }
-    public required int Top { get; init; }
-    public required int Left { get; init; }
-    public required int Height { get; init; }
-    public required int Width { get; init; }
-    public required int Seed { get; init; }
-    public required double Psnr { get; init; }
-    public required long Steps { get; init; }
-    public required double Seconds { get; init; }
-    public required string StoppedBecause { get; init; }
-    public required long Parameters { get; init; }
+    /// <summary>The metrics of <paramref name="tile"/>'s fit, its bounds copied.</summary>
+    public TileMetrics(TileBounds tile) : base(tile) { }
+
+    [JsonPropertyOrder(1)] public required int Seed { get; init; }
+    [JsonPropertyOrder(1)] public required double Psnr { get; init; }
+    [JsonPropertyOrder(1)] public required long Steps { get; init; }
+    [JsonPropertyOrder(1)] public required double Seconds { get; init; }
+    [JsonPropertyOrder(1)] public required string StoppedBecause { get; init; }
+    [JsonPropertyOrder(1)] public required long Parameters { get; init; }
     /// <summary>The shard that fitted it ("1/4"): for the record only, the tile does not depend on it.</summary>
-    public required string Shard { get; init; }
+    [JsonPropertyOrder(1)] public required string Shard { get; init; }
 }
 
-/// <summary>What one shard did.</summary>
-public sealed record TileShardResult
+/// <summary>
+/// What one shard of a tiles run did, over one image (<see cref="TileShardResult"/>) or a folder (<see cref="TileFolderResult"/>):
+/// where, which shard, its peak memory and whether it was cancelled. tiles fit --json is a format scripts read, so these
+/// keys keep their places (System.Text.Json writes a base's properties after the derived ones unless ordered): the shard
+/// first, memory and cancellation last.
+/// </summary>
+public abstract record TileRunResult
 {
-    public required string Directory { get; init; }
-    public required string Shard { get; init; }
-    public required string ShardSource { get; init; }
+    /// <summary>The run's output directory, absolute.</summary>
+    [JsonPropertyOrder(-1)] public required string Directory { get; init; }
+    /// <summary>The shard, "I/N" (<see cref="TileShard.ToString"/>).</summary>
+    [JsonPropertyOrder(-1)] public required string Shard { get; init; }
+    /// <summary>Where the shard came from (<see cref="TileShard.Source"/>).</summary>
+    [JsonPropertyOrder(-1)] public required string ShardSource { get; init; }
+    /// <summary>The process's peak resident memory at the end of the shard, in bytes.</summary>
+    [JsonPropertyOrder(1)] public required long PeakMemoryBytes { get; init; }
+    /// <summary>Whether the shard stopped early on cancellation (the tiles it finished stay).</summary>
+    [JsonPropertyOrder(1)] public required bool Cancelled { get; init; }
+}
+
+/// <summary>What one shard did over one image.</summary>
+public sealed record TileShardResult : TileRunResult
+{
     public required int Tiles { get; init; }
     public required IReadOnlyList<int> Owned { get; init; }
     public required IReadOnlyList<int> Fitted { get; init; }
@@ -107,8 +124,6 @@ public sealed record TileShardResult
     public double? PixelWeightedTilePsnr { get; init; }
     /// <summary>How the image was read: "rows" (only the bands of the tiles fitted) or "whole" (<see cref="FieldImageRows"/>).</summary>
     public required string Decoding { get; init; }
-    public required long PeakMemoryBytes { get; init; }
-    public required bool Cancelled { get; init; }
 }
 
 /// <summary>
@@ -243,9 +258,8 @@ public static class TiledFit
         var config = run.Fit with { Seed = TileLayout.TileSeed(run.Seed, tile.Index) };
         using var fit = FieldTrainer.Fit(crop, config, progress, cancel);
         if (fit.StoppedBecause == StopReason.Cancelled) return null;
-        var metrics = new TileMetrics
+        var metrics = new TileMetrics(tile)
         {
-            Index = tile.Index, Row = tile.Row, Column = tile.Column, Top = tile.Top, Left = tile.Left, Height = tile.Height, Width = tile.Width,
             Seed = config.Seed, Psnr = fit.Psnr, Steps = fit.Steps, Seconds = fit.Seconds, StoppedBecause = fit.StopName,
             Parameters = fit.Model.parameters().Sum(p => p.numel()), Shard = shard.ToString(),
         };

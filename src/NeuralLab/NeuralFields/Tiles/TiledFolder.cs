@@ -100,11 +100,8 @@ public sealed record TileFolderImageResult
 }
 
 /// <summary>What one shard did over a folder.</summary>
-public sealed record TileFolderResult
+public sealed record TileFolderResult : TileRunResult
 {
-    public required string Directory { get; init; }
-    public required string Shard { get; init; }
-    public required string ShardSource { get; init; }
     public required int Images { get; init; }
     public required int Tiles { get; init; }
     /// <summary>The images with tiles this shard owns.</summary>
@@ -118,8 +115,6 @@ public sealed record TileFolderResult
     public required double Seconds { get; init; }
     public double? SecondsPerTile { get; init; }
     public double? PixelWeightedTilePsnr { get; init; }
-    public required long PeakMemoryBytes { get; init; }
-    public required bool Cancelled { get; init; }
 }
 
 /// <summary>

@@ -210,8 +210,7 @@ public class TilesCommandTests(ITestOutputHelper log)
         using var threads = LibtorchThreads.One(); // the in-process fits' steps are microseconds of work (LibtorchThreads)
         using var dir = new TempDir();
         string output = dir.File("run");
-        var fitted = CliRunner.Run(Fit(output, "--shard", "1/3"));
-        Assert.True(fitted.ExitCode == 0, fitted.ToString());
+        var fitted = CliRunner.Succeeds(Fit(output, "--shard", "1/3"));
         foreach (var args in new[]
         {
             Fit(dir.File("a"), "--overlap", "1"),
@@ -235,8 +234,7 @@ public class TilesCommandTests(ITestOutputHelper log)
             Assert.Single(result.Stderr.Trim().Split('\n'));
         }
         Assert.False(File.Exists(dir.File("x.png")));
-        var completed = CliRunner.Run(Fit(output));
-        Assert.True(completed.ExitCode == 0, completed.ToString());
+        var completed = CliRunner.Succeeds(Fit(output));
         var outside = CliRunner.Run("tiles", "merge", output, "--region", "60,0,10,10", "--out", dir.File("x.png"));
         Assert.True(outside.ExitCode == 2 && outside.Stderr.Contains("--region"), outside.ToString());
         var region = CliRunner.Run("tiles", "merge", output, "--region", "20,16,24,16", "--size", "48", "--what", "gradient", "--out", dir.File("region.png"), "--json");
