@@ -17,7 +17,8 @@ namespace NeuralLab.Bench;
 /// operator at least squares would reach (<see cref="Bound"/>).
 /// Usage: poisson [all|gradient|laplacian|bound] [--encoding none|grid] [--steps N (both fits)] [--lr X] [--batch B|full] [--image PATH] [--threads T]
 /// </summary>
-public sealed class PoissonBenchmark : IBenchmark
+public sealed class PoissonBenchmark() : Benchmark("poisson",
+    "256² cameraman from its gradient / Laplacian alone: PSNR after the constant (plane), time to 30 dB, value fit at equal time")
 {
     /// <summary>The gradient fit's steps: the lead's quiet measurement of 2026-12-02 used 1500 (0.137 s a step, 206 s), so
     /// runs compare; fit's 3000 for both fits and the equal-time value fit would take about 30 min quiet.</summary>
@@ -30,17 +31,8 @@ public sealed class PoissonBenchmark : IBenchmark
     /// <summary>Steps of the short value fit that times a value step before the equal-time run.</summary>
     const int TimingSteps = 30;
 
-    public string Name => "poisson";
-
-    public string Description => "256² cameraman from its gradient / Laplacian alone: PSNR after the constant (plane), time to 30 dB, value fit at equal time";
-
-    public int Run(string[] args)
+    protected override int Run(string mode, IReadOnlyDictionary<string, string> options)
     {
-        string mode = args.Length > 0 && !args[0].StartsWith("--") ? args[0] : "all";
-        var options = new Dictionary<string, string>();
-        for (int i = 0; i < args.Length - 1; i++)
-            if (args[i].StartsWith("--")) options[args[i][2..]] = args[i + 1];
-        torch.set_num_threads(int.Parse(options.GetValueOrDefault("threads", "2")));
         string image = options.GetValueOrDefault("image", "src/NeuralLab/Data/camera.png");
         var target = FieldImage.Load(File.Exists(image) ? image : null, channels: 1, size: 256);
         var encoding = options.TryGetValue("encoding", out var e) ? Enum.Parse<EncodingKind>(e, ignoreCase: true) : EncodingKind.None;

@@ -18,33 +18,17 @@ namespace NeuralLab.Bench;
 ///              [--cli PATH/NeuralLab.Cli.dll] [--keep DIR] [any of fit's field options: --encoding grid, --hidden 32, --layers 1, …]
 /// Build first: dotnet build -c Release (the benchmark runs src/NeuralLab.Cli's build output).
 /// </summary>
-public sealed class TilesBenchmark : IBenchmark
+public sealed class TilesBenchmark() : Benchmark("tiles",
+    "tiled fits of 1024²…4096² astronaut mosaics with 2 local processes as shards: wall time, per-tile time, PSNR, peak RSS, N-machine prediction")
 {
-    public string Name => "tiles";
+    /// <summary>The benchmark's own options; every other one is fit's (--encoding grid, --hidden 64, --lr …) and goes to each shard's tiles fit.</summary>
+    static readonly string[] Own = ["sizes", "tile", "overlap", "steps", "processes", "threads", "cli", "keep"];
 
-    public string Description => "tiled fits of 1024²…4096² astronaut mosaics with 2 local processes as shards: wall time, per-tile time, PSNR, peak RSS, N-machine prediction";
-
-    public int Run(string[] args)
+    protected override int Run(string mode, IReadOnlyDictionary<string, string> options)
     {
-        // The benchmark's own options; every other one is fit's (--encoding grid, --hidden 64, --lr …) and goes to each shard's tiles fit.
-        string[] own = ["sizes", "tile", "overlap", "steps", "processes", "threads", "cli", "keep"];
-        var options = new Dictionary<string, string>();
-        var field = new List<string>();
-        for (int i = 0; i < args.Length; i++)
-        {
-            if (!args[i].StartsWith("--")) { Console.Error.WriteLine($"tiles: unexpected argument '{args[i]}'"); return 2; }
-            bool hasValue = i + 1 < args.Length && !args[i + 1].StartsWith("--");
-            if (own.Contains(args[i][2..]))
-            {
-                if (!hasValue) { Console.Error.WriteLine($"tiles: {args[i]} needs a value"); return 2; }
-                options[args[i][2..]] = args[++i];
-            }
-            else
-            {
-                field.Add(args[i]);
-                if (hasValue) field.Add(args[++i]);
-            }
-        }
+        if (mode != "all") { Console.Error.WriteLine($"tiles: unexpected argument '{mode}'"); return 2; }
+        // A flag without a value (--upsample) reaches the CLI as "--upsample true", which its boolean options accept.
+        var field = options.Where(o => !Own.Contains(o.Key)).SelectMany(o => new[] { $"--{o.Key}", o.Value }).ToList();
         var sizes = options.GetValueOrDefault("sizes", "1024,2048,4096").Split(',').Select(int.Parse).ToArray();
         int tile = int.Parse(options.GetValueOrDefault("tile", "256")), overlap = int.Parse(options.GetValueOrDefault("overlap", "16"));
         int steps = int.Parse(options.GetValueOrDefault("steps", "300")), processes = int.Parse(options.GetValueOrDefault("processes", "2"));
@@ -137,7 +121,8 @@ public sealed class TilesBenchmark : IBenchmark
         start.ArgumentList.Add("exec");
         start.ArgumentList.Add(cli);
         foreach (string arg in args) start.ArgumentList.Add(arg);
-        start.Environment["OMP_NUM_THREADS"] = threads;
+        start.ArgumentList.Add("--threads");
+        start.ArgumentList.Add(threads);
         foreach (string key in new[] { TileShard.SlurmTaskId, TileShard.SlurmTaskCount, TileShard.KubernetesIndex }) start.Environment.Remove(key);
         return Process.Start(start)!;
     }

@@ -2,7 +2,6 @@
 MLP of NeuralLab's CoordinateMlp, and the time-to-PSNR lines the benchmarks parse."""
 import math
 import numpy as np, torch
-from PIL import Image
 
 
 def parse(p, threads=0):
@@ -17,6 +16,7 @@ def parse(p, threads=0):
 
 def grayscale(path, size):
     """The image's gray values in [-1, 1], reduced by an exact k x k box filter to size x size: (size*size, 1) float32."""
+    from PIL import Image  # here, so that peers without images (resnet, audio) do not need python3-pil
     img = np.asarray(Image.open(path).convert('L'), dtype=np.float64) / 255.0
     k = img.shape[0] // size
     img = img[:size * k, :size * k].reshape(size, k, size, k).mean(axis=(1, 3))
@@ -29,23 +29,26 @@ def pixel_grid(size, low=-1.0):
     return torch.stack(torch.meshgrid(lin, lin, indexing='ij'), -1).reshape(-1, 2)
 
 
-def coordinate_mlp(act, hidden, layers, w0=30.0):
-    """CoordinateMlp: Linear(2->H), `layers` Linear(H->H), each followed by the activation, then Linear(H->1); sine is
-    sin(w0 (Wx + b)) with SIREN's initialisation. Returns the network as a function and its parameters."""
-    dims = [2] + [hidden] * (layers + 1)
+def coordinate_mlp(act, hidden, layers, w0=30.0, inputs=2, first_w0=None):
+    """CoordinateMlp: Linear(inputs->H), `layers` Linear(H->H), each followed by the activation, then Linear(H->1); sine is
+    sin(w0 (Wx + b)) with SIREN's initialisation (first layer U(-1/inputs, 1/inputs), and sin(first_w0 (Wx + b)) when
+    first_w0 is given: audio's 3000, Sitzmann et al. 2020 Sec. 4.2). Returns the network as a function and its parameters."""
+    dims = [inputs] + [hidden] * (layers + 1)
     lins = [torch.nn.Linear(i, o) for i, o in zip(dims[:-1], dims[1:])]
     out = torch.nn.Linear(hidden, 1)
     if act == 'sine':
         with torch.no_grad():
-            lins[0].weight.uniform_(-1 / 2, 1 / 2)
+            lins[0].weight.uniform_(-1 / inputs, 1 / inputs)
             for l in lins[1:] + [out]:
                 b = math.sqrt(6 / l.in_features) / w0
                 l.weight.uniform_(-b, b)
-    activation = {'sine': lambda x: torch.sin(w0 * x), 'relu': torch.relu, 'tanh': torch.tanh}[act]
+    first_w0 = w0 if first_w0 is None else first_w0
+    activations = {'sine': [lambda x: torch.sin(first_w0 * x)] + [lambda x: torch.sin(w0 * x)] * layers,
+                   'relu': [torch.relu] * (layers + 1), 'tanh': [torch.tanh] * (layers + 1)}[act]
     params = [q for l in lins + [out] for q in l.parameters()]
 
     def f(x):
-        for l in lins: x = activation(l(x))
+        for l, activation in zip(lins, activations): x = activation(l(x))
         return out(x)
     return f, params
 

@@ -7,6 +7,7 @@ import argparse, gzip, time
 import numpy as np, torch
 from torch import nn
 import torch.nn.functional as F
+import peer_common
 
 p = argparse.ArgumentParser()
 p.add_argument('--data', required=True, help='digits.csv(.gz): 64 pixels 0..16 then the label')
@@ -15,12 +16,8 @@ p.add_argument('--batch', type=int, default=128)
 p.add_argument('--iterations', type=int, default=500)
 p.add_argument('--warmup', type=int, default=20)
 p.add_argument('--lr', type=float, default=0.1)
-p.add_argument('--threads', type=int, default=0)
-p.add_argument('--seed', type=int, default=0)
 p.add_argument('--evaluate', action='store_true', help='also train --iterations and report test accuracy')
-a = p.parse_args()
-torch.manual_seed(a.seed)
-if a.threads: torch.set_num_threads(a.threads)
+a = peer_common.parse(p)
 
 opener = gzip.open if a.data.endswith('.gz') else open
 with opener(a.data, 'rt') as f:

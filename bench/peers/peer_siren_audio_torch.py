@@ -8,6 +8,7 @@ NeuralLab's trainer); whole-clip PSNR = 10 log10(4 / MSE) every `--eval-every` s
 Reads 16-bit PCM mono WAV with the standard library. Prints 'step_s X' and 'reached 40 dB ...' lines."""
 import argparse, math, time, wave
 import numpy as np, torch
+import peer_common
 
 p = argparse.ArgumentParser()
 p.add_argument('--wav', required=True)
@@ -19,11 +20,7 @@ p.add_argument('--lr', type=float, default=1e-4)
 p.add_argument('--first-omega0', type=float, default=3000.0)
 p.add_argument('--omega0', type=float, default=30.0)
 p.add_argument('--eval-every', type=int, default=50)
-p.add_argument('--threads', type=int, default=2)
-p.add_argument('--seed', type=int, default=0)
-a = p.parse_args()
-torch.manual_seed(a.seed)
-if a.threads: torch.set_num_threads(a.threads)
+a = peer_common.parse(p, threads=2)
 with wave.open(a.wav, 'rb') as w:
     assert w.getsampwidth() == 2 and w.getnchannels() == 1, 'the peer reads 16-bit mono'
     data = np.frombuffer(w.readframes(w.getnframes()), dtype='<i2').astype(np.float64) / 32768.0
@@ -32,23 +29,11 @@ n = data.shape[0]
 target = torch.tensor(data, dtype=torch.float32).reshape(-1, 1)
 coords = torch.linspace(-1, 1, n).reshape(-1, 1)
 
-dims = [1] + [a.hidden] * (a.layers + 1)
-lins = [torch.nn.Linear(i, o) for i, o in zip(dims[:-1], dims[1:])]
-out = torch.nn.Linear(a.hidden, 1)
-with torch.no_grad():
-    lins[0].weight.uniform_(-1.0, 1.0)  # 1 / fan_in with fan_in = 1
-    for l in lins[1:] + [out]:
-        b = math.sqrt(6 / l.in_features) / a.omega0
-        l.weight.uniform_(-b, b)
-params = [q for l in lins + [out] for q in l.parameters()]
-def f(x):
-    for i, l in enumerate(lins):
-        x = torch.sin((a.first_omega0 if i == 0 else a.omega0) * l(x))
-    return out(x)
+f, params = peer_common.coordinate_mlp('sine', a.hidden, a.layers, a.omega0, inputs=1, first_w0=a.first_omega0)
 opt = torch.optim.Adam(params, lr=a.lr)
 batch = a.batch if 0 < a.batch < n else n
 per_epoch = (n + batch - 1) // batch
-t0 = time.perf_counter(); reached = {}; order = None; psnr = float('nan')
+t0 = time.perf_counter(); milestones = peer_common.Milestones((30, 40, 50)); order = None; psnr = float('nan')
 for step in range(a.steps):
     lr = a.lr * (0.01 + 0.99 * 0.5 * (1 + math.cos(math.pi * step / a.steps)))
     for g in opt.param_groups: g['lr'] = lr
@@ -66,10 +51,7 @@ for step in range(a.steps):
         with torch.no_grad():
             mse = sum(((f(coords[s:s + 8192]) - target[s:s + 8192]) ** 2).sum().item() for s in range(0, n, 8192)) / n
         psnr = 10 * math.log10(4 / mse)
-        el = time.perf_counter() - t0
-        for thr in (30, 40, 50):
-            if psnr >= thr and thr not in reached: reached[thr] = (done, el)
-        print(f'step {done} psnr {psnr:.2f} t {el:.1f}s', flush=True)
+        milestones.note(psnr, done, time.perf_counter() - t0)
 el = time.perf_counter() - t0
 print(f'final psnr {psnr:.2f} steps {a.steps} time {el:.1f}s step_s {el / a.steps:.4f}')
-for thr, (s, t) in sorted(reached.items()): print(f'reached {thr} dB at step {s} after {t:.1f}s')
+milestones.print()
