@@ -26,6 +26,23 @@ public abstract class Benchmark(string name, string description) : IBenchmark
 
     /// <summary>Runs the benchmark's <paramref name="mode"/> ("all" when none is given) with its <c>--key value</c> options.</summary>
     protected abstract int Run(string mode, IReadOnlyDictionary<string, string> options);
+
+    /// <summary>The image the field benchmarks fit unless --image names another: the 512² cameraman (the library embeds the same file).</summary>
+    protected const string DefaultImage = "src/NeuralLab/Data/camera.png";
+
+    /// <summary>
+    /// When, on what and under what load a run measured, for its header line (docs/benchmarks.md records all of it):
+    /// "2026-12-03 11:05 UTC, 2 cores, libtorch threads 2, load 0.47 0.74 1.02".
+    /// </summary>
+    protected static string Conditions() =>
+        $"{DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, libtorch threads {TorchSharp.torch.get_num_threads()}, load {LoadAverage()}";
+
+    /// <summary>The 1, 5 and 15-minute load averages from /proc/loadavg; "n/a" where it cannot be read.</summary>
+    protected static string LoadAverage()
+    {
+        try { return string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)); }
+        catch (IOException) { return "n/a"; }
+    }
 }
 
 /// <summary>A benchmark's command line: an optional mode word first, then <c>--key value</c> pairs; a key with no value is a flag ("true").</summary>

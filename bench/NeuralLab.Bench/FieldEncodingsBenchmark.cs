@@ -34,10 +34,10 @@ public sealed class FieldEncodingsBenchmark() : Benchmark("encodings",
 {
     protected override int Run(string mode, IReadOnlyDictionary<string, string> options)
     {
-        string image = options.GetValueOrDefault("image", "src/NeuralLab/Data/camera.png");
+        string image = options.GetValueOrDefault("image", DefaultImage);
         string outDir = options.GetValueOrDefault("out", "bench-out/encodings");
         Directory.CreateDirectory(outDir);
-        Console.WriteLine($"# encodings benchmark, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, libtorch threads {torch.get_num_threads()}, load {LoadAverage()}");
+        Console.WriteLine($"# encodings benchmark, {Conditions()}");
         var camera = FieldImage.Load(File.Exists(image) ? image : null, channels: 1, size: 256);
         string cameraName = File.Exists(image) ? Path.GetFileName(image) : FieldImage.DefaultName;
         if (mode is "all" or "speed") Speed(camera);
@@ -49,7 +49,6 @@ public sealed class FieldEncodingsBenchmark() : Benchmark("encodings",
         return 0;
     }
 
-    static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 
     static EncodingConfig PeerGrid(int table) => new() { Kind = EncodingKind.Grid, GridLevels = 8, GridFeatures = 2, GridMin = 16, GridMax = 256, GridTable = table };
 

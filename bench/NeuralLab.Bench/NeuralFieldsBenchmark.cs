@@ -24,9 +24,9 @@ public sealed class NeuralFieldsBenchmark() : Benchmark("fields",
 {
     protected override int Run(string mode, IReadOnlyDictionary<string, string> options)
     {
-        string image = options.GetValueOrDefault("image", "src/NeuralLab/Data/camera.png");
+        string image = options.GetValueOrDefault("image", DefaultImage);
         string peer = options.GetValueOrDefault("peer", "bench/peers/peer_siren_torch.py");
-        Console.WriteLine($"# fields benchmark, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, libtorch threads {torch.get_num_threads()}");
+        Console.WriteLine($"# fields benchmark, {Conditions()}");
         var target = FieldImage.Load(File.Exists(image) ? image : null, channels: 1, size: 256);
         Console.WriteLine($"# image {(File.Exists(image) ? image : FieldImage.DefaultName)} → {target.Width}×{target.Height}");
         if (mode is "all" or "throughput") Throughput(target, image, peer, options);

@@ -33,7 +33,7 @@ public sealed class PoissonBenchmark() : Benchmark("poisson",
 
     protected override int Run(string mode, IReadOnlyDictionary<string, string> options)
     {
-        string image = options.GetValueOrDefault("image", "src/NeuralLab/Data/camera.png");
+        string image = options.GetValueOrDefault("image", DefaultImage);
         var target = FieldImage.Load(File.Exists(image) ? image : null, channels: 1, size: 256);
         var encoding = options.TryGetValue("encoding", out var e) ? Enum.Parse<EncodingKind>(e, ignoreCase: true) : EncodingKind.None;
         FitConfig Recipe(FieldSupervision supervision)
@@ -49,7 +49,7 @@ public sealed class PoissonBenchmark() : Benchmark("poisson",
             };
         }
         if (mode == "bound") return Bound(target);
-        Console.WriteLine($"# poisson benchmark, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, libtorch threads {torch.get_num_threads()}");
+        Console.WriteLine($"# poisson benchmark, {Conditions()}");
         Console.WriteLine($"# {target.Width}×{target.Height}");
         Console.WriteLine("| supervision | field | lr, schedule, batch | steps | seconds | s/step | PSNR (dB) | after | 30 dB at | supervised rel. error |");
         Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|");

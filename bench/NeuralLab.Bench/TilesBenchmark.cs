@@ -135,11 +135,5 @@ public sealed class TilesBenchmark() : Benchmark("tiles",
         if (process.ExitCode != 0) throw new InvalidOperationException($"neurallab exited {process.ExitCode}: {stderr.Result}");
         return JsonDocument.Parse(stdout.Result).RootElement.Clone();
     }
-
-    static string LoadAverage()
-    {
-        try { return string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)); }
-        catch (IOException) { return "n/a"; }
-    }
 }
 

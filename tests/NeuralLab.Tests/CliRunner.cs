@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace NeuralLab.Tests;
 
 /// <summary>Runs the neurallab CLI in-process, capturing stdout, stderr and the exit code.</summary>
@@ -23,6 +25,9 @@ public static class CliRunner
         Assert.True(result.ExitCode == 0, result.ToString());
         return result;
     }
+
+    /// <summary>Runs the CLI, asserts exit 0 and parses its stdout (a command run with --json).</summary>
+    public static JsonDocument Json(params string[] args) => JsonDocument.Parse(Succeeds(args).Stdout);
 
     /// <summary>
     /// The bad-input contract (docs/cli.md): exit 2, one line on stderr that starts with "neurallab: " and contains

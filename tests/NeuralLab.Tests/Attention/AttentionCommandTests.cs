@@ -8,8 +8,7 @@ public class AttentionCommandTests
     public void CheckPrintsEveryClaimAsJsonAndWritesFigures()
     {
         using var dir = new TempDir();
-        var r = CliRunner.Succeeds("attention", "check", "--quick", "--json", "--out", dir.Path);
-        using var json = JsonDocument.Parse(r.Stdout);
+        using var json = CliRunner.Json("attention", "check", "--quick", "--json", "--out", dir.Path);
         var claims = json.RootElement.EnumerateArray().ToList();
         Assert.Equal(["3.1", "3.2", "3.3", "3.4", "3.5"], claims.Select(c => c.GetProperty("claim").GetString()));
         Assert.All(claims, c => Assert.True(c.GetProperty("holds").GetBoolean()));
@@ -35,8 +34,7 @@ public class AttentionCommandTests
     public void BenchReportsTheIssuesFieldsAndWritesThePlot()
     {
         using var dir = new TempDir();
-        var r = CliRunner.Succeeds("attention", "bench", "--n", "128", "256", "--k", "32", "--repeats", "1", "--json", "--out", dir.Path);
-        using var json = JsonDocument.Parse(r.Stdout);
+        using var json = CliRunner.Json("attention", "bench", "--n", "128", "256", "--k", "32", "--repeats", "1", "--json", "--out", dir.Path);
         var rows = json.RootElement.EnumerateArray().ToList();
         Assert.Equal([128, 256], rows.Select(x => x.GetProperty("n").GetInt32()));
         foreach (var row in rows)

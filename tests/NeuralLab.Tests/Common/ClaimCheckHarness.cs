@@ -32,6 +32,24 @@ public static class ClaimCheckHarness
         return (normal, broken);
     }
 
+    /// <summary>
+    /// Runs <paramref name="section"/> at the test profile (seed 0, figures in <paramref name="dir"/>) and asserts what every
+    /// section owes the report: its claims in the solution's order with the <paramref name="expected"/> verdicts, each with a
+    /// summary and a criterion, and a correction wherever the verdict is not a plain "holds".
+    /// </summary>
+    public static SectionResult AssertVerdicts(IReportSection section, TempDir dir, params (string Id, Verdict Verdict)[] expected)
+    {
+        var result = section.Run(new ReportContext(ReportProfile.Test, 0, dir.Path));
+        Assert.Equal(expected, result.Claims.Select(c => (c.Id, c.Verdict)));
+        foreach (var claim in result.Claims)
+        {
+            Assert.False(string.IsNullOrWhiteSpace(claim.Summary), $"{claim.Id}: no summary");
+            Assert.False(string.IsNullOrWhiteSpace(claim.Criterion), $"{claim.Id}: no criterion");
+            Assert.True(claim.Verdict == Verdict.Holds || !string.IsNullOrWhiteSpace(claim.Correction), $"{claim.Id}: {claim.Verdict} without a correction");
+        }
+        return result;
+    }
+
     /// <summary>An empty set that records which ids were asked about.</summary>
     sealed class QuerySpy : IReadOnlySet<string>
     {

@@ -10,8 +10,7 @@ public class ReluCliTests
     {
         using var dir = new TempDir();
         string outDir = dir.File("out");
-        var run = CliRunner.Succeeds("relu", "approx", "x^2", "--eps", "1e-3", "--json", "--quick", "--adam-steps", "50", "--out", outDir);
-        using var json = JsonDocument.Parse(run.Stdout);
+        using var json = CliRunner.Json("relu", "approx", "x^2", "--eps", "1e-3", "--json", "--quick", "--adam-steps", "50", "--out", outDir);
         var root = json.RootElement;
         Assert.Equal(AdaptiveApproximator.UniformBoundForSquare(1e-3), root.GetProperty("units").GetInt32());
         Assert.True(root.GetProperty("max_error").GetDouble() <= 1e-3 + root.GetProperty("rounding_allowance").GetDouble());
@@ -84,8 +83,7 @@ public class ReluCliTests
     [Trait("Speed", "Slow")]
     public void ConstructionsJsonHasEveryCheck()
     {
-        var run = CliRunner.Succeeds("relu", "constructions", "--json", "--quick");
-        using var json = JsonDocument.Parse(run.Stdout);
+        using var json = CliRunner.Json("relu", "constructions", "--json", "--quick");
         var rows = json.RootElement.GetProperty("constructions").EnumerateArray().ToArray();
         Assert.Equal(["1.1", "1.2", "1.3", "1.4"], rows.Select(r => r.GetProperty("id").GetString()).Distinct());
         bool Exact(string id, string role) => rows.Where(r => r.GetProperty("id").GetString() == id && r.GetProperty("role").GetString() == role)

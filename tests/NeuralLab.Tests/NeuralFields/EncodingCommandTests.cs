@@ -13,8 +13,7 @@ public class EncodingCommandTests
     public void FitReportsEncodingAndParametersAndRendersDerivatives(string encoding, string activation)
     {
         using var dir = new TempDir();
-        var result = CliRunner.Succeeds(["fit", .. Tiny, "--encoding", encoding, "--channels", "3", "--max-parameters", "20000", "--json", "--out", dir.Path]);
-        using var json = JsonDocument.Parse(result.Stdout);
+        using var json = CliRunner.Json(["fit", .. Tiny, "--encoding", encoding, "--channels", "3", "--max-parameters", "20000", "--json", "--out", dir.Path]);
         var root = json.RootElement;
         Assert.Equal(encoding, root.GetProperty("encoding").GetString());
         Assert.Equal(activation, root.GetProperty("activation").GetString());

@@ -12,8 +12,7 @@ public class FitCommandTests
     public void QuickFitWritesEveryOutputAndJson()
     {
         using var dir = new TempDir();
-        var result = CliRunner.Succeeds(["fit", .. Tiny, "--json", "--out", dir.Path]);
-        using var json = JsonDocument.Parse(result.Stdout);
+        using var json = CliRunner.Json(["fit", .. Tiny, "--json", "--out", dir.Path]);
         var root = json.RootElement;
         foreach (var key in new[] { "psnr", "steps", "seconds", "activation", "laplacian_abs_mean" })
             Assert.True(root.TryGetProperty(key, out _), key);
@@ -30,8 +29,7 @@ public class FitCommandTests
     [Fact]
     public void PresetIsOverriddenByFlags()
     {
-        var result = CliRunner.Succeeds(["fit", "--preset", "relu", .. Tiny, "--json"]);
-        using var json = JsonDocument.Parse(result.Stdout);
+        using var json = CliRunner.Json(["fit", "--preset", "relu", .. Tiny, "--json"]);
         Assert.Equal("relu", json.RootElement.GetProperty("activation").GetString());
         Assert.Equal(0.001, json.RootElement.GetProperty("learning_rate").GetDouble());
         Assert.Equal("64", json.RootElement.GetProperty("batch").GetString());

@@ -9,8 +9,7 @@ public class BpttCommandTests
     [Fact]
     public void GradJsonHasTheIssuesShapeAndTheLinearCaseNumbers()
     {
-        var run = CliRunner.Succeeds("bptt", "grad", "--w", "0.8", "--x", "1,-0.5,2", "--json");
-        using var json = JsonDocument.Parse(run.Stdout);
+        using var json = CliRunner.Json("bptt", "grad", "--w", "0.8", "--x", "1,-0.5,2", "--json");
         var root = json.RootElement;
         var h = root.GetProperty("h").EnumerateArray().Select(e => e.GetDouble()).ToArray();
         double[] expectedStates = [0.8 * 1, 0.8 * -0.5 + 0.64 * 1, 0.8 * 2 + 0.64 * -0.5 + 0.512 * 1];
@@ -29,8 +28,7 @@ public class BpttCommandTests
     [Fact]
     public void GradWithTanhHasNoClosedFormForTheWeightAndFlagsTheMisappliedFormula()
     {
-        var run = CliRunner.Succeeds("bptt", "grad", "--w", "1.2", "--x=-0.3,0.9,0.4,-1", "--activation", "tanh", "--form", "inner", "--json");
-        using var json = JsonDocument.Parse(run.Stdout);
+        using var json = CliRunner.Json("bptt", "grad", "--w", "1.2", "--x=-0.3,0.9,0.4,-1", "--activation", "tanh", "--form", "inner", "--json");
         Assert.Equal(JsonValueKind.Null, json.RootElement.GetProperty("df_dw").GetProperty("closed_form").ValueKind);
         var recurrent = json.RootElement.GetProperty("dhT_dh1");
         Assert.True(recurrent.GetProperty("inner_formula_relative_error").GetDouble() < 1e-12);
@@ -98,8 +96,7 @@ public class BpttCommandTests
     public void QuickSweepWritesThePlotsAndTablesAndRecoversLnAbsW()
     {
         using var dir = new TempDir();
-        var run = CliRunner.Succeeds("bptt", "sweep", "--quick", "--survey-seeds", "4", "--out", dir.Path, "--json");
-        using var json = JsonDocument.Parse(run.Stdout);
+        using var json = CliRunner.Json("bptt", "sweep", "--quick", "--survey-seeds", "4", "--out", dir.Path, "--json");
         var curves = json.RootElement.GetProperty("curves").EnumerateArray().ToList();
         Assert.Equal(10, curves.Count);
         foreach (var c in curves.Where(c => c.GetProperty("activation").GetString() == "identity"))

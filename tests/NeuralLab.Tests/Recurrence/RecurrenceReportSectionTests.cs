@@ -12,17 +12,13 @@ public class RecurrenceReportSectionTests
     public void TestProfileChecksEveryClaimAndDrawsItsFigures()
     {
         using var dir = new TempDir();
-        var result = new RecurrenceReportSection().Run(new ReportContext(ReportProfile.Test, 0, dir.Path));
-        Assert.Equal(["2.2", "2.3", "2.4", "2.5"], result.Claims.Select(c => c.Id));
+        // 2.4 is judged on the homework's RNN h_t = w·σ(x_t + h_{t−1}) (the inner form is a side note); 2.5 as written,
+        // "w < 1 vanishes", is contradicted by w = −1.5, which explodes.
+        var result = ClaimCheckHarness.AssertVerdicts(new RecurrenceReportSection(), dir,
+            ("2.2", Verdict.Holds), ("2.3", Verdict.Holds), ("2.4", Verdict.Holds), ("2.5", Verdict.DoesNotHold));
         var byId = result.Claims.ToDictionary(c => c.Id);
-        Assert.Equal(Verdict.Holds, byId["2.2"].Verdict);
         Assert.Equal("w·x₃ + w²·x₂ + w³·x₁", byId["2.2"].Evidence["h3_expanded"]);
-        Assert.Equal(Verdict.Holds, byId["2.3"].Verdict);
-        // Judged on the homework's RNN h_t = w·σ(x_t + h_{t−1}); the inner form is a side note.
-        Assert.Equal(Verdict.Holds, byId["2.4"].Verdict);
         Assert.True((double)byId["2.4"].Evidence["tanh_max_relative_error"]! < 1e-10);
-        // As written, "w < 1 vanishes" is contradicted by w = −1.5, which explodes.
-        Assert.Equal(Verdict.DoesNotHold, byId["2.5"].Verdict);
         Assert.Contains("w = −1.5", byId["2.5"].Summary.Replace("-", "−"));
         Assert.True((double)byId["2.5"].Evidence["identity_max_abs_slope_minus_ln_abs_w"]! < 1e-9);
         var remedies = Assert.Single(result.Reproductions);

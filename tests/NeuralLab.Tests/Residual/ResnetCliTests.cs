@@ -9,8 +9,7 @@ public class ResnetCliTests
     {
         using var dir = new TempDir();
         string outDir = dir.File("out");
-        var r = CliRunner.Succeeds("resnet", "train", "--quick", "--channels", "2", "8", "--iterations", "30", "--json", "--out", outDir);
-        using var json = JsonDocument.Parse(r.Stdout);
+        using var json = CliRunner.Json("resnet", "train", "--quick", "--channels", "2", "8", "--iterations", "30", "--json", "--out", outDir);
         var runs = json.RootElement.EnumerateArray().ToList();
         Assert.Equal(new[] { 2, 8 }, runs.Select(e => e.GetProperty("channels").GetInt32()));
         foreach (var run in runs)
@@ -49,8 +48,7 @@ public class ResnetCliTests
         foreach (var (name, bytes) in new[] { ("train-images-idx3-ubyte.gz", images), ("train-labels-idx1-ubyte.gz", labels) })
             using (var gz = new System.IO.Compression.GZipStream(File.Create(dir.File(name)), System.IO.Compression.CompressionLevel.Fastest))
                 gz.Write(bytes);
-        var r = CliRunner.Succeeds("resnet", "train", "--data", dir.File("train-images-idx3-ubyte.gz"), "--channels", "2", "--iterations", "3", "--batch", "8", "--json");
-        using var json = JsonDocument.Parse(r.Stdout);
+        using var json = CliRunner.Json("resnet", "train", "--data", dir.File("train-images-idx3-ubyte.gz"), "--channels", "2", "--iterations", "3", "--batch", "8", "--json");
         Assert.Equal(20, json.RootElement[0].GetProperty("train_images").GetInt32());
         Assert.Equal(20, json.RootElement[0].GetProperty("test_images").GetInt32());
     }
@@ -58,8 +56,7 @@ public class ResnetCliTests
     [Fact]
     public void BiasCheckReportsTheIssuesFieldsAndHolds()
     {
-        var r = CliRunner.Succeeds("resnet", "bias-check", "--quick", "--channels", "4", "--steps", "8", "--json");
-        using var json = JsonDocument.Parse(r.Stdout);
+        using var json = CliRunner.Json("resnet", "bias-check", "--quick", "--channels", "4", "--steps", "8", "--json");
         var root = json.RootElement;
         Assert.True(root.GetProperty("holds").GetBoolean());
         Assert.True(root.GetProperty("max_output_difference").GetDouble() < 1e-9);
