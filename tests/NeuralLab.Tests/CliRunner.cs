@@ -31,14 +31,13 @@ public static class CliRunner
 
     /// <summary>
     /// The bad-input contract (docs/cli.md): exit 2, one line on stderr that starts with "neurallab: " and contains
-    /// <paramref name="message"/>, nothing on stdout, and nothing left at <paramref name="outDir"/>.
+    /// <paramref name="message"/> (progress lines may precede it), nothing on stdout, and nothing left at <paramref name="outDir"/>.
     /// </summary>
     public static void AssertRefused(Result result, string message, string? outDir = null)
     {
         Assert.True(result.ExitCode == 2, result.ToString());
-        Assert.Single(result.Stderr.TrimEnd('\n').Split('\n'));
-        Assert.StartsWith("neurallab: ", result.Stderr);
-        Assert.Contains(message, result.Stderr);
+        string error = Assert.Single(result.Stderr.Split('\n'), line => line.StartsWith("neurallab: ", StringComparison.Ordinal));
+        Assert.Contains(message, error);
         Assert.Equal("", result.Stdout);
         if (outDir != null) Assert.False(Directory.Exists(outDir) && Directory.EnumerateFileSystemEntries(outDir).Any(), "files left behind");
     }

@@ -58,9 +58,10 @@ public sealed class LibtorchThreads : IDisposable
 
     static int Checked(int threads)
     {
-        if (threads < 1) throw new BadInputException($"--threads {threads}: must be at least 1");
+        if (threads < 1) throw new ArgumentOutOfRangeException(nameof(threads), threads, "must be at least 1");
         // OpenMP reserves a stack per thread up front: 2³¹ threads asks for hundreds of GB and aborts the process.
-        if (threads > ResourceBudget.MaxThreads) throw new BadInputException($"--threads {threads}: at most {ResourceBudget.MaxThreads} (this machine has {Environment.ProcessorCount} cores)");
+        if (threads > ResourceBudget.MaxThreads)
+            throw new ArgumentOutOfRangeException(nameof(threads), threads, $"at most {ResourceBudget.MaxThreads} (this machine has {Environment.ProcessorCount} cores)");
         return threads;
     }
 
