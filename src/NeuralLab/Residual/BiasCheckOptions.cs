@@ -3,13 +3,17 @@ using NeuralLab.Common;
 namespace NeuralLab.Residual;
 
 /// <summary>How the bias experiment runs; everything in float64, as a check of mathematics.</summary>
-public sealed record BiasCheckOptions
+public sealed record BiasCheckOptions : ResNetRunOptions
 {
-    public int Channels { get; init; } = 8;
+    /// <summary>A small network (8 channels) and batch (64): the check is of mathematics, not of accuracy.</summary>
+    public BiasCheckOptions()
+    {
+        Channels = 8;
+        BatchSize = 64;
+    }
+
     /// <summary>SGD steps over which the two networks' losses are compared.</summary>
     public int Steps { get; init; } = 100;
-    public int BatchSize { get; init; } = 64;
-    public double LearningRate { get; init; } = 0.1;
     /// <summary>Standard deviations of the random biases for the training-mode identity ("for any bias values").</summary>
     public IReadOnlyList<double> BiasScales { get; init; } = [0.01, 1, 100];
     /// <summary>
@@ -17,9 +21,6 @@ public sealed record BiasCheckOptions
     /// per-channel shift placed after the normalisation, which nothing cancels, so every check must fail.
     /// </summary>
     public ConvBias Placement { get; init; } = ConvBias.BeforeNorm;
-    public int Seed { get; init; }
-    /// <summary>libtorch intra-op threads (see <see cref="LibtorchThreads"/>).</summary>
-    public int Threads { get; init; } = 1;
 
     /// <summary>float64 rounding stays near 1e-13 even with biases of 100; anything above this is not rounding.</summary>
     public const double Tolerance = 1e-9;
@@ -28,9 +29,7 @@ public sealed record BiasCheckOptions
     {
         if (Channels < 1 || Channels > 512) throw new ArgumentOutOfRangeException(nameof(Channels), Channels, "must be 1..512");
         if (Steps < 1) throw new ArgumentOutOfRangeException(nameof(Steps), Steps, "must be at least 1");
-        if (BatchSize < 2) throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, "BatchNorm needs at least 2 images per batch");
-        if (!(LearningRate > 0) || !double.IsFinite(LearningRate)) throw new ArgumentOutOfRangeException(nameof(LearningRate), LearningRate, "must be positive and finite");
-        if (Threads < 1) throw new ArgumentOutOfRangeException(nameof(Threads), Threads, "must be at least 1");
+        ValidateRun();
         if (Placement == ConvBias.None) throw new ArgumentException("the bias check needs a network with biases", nameof(Placement));
         if (BiasScales.Count == 0 || BiasScales.Any(s => !(s > 0) || !double.IsFinite(s))) throw new ArgumentException("bias scales must be positive", nameof(BiasScales));
     }

@@ -5,33 +5,58 @@ using static TorchSharp.torch;
 
 namespace NeuralLab.Residual;
 
-/// <summary>The homework's recipe: SGD with step 0.1, random minibatches of 128, 4000 iterations, risks every 25.</summary>
-public sealed record ResNetTrainingOptions
+/// <summary>
+/// What every ResNet run on the digits is given (training, the bias check): its width, SGD's batch and step, the seed and
+/// libtorch's threads, and the checks every such run makes of them. Each run sets its own defaults.
+/// </summary>
+public abstract record ResNetRunOptions
 {
-    public int Channels { get; init; } = 64;
-    public int Iterations { get; init; } = 4000;
-    public int BatchSize { get; init; } = 128;
+    /// <summary>C, the channels of every convolution.</summary>
+    public int Channels { get; init; }
+    /// <summary>Images per SGD minibatch (drawn at random).</summary>
+    public int BatchSize { get; init; }
+    /// <summary>SGD's step.</summary>
     public double LearningRate { get; init; } = 0.1;
+    /// <summary>Seeds libtorch and the minibatch draws.</summary>
+    public int Seed { get; init; }
+    /// <summary>libtorch intra-op threads while the run computes (see <see cref="LibtorchThreads"/>).</summary>
+    public int Threads { get; init; } = 1;
+
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the property when the batch, step or threads cannot be used.</summary>
+    protected void ValidateRun()
+    {
+        if (BatchSize < 2) throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, "BatchNorm needs at least 2 images per batch");
+        if (!(LearningRate > 0) || !double.IsFinite(LearningRate)) throw new ArgumentOutOfRangeException(nameof(LearningRate), LearningRate, "must be positive and finite");
+        if (Threads < 1) throw new ArgumentOutOfRangeException(nameof(Threads), Threads, "must be at least 1");
+    }
+}
+
+/// <summary>The homework's recipe: SGD with step 0.1, random minibatches of 128, 4000 iterations, risks every 25.</summary>
+public sealed record ResNetTrainingOptions : ResNetRunOptions
+{
+    /// <summary>The recipe's width (64) and batch (128).</summary>
+    public ResNetTrainingOptions()
+    {
+        Channels = 64;
+        BatchSize = 128;
+    }
+
+    public int Iterations { get; init; } = 4000;
     /// <summary>Every this many iterations the training-batch loss and the test loss are recorded.</summary>
     public int EvaluateEvery { get; init; } = 25;
     /// <summary>Checkpoint every this many iterations (0: only at the end).</summary>
     public int CheckpointEvery { get; init; }
     public ConvBias Bias { get; init; } = ConvBias.None;
-    public int Seed { get; init; }
-    /// <summary>libtorch intra-op threads while training (see <see cref="LibtorchThreads"/>).</summary>
-    public int Threads { get; init; } = 1;
 
     public void Validate()
     {
         if (Channels < 1) throw new ArgumentOutOfRangeException(nameof(Channels), Channels, "a ResNet needs at least 1 channel");
         if (Channels > 4096) throw new ArgumentOutOfRangeException(nameof(Channels), Channels, "more than 4096 channels is not a small ResNet");
         if (Iterations < 1) throw new ArgumentOutOfRangeException(nameof(Iterations), Iterations, "must be at least 1");
-        if (BatchSize < 2) throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, "BatchNorm needs at least 2 images per batch");
-        if (!(LearningRate > 0) || !double.IsFinite(LearningRate)) throw new ArgumentOutOfRangeException(nameof(LearningRate), LearningRate, "must be positive and finite");
+        ValidateRun();
         // The network is float32: libtorch refuses a scalar it cannot convert (an internal error otherwise).
         if (LearningRate > float.MaxValue) throw new ArgumentOutOfRangeException(nameof(LearningRate), LearningRate, $"must be at most {float.MaxValue:G3} (the network is float32)");
         if (EvaluateEvery < 1) throw new ArgumentOutOfRangeException(nameof(EvaluateEvery), EvaluateEvery, "must be at least 1");
-        if (Threads < 1) throw new ArgumentOutOfRangeException(nameof(Threads), Threads, "must be at least 1");
         if (CheckpointEvery < 0) throw new ArgumentOutOfRangeException(nameof(CheckpointEvery), CheckpointEvery, "must be 0 (end only) or positive");
     }
 
