@@ -113,11 +113,8 @@ public static class FieldFigures
             ("seconds", "PSNR (dB), whole image", evalSeconds, psnr),
         };
         const int w = 560, h = 380;
-        using var surface = SKSurface.Create(new SKImageInfo(2 * w, 2 * h + 40));
-        surface.Canvas.Clear(SKColors.White);
-        using (var font = new SKFont(SKTypeface.Default, 20))
-        using (var paint = new SKPaint { Color = SKColors.Black, IsAntialias = true })
-            surface.Canvas.DrawText(title, 12, 28, font, paint);
+        using var figure = new FigureCanvas(2 * w, 2 * h + 40);
+        figure.Title(title, 20, 12, 28);
         for (int i = 0; i < panels.Length; i++)
         {
             var (xLabel, yLabel, xs, ys) = panels[i];
@@ -126,11 +123,8 @@ public static class FieldFigures
             plot.XLabel(xLabel);
             plot.YLabel(yLabel);
             using var png = SKImage.FromEncodedData(plot.GetImageBytes(w, h, ImageFormat.Png));
-            surface.Canvas.DrawImage(png, (i % 2) * w, 40 + (i / 2) * h);
+            figure.Canvas.DrawImage(png, (i % 2) * w, 40 + (i / 2) * h);
         }
-        using var snapshot = surface.Snapshot();
-        using var data = snapshot.Encode(SKEncodedImageFormat.Png, 100);
-        using var file = File.Create(path);
-        data.SaveTo(file);
+        figure.SavePng(path);
     }
 }

@@ -16,16 +16,10 @@ public static class FieldPanels
         const int labelWidth = 150, header = 60, gap = 6;
         int width = labelWidth + Columns.Length * (cell + gap);
         int height = header + rows.Count * (cell + gap);
-        using var surface = SKSurface.Create(new SKImageInfo(width, height));
-        var canvas = surface.Canvas;
-        canvas.Clear(SKColors.White);
-        using var titleFont = new SKFont(SKTypeface.Default, 18);
+        using var figure = new FigureCanvas(width, height);
+        var (canvas, ink) = (figure.Canvas, figure.Ink);
         using var font = new SKFont(SKTypeface.Default, 15);
-        using var ink = new SKPaint { Color = SKColors.Black, IsAntialias = true };
-        // Shrink a long title to the panel's width rather than cut it off.
-        float measured = titleFont.MeasureText(title);
-        if (measured > width - 16) titleFont.Size = titleFont.Size * (width - 16) / measured;
-        canvas.DrawText(title, 8, 22, titleFont, ink);
+        figure.Title(title, 18, 8, 22);
         for (int c = 0; c < Columns.Length; c++)
             canvas.DrawText(Columns[c], labelWidth + c * (cell + gap) + 4, header - 10, font, ink);
         using var sampling = new SKPaint();
@@ -46,9 +40,6 @@ public static class FieldPanels
                 canvas.DrawImage(image, target, new SKSamplingOptions(SKFilterMode.Nearest), sampling);
             }
         }
-        using var snapshot = surface.Snapshot();
-        using var png = snapshot.Encode(SKEncodedImageFormat.Png, 100);
-        using var file = File.Create(path);
-        png.SaveTo(file);
+        figure.SavePng(path);
     }
 }

@@ -51,16 +51,10 @@ public static class AudioFigures
         const int cellHeight = 300, gap = 12, header = 64, margin = 8;
         int frames = truth.GetLength(1), bins = truth.GetLength(0);
         int cellWidth = Math.Clamp(frames, 420, 560);
-        using var surface = SKSurface.Create(new SKImageInfo(2 * cellWidth + gap + 2 * margin, header + cellHeight + 28));
-        var canvas = surface.Canvas;
-        canvas.Clear(SKColors.White);
-        using var titleFont = new SKFont(SKTypeface.Default, 16);
+        using var figure = new FigureCanvas(2 * cellWidth + gap + 2 * margin, header + cellHeight + 28);
+        var (canvas, ink) = (figure.Canvas, figure.Ink);
         using var font = new SKFont(SKTypeface.Default, 14);
-        using var ink = new SKPaint { Color = SKColors.Black, IsAntialias = true };
-        float measured = titleFont.MeasureText(title);
-        float room = surface.Canvas.DeviceClipBounds.Width - 2 * margin;
-        if (measured > room) titleFont.Size *= room / measured;
-        canvas.DrawText(title, margin, 20, titleFont, ink);
+        figure.Title(title, 16, margin, 20);
         var colormap = new ScottPlot.Colormaps.Magma();
         var lookup = Enumerable.Range(0, 256).Select(i => colormap.GetColor(i / 255.0)).ToArray();
         foreach (var (index, label, map) in new[] { (0, "signal", truth), (1, "fit", fitted) })
@@ -81,10 +75,7 @@ public static class AudioFigures
             canvas.DrawImage(image, SKRect.Create(x, header, cellWidth, cellHeight), new SKSamplingOptions(SKFilterMode.Linear));
         }
         canvas.DrawText($"frequency 0–{sampleRate / 2000.0:0.#} kHz upwards, time across; magma over {range:F0} dB below the loudest bin", margin, header + cellHeight + 20, font, ink);
-        using var snapshot = surface.Snapshot();
-        using var png = snapshot.Encode(SKEncodedImageFormat.Png, 100);
-        using var file = File.Create(path);
-        png.SaveTo(file);
+        figure.SavePng(path);
     }
 
     /// <summary>20·log10 |STFT| (bins, frames), float64.</summary>
@@ -108,23 +99,13 @@ public static class AudioFigures
 
     static void Stack(IReadOnlyList<Plot> plots, int w, int h, string title, string path)
     {
-        using var surface = SKSurface.Create(new SKImageInfo(w, plots.Count * h + 36));
-        surface.Canvas.Clear(SKColors.White);
-        using (var font = new SKFont(SKTypeface.Default, 18))
-        using (var paint = new SKPaint { Color = SKColors.Black, IsAntialias = true })
-        {
-            float measured = font.MeasureText(title);
-            if (measured > w - 20) font.Size *= (w - 20) / measured;
-            surface.Canvas.DrawText(title, 10, 24, font, paint);
-        }
+        using var figure = new FigureCanvas(w, plots.Count * h + 36);
+        figure.Title(title, 18, 10, 24);
         for (int i = 0; i < plots.Count; i++)
         {
             using var png = SKImage.FromEncodedData(plots[i].GetImageBytes(w, h, ImageFormat.Png));
-            surface.Canvas.DrawImage(png, 0, 36 + i * h);
+            figure.Canvas.DrawImage(png, 0, 36 + i * h);
         }
-        using var snapshot = surface.Snapshot();
-        using var data = snapshot.Encode(SKEncodedImageFormat.Png, 100);
-        using var file = File.Create(path);
-        data.SaveTo(file);
+        figure.SavePng(path);
     }
 }
