@@ -36,11 +36,7 @@ public class BiasRedundancyTests
         Assert.True(grads[0].abs().max().item<double>() > 1e-3, "the input's gradient is not zero, only its per-channel sum");
     }
 
-    static (DigitsData Train, DigitsData Test) SmallSplit()
-    {
-        var (train, test) = DigitsReader.LoadEmbedded().SplitInHalf(0);
-        return (train.Take(300), test.Take(200));
-    }
+    static (DigitsData Train, DigitsData Test) SmallSplit() => DigitsSplits.Small(seed: 0, trainImages: 300, testImages: 200);
 
     [Fact]
     public void BiasesBeforeBatchNormAreRedundantInAllThreeSenses()

@@ -7,11 +7,7 @@ namespace NeuralLab.Tests.Residual;
 [Trait("Speed", "Slow")]
 public class TrainingTests
 {
-    static (DigitsData Train, DigitsData Test) Subset()
-    {
-        var (train, test) = DigitsReader.LoadEmbedded().SplitInHalf(1);
-        return (train.Take(400), test.Take(300));
-    }
+    static (DigitsData Train, DigitsData Test) Subset() => DigitsSplits.Small(seed: 1, trainImages: 400, testImages: 300);
 
     [Fact]
     public void AShortRunOnASubsetLearnsWellAboveChance()
