@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using NeuralLab.Common;
+using NeuralLab.NeuralFields;
 
 namespace NeuralLab.Bench;
 
@@ -28,7 +29,19 @@ public abstract class Benchmark(string name, string description) : IBenchmark
     protected abstract int Run(string mode, IReadOnlyDictionary<string, string> options);
 
     /// <summary>The image the field benchmarks fit unless --image names another: the 512² cameraman (the library embeds the same file).</summary>
-    protected const string DefaultImage = "src/NeuralLab/Data/camera.png";
+    const string DefaultImage = "src/NeuralLab/Data/camera.png";
+
+    /// <summary>
+    /// The field benchmarks' target: --image (default the repository's cameraman; the library's embedded copy where the file is
+    /// not there, as when run outside the repository) in gray, reduced to 256² by the exact box filter. Path is what the
+    /// PyTorch peers read; Name is the file's name for the output.
+    /// </summary>
+    protected static (FieldImage Image, string Path, string Name) Target256(IReadOnlyDictionary<string, string> options)
+    {
+        string path = options.GetValueOrDefault("image", DefaultImage);
+        bool exists = File.Exists(path);
+        return (FieldImage.Load(exists ? path : null, channels: 1, size: 256), path, exists ? System.IO.Path.GetFileName(path) : FieldImage.DefaultName);
+    }
 
     /// <summary>
     /// When, on what and under what load a run measured, for its header line (docs/benchmarks.md records all of it):

@@ -34,12 +34,10 @@ public sealed class FieldEncodingsBenchmark() : Benchmark("encodings",
 {
     protected override int Run(string mode, IReadOnlyDictionary<string, string> options)
     {
-        string image = options.GetValueOrDefault("image", DefaultImage);
         string outDir = options.GetValueOrDefault("out", "bench-out/encodings");
         Directory.CreateDirectory(outDir);
         Console.WriteLine($"# encodings benchmark, {Conditions()}");
-        var camera = FieldImage.Load(File.Exists(image) ? image : null, channels: 1, size: 256);
-        string cameraName = File.Exists(image) ? Path.GetFileName(image) : FieldImage.DefaultName;
+        var (camera, image, cameraName) = Target256(options);
         if (mode is "all" or "speed") Speed(camera);
         if (mode is "all" or "kernels") Kernels(camera, options);
         if (mode is "all" or "peer") Peer(camera, image, options);

@@ -24,11 +24,10 @@ public sealed class NeuralFieldsBenchmark() : Benchmark("fields",
 {
     protected override int Run(string mode, IReadOnlyDictionary<string, string> options)
     {
-        string image = options.GetValueOrDefault("image", DefaultImage);
         string peer = options.GetValueOrDefault("peer", "bench/peers/peer_siren_torch.py");
         Console.WriteLine($"# fields benchmark, {Conditions()}");
-        var target = FieldImage.Load(File.Exists(image) ? image : null, channels: 1, size: 256);
-        Console.WriteLine($"# image {(File.Exists(image) ? image : FieldImage.DefaultName)} → {target.Width}×{target.Height}");
+        var (target, image, name) = Target256(options);
+        Console.WriteLine($"# image {name} → {target.Width}×{target.Height}");
         if (mode is "all" or "throughput") Throughput(target, image, peer, options);
         if (mode is "all" or "quality") Quality(target, options);
         if (mode is "all" or "maps") Maps(target);

@@ -33,8 +33,7 @@ public sealed class PoissonBenchmark() : Benchmark("poisson",
 
     protected override int Run(string mode, IReadOnlyDictionary<string, string> options)
     {
-        string image = options.GetValueOrDefault("image", DefaultImage);
-        var target = FieldImage.Load(File.Exists(image) ? image : null, channels: 1, size: 256);
+        var (target, _, _) = Target256(options);
         var encoding = options.TryGetValue("encoding", out var e) ? Enum.Parse<EncodingKind>(e, ignoreCase: true) : EncodingKind.None;
         FitConfig Recipe(FieldSupervision supervision)
         {
