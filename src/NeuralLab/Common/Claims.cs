@@ -43,15 +43,18 @@ public sealed record Claim(
 /// The one shape of a claim check, used by every report section and by the CLI commands that print checks:
 /// one type per numbered answer holding its computation, its criterion and its fault injection.
 /// A computation shared by several claims (a training run) is computed once by the section and handed to each
-/// check's constructor; the check still owns its criterion and its corruption.
+/// check's constructor; the check still owns its criterion and its corruption. The claim's number and statement are
+/// its declaration's: <c>class AveragingClaim(…) : ClaimCheck&lt;AveragingResult&gt;("3.3", "With q = …")</c>.
 /// </summary>
-public abstract class ClaimCheck
+/// <param name="id">The solution's number (<see cref="Id"/>).</param>
+/// <param name="statement">The claim as the answer makes it (<see cref="Statement"/>).</param>
+public abstract class ClaimCheck(string id, string statement)
 {
     /// <summary>The solution's number: "1.1" … "3.5", "4", "5.1" … "5.6".</summary>
-    public abstract string Id { get; }
+    public string Id => id;
 
     /// <summary>The claim as the numbered answer makes it (a paraphrase; its target is the solution's own).</summary>
-    public abstract string Statement { get; }
+    public string Statement => statement;
 
     /// <summary>How the verdict is decided, written before any run and never re-chosen after seeing a result.</summary>
     public abstract string Criterion { get; }
@@ -73,7 +76,9 @@ public abstract class ClaimCheck
 /// <see cref="ClaimCheck.Run"/> is always Judge(Measure(context)), so the CLI and the report judge the same way.
 /// </summary>
 /// <typeparam name="TMeasured">What the computation returns.</typeparam>
-public abstract class ClaimCheck<TMeasured> : ClaimCheck
+/// <param name="id">The solution's number.</param>
+/// <param name="statement">The claim as the answer makes it.</param>
+public abstract class ClaimCheck<TMeasured>(string id, string statement) : ClaimCheck(id, statement)
 {
     /// <summary>Runs the computation behind the claim; honours <see cref="ReportContext.IsBroken"/> for <see cref="ClaimCheck.Id"/>.</summary>
     public abstract TMeasured Measure(ReportContext context);

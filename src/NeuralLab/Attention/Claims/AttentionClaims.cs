@@ -9,15 +9,11 @@ static class AttentionText
 }
 
 /// <summary>Answer 3.1: αᵢ → 1 as kᵢᵀq → ∞, never beyond; the others → 0, "so it could be zero".</summary>
-public sealed class SaturationClaim(AttentionCheckSizes sizes) : ClaimCheck<SaturationResult>
+public sealed class SaturationClaim(AttentionCheckSizes sizes) : ClaimCheck<SaturationResult>("3.1",
+    "αᵢ = exp(kᵢᵀq)/Σⱼ exp(kⱼᵀq) tends to 1 as kᵢᵀq → ∞ and cannot be larger; the other αⱼ tend to 0, so they could be zero.")
 {
     /// <summary>Largest score gap at which float64 still represents e^(−g) far from underflow: the range where exact arithmetic is tested.</summary>
     const double ExactRange = 30;
-
-    public override string Id => "3.1";
-
-    public override string Statement =>
-        "αᵢ = exp(kᵢᵀq)/Σⱼ exp(kⱼᵀq) tends to 1 as kᵢᵀq → ∞ and cannot be larger; the other αⱼ tend to 0, so they could be zero.";
 
     public override string Criterion =>
         $"softmax weights (libtorch, float64) over 64 random score vectors of {SaturationCheck.RandomKeys} keys and over a top score g = 0..{ExactRange} above " +
@@ -78,14 +74,11 @@ public sealed class SaturationClaim(AttentionCheckSizes sizes) : ClaimCheck<Satu
 }
 
 /// <summary>Answer 3.2: "q is highly similar to kᵢ and not related to the other keys", so c = vᵢ.</summary>
-public sealed class CopyingClaim(AttentionCheckSizes sizes) : ClaimCheck<CopyingResult>
+public sealed class CopyingClaim(AttentionCheckSizes sizes) : ClaimCheck<CopyingResult>("3.2",
+    "When q is highly similar to kᵢ and unrelated to the other keys, c = Σ αₘvₘ = vᵢ: all attention goes to vᵢ.")
 {
     /// <summary>c counts as vᵢ when ‖c − vᵢ‖ is below this fraction of max‖vⱼ‖.</summary>
     public const double CopyTolerance = 1e-3;
-
-    public override string Id => "3.2";
-
-    public override string Statement => "When q is highly similar to kᵢ and unrelated to the other keys, c = Σ αₘvₘ = vᵢ: all attention goes to vᵢ.";
 
     public override string Criterion =>
         $"n = {sizes.CopyKeys} orthonormal keys in d = {sizes.CopyDimension}, q = s·kᵢ for s = 0..30, float64. The statement needs c → vᵢ: it does not hold " +
@@ -142,12 +135,9 @@ public sealed class CopyingClaim(AttentionCheckSizes sizes) : ClaimCheck<Copying
 }
 
 /// <summary>Answer 3.3: q = 100d·(k₁ + k₂) gives α₁ = α₂ = exp(100d)/(2exp(100d) + d − 2) ≈ ½, so c ≈ (v₁ + v₂)/2.</summary>
-public sealed class AveragingClaim(AttentionCheckSizes sizes) : ClaimCheck<AveragingResult>
+public sealed class AveragingClaim(AttentionCheckSizes sizes) : ClaimCheck<AveragingResult>("3.3",
+    "With q = 100d·(k₁ + k₂): α₁ = α₂ = exp(100d)/(2exp(100d) + d − 2) ≈ ½ and the others ≈ 0, so c ≈ (v₁ + v₂)/2.")
 {
-    public override string Id => "3.3";
-
-    public override string Statement => "With q = 100d·(k₁ + k₂): α₁ = α₂ = exp(100d)/(2exp(100d) + d − 2) ≈ ½ and the others ≈ 0, so c ≈ (v₁ + v₂)/2.";
-
     public override string Criterion =>
         $"The solution's own q = 100d·(k₁ + k₂), n = d orthonormal keys (the standard basis), d ∈ {{{string.Join(", ", sizes.AverageDimensions)}}}, libtorch's softmax in float64: " +
         "holds if α₁ and α₂ equal the solution's closed form (evaluated stably as 1/(2 + (d−2)e^(−100d))) within 1e-12 relative and " +
@@ -194,13 +184,9 @@ public sealed class AveragingClaim(AttentionCheckSizes sizes) : ClaimCheck<Avera
 }
 
 /// <summary>Answer 3.4: softmax(Kq) equals the normalised RBF weights exp(−‖q − kᵢ‖²/(2σ)).</summary>
-public sealed class RbfKernelClaim(AttentionCheckSizes sizes) : ClaimCheck<RbfKernelResult>
+public sealed class RbfKernelClaim(AttentionCheckSizes sizes) : ClaimCheck<RbfKernelResult>("3.4",
+    "zᵢ = exp(−‖q − kᵢ‖²/(2σ)) = exp(−(‖q‖² + 1)/(2σ))·exp(qᵀkᵢ), so softmax(Kq) = z/Σz: dot-product attention is RBF-kernel attention.")
 {
-    public override string Id => "3.4";
-
-    public override string Statement =>
-        "zᵢ = exp(−‖q − kᵢ‖²/(2σ)) = exp(−(‖q‖² + 1)/(2σ))·exp(qᵀkᵢ), so softmax(Kq) = z/Σz: dot-product attention is RBF-kernel attention.";
-
     public override string Criterion =>
         $"n = {sizes.RbfKeys} keys in d = {sizes.RbfDimension}, 16 queries, float64, σ ∈ {{{string.Join(", ", sizes.Bandwidths)}}}: the solution's plain softmax(Kq) " +
         "against the normalised RBF weights computed from distances. Holds if they agree within 1e-12 for every σ with unit-norm keys; holds under a " +
@@ -255,13 +241,9 @@ public sealed class RbfKernelClaim(AttentionCheckSizes sizes) : ClaimCheck<RbfKe
 }
 
 /// <summary>Answer 3.5: if P = softmax(QKᵀ) = AΣBᵀ has rank k, PV costs O(nkd).</summary>
-public sealed class LowRankClaim(AttentionCheckSizes sizes) : ClaimCheck<LowRankResult>
+public sealed class LowRankClaim(AttentionCheckSizes sizes) : ClaimCheck<LowRankResult>("3.5",
+    "If P = softmax(QKᵀ) = AΣBᵀ has rank k, PV = A(Σ(BV)) is computed in O(nkd) time.")
 {
-    public override string Id => "3.5";
-
-    public override string Statement =>
-        "If P = softmax(QKᵀ) = AΣBᵀ has rank k, PV = A(Σ(BV)) is computed in O(nkd) time.";
-
     public override string Criterion =>
         $"Given a row-stochastic P of rank exactly {sizes.LowRank.ExactRank} (n = {sizes.LowRank.N}, float64) and its rank-k SVD factors, A(Σ(BᵀV)) must equal PV " +
         $"within 1e-10 relative; and timed on one thread (float32, k = {sizes.LowRank.TimingRank}, n ∈ {{{string.Join(", ", sizes.LowRank.TimingSizes)}}}, minimum of " +

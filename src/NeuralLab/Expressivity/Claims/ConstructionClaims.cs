@@ -57,12 +57,9 @@ public static class ConstructionClaimText
 }
 
 /// <summary>Answer 1.1: f(x) = x with σ = ReLU and no biases, by w0 = [1, −1], w1 = [1, −1].</summary>
-public sealed class IdentityClaim : ClaimCheck<ConstructionCheck>
+public sealed class IdentityClaim() : ClaimCheck<ConstructionCheck>("1.1",
+    "f(x) = x is computed by one hidden ReLU layer without biases: w0 = [1, −1], w1 = [1, −1] gives σ(x) − σ(−x) = x.")
 {
-    public override string Id => "1.1";
-
-    public override string Statement => "f(x) = x is computed by one hidden ReLU layer without biases: w0 = [1, −1], w1 = [1, −1] gives σ(x) − σ(−x) = x.";
-
     public override string Criterion =>
         "The solution's weights, evaluated literally in float64 on 20,001 points of [−5, 5] and at the kink x = 0: holds if max |f(x) − x| ≤ 1e-12, does not hold otherwise.";
 
@@ -94,14 +91,11 @@ public sealed class IdentityClaim : ClaimCheck<ConstructionCheck>
 }
 
 /// <summary>Answer 1.2: f(x) = m·x + b with σ = ReLU, by w0 = [m, −m], b0 = [b, −b], w1 = [1, −1].</summary>
-public sealed class AffineClaim : ClaimCheck<IReadOnlyList<ConstructionCheck>>
+public sealed class AffineClaim() : ClaimCheck<IReadOnlyList<ConstructionCheck>>("1.2",
+    "f(x) = m·x + b is computed for any m, b by w0 = [m, −m], b0 = [b, −b], w1 = [1, −1]: σ(mx + b) − σ(−mx − b) = mx + b.")
 {
     /// <summary>(m, b): a kink inside the checked interval, one outside it, a negative slope, and a flat line.</summary>
     public static readonly (double M, double B)[] Cases = [(2, -1), (-0.5, 6), (-3, 2), (0, 2)];
-
-    public override string Id => "1.2";
-
-    public override string Statement => "f(x) = m·x + b is computed for any m, b by w0 = [m, −m], b0 = [b, −b], w1 = [1, −1]: σ(mx + b) − σ(−mx − b) = mx + b.";
 
     public override string Criterion =>
         $"The solution's weights, evaluated literally in float64 for (m, b) = {string.Join(", ", Cases.Select(c => $"({ConstructionClaimText.Number(c.M)}, {ConstructionClaimText.Number(c.B)})"))} on 20,001 points of [−5, 5] " +
@@ -146,14 +140,11 @@ public sealed record ConstantMeasurement(
     IReadOnlyList<ConstructionCheck> Sigmoid, IReadOnlyList<ConstructionCheck> Relu, IReadOnlyList<ConstructionCheck> TwoUnits, double OutputScale);
 
 /// <summary>Answer 1.3: a constant b with σ = the logistic sigmoid, by w0 = 0, w1 = 2b (σ(0) = ½).</summary>
-public sealed class ConstantClaim : ClaimCheck<ConstantMeasurement>
+public sealed class ConstantClaim() : ClaimCheck<ConstantMeasurement>("1.3",
+    "A constant f(x) = b is computed with the sigmoid by w0 = 0 and w1 = 2b, since σ(0) = ½.")
 {
     /// <summary>The constants b checked, of both signs.</summary>
     public static readonly double[] Constants = [1.5, -2, 0.25];
-
-    public override string Id => "1.3";
-
-    public override string Statement => "A constant f(x) = b is computed with the sigmoid by w0 = 0 and w1 = 2b, since σ(0) = ½.";
 
     public override string Criterion =>
         $"The homework prescribes σ = the logistic sigmoid. One hidden unit, w0 = 0, w1 = 2b, evaluated literally in float64 for b = {string.Join(", ", Constants.Select(ConstructionClaimText.Number))} " +
@@ -200,14 +191,10 @@ public sealed class ConstantClaim : ClaimCheck<ConstantMeasurement>
 public sealed record HatMeasurement(ConstructionCheck Stated, string StatedPieces, ConstructionCheck Decomposition, string DecompositionPieces);
 
 /// <summary>Answer 1.4: the hat 3σ(x+2) − 6σ(x) + 3σ(x−2), stated as w0 = [1, 1, 1], b = [2, −2, 0], w1 = [3, −6, 3].</summary>
-public sealed class HatClaim : ClaimCheck<HatMeasurement>
+public sealed class HatClaim() : ClaimCheck<HatMeasurement>("1.4",
+    "The piecewise-linear function is f1 + f2 + f3 = 3σ(x+2) − 6σ(x) + 3σ(x−2), i.e. the network w0 = [1, 1, 1], b = [2, −2, 0], w1 = [3, −6, 3].")
 {
     static readonly double[] Kinks = [-2, 0, 2];
-
-    public override string Id => "1.4";
-
-    public override string Statement =>
-        "The piecewise-linear function is f1 + f2 + f3 = 3σ(x+2) − 6σ(x) + 3σ(x−2), i.e. the network w0 = [1, 1, 1], b = [2, −2, 0], w1 = [3, −6, 3].";
 
     public override string Criterion =>
         "The target is the hat through (−2, 0), (0, 6), (2, 0), zero outside, as the solution's own f1 + f2 + f3 describes it. The stated vectors are " +

@@ -4,13 +4,9 @@ using NeuralLab.Common;
 namespace NeuralLab.Expressivity;
 
 /// <summary>Answer 1.5: no bias-free ReLU network is x², since it is positively homogeneous (f(4) = 2·f(2) = 8, not 16).</summary>
-public sealed class HomogeneityClaim(ExpressivityBudget budget) : ClaimCheck<HomogeneityStudy>
+public sealed class HomogeneityClaim(ExpressivityBudget budget) : ClaimCheck<HomogeneityStudy>("1.5",
+    "No bias-free ReLU network computes x² exactly: such a network satisfies f(cx) = c·f(x) for c ≥ 0, so f(4) = 2·f(2) = 8 where x² = 16.")
 {
-    public override string Id => "1.5";
-
-    public override string Statement =>
-        "No bias-free ReLU network computes x² exactly: such a network satisfies f(cx) = c·f(x) for c ≥ 0, so f(4) = 2·f(2) = 8 where x² = 16.";
-
     public override string Criterion =>
         "Holds if every random bias-free network (depths 1–4, widths 3/16/64, 1,000 (x, c) pairs) satisfies |f(cx) − c·f(x)| ≤ 1e-12 relative, " +
         "and no bias-free network trained by Adam on x² at 401 points of [−2, 2] gets below the least MSE any positively homogeneous function can reach " +
@@ -55,15 +51,11 @@ public sealed class HomogeneityClaim(ExpressivityBudget budget) : ClaimCheck<Hom
 public sealed record OutsideGrowthMeasurement(IReadOnlyList<OutsideFit> Fits, int BoundedUnits, IntervalCertificate BoundedCertificate);
 
 /// <summary>Answer 1.6: no finite network is within ε of x² on all of ℝ — right; its reason ("finitely many parameters cannot approximate a nonlinear function") is not.</summary>
-public sealed class OutsideGrowthClaim(ExpressivityBudget budget) : ClaimCheck<OutsideGrowthMeasurement>
+public sealed class OutsideGrowthClaim(ExpressivityBudget budget) : ClaimCheck<OutsideGrowthMeasurement>("1.6",
+    "No fixed finite ReLU network is within ε of x² on all of ℝ, because finitely many parameters cannot approximate a nonlinear function on ℝ.")
 {
     /// <summary>The ε of the counter-example to the working: x² on [0, 1] by a finite network.</summary>
     public const double CounterExampleEps = 1e-3;
-
-    public override string Id => "1.6";
-
-    public override string Statement =>
-        "No fixed finite ReLU network is within ε of x² on all of ℝ, because finitely many parameters cannot approximate a nonlinear function on ℝ.";
 
     public override string Criterion =>
         "Conclusion: x² is fitted on [−L, L] for growing L (exact interpolation and Adam); it holds if for every fit the error grows from inside to 2L, 10L and " +
@@ -147,15 +139,11 @@ public sealed record SquareApproximation(double Eps, int Units, int UniformBound
 public sealed record ApproximatorMeasurement(IReadOnlyList<SquareApproximation> Square, ApproximatorStudyResult Study);
 
 /// <summary>Answer 1.7: on [0, 1] a finite ReLU network is within ε of x², built from n linear pieces.</summary>
-public sealed class ApproximatorClaim(ExpressivityBudget budget) : ClaimCheck<ApproximatorMeasurement>
+public sealed class ApproximatorClaim(ExpressivityBudget budget) : ClaimCheck<ApproximatorMeasurement>("1.7",
+    "On [0, 1] a finite ReLU network is within any ε of x²: split x² into n linear pieces (as in 1.4) and build one unit per piece.")
 {
     /// <summary>The construction aims at (1 − 1/64)·ε, leaving the certificate room for the between-points and rounding terms.</summary>
     public const double Margin = AdaptiveApproximator.CertificateMargin;
-
-    public override string Id => "1.7";
-
-    public override string Statement =>
-        "On [0, 1] a finite ReLU network is within any ε of x²: split x² into n linear pieces (as in 1.4) and build one unit per piece.";
 
     public override string Criterion =>
         "For each ε of the sweep, x² on [0, 1] is split into linear pieces (the furthest knot whose chord stays within (1 − 1/64)ε) and turned into a ReLU " +

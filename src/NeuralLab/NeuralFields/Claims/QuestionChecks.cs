@@ -7,12 +7,11 @@ namespace NeuralLab.NeuralFields.Claims;
 /// The conclusion is checked on the autograd Laplacian; the exception set against where the kinks really lie:
 /// where some unit's pre-activation is 0, lines and piecewise-linear curves across the plane.
 /// </summary>
-public sealed class ReluLaplacianCheck(FieldTrial relu, ImageReference image) : ClaimCheck
+public sealed class ReluLaplacianCheck(FieldTrial relu, ImageReference image) : ClaimCheck("5.4",
+    "With ReLU the Laplacian of the output with respect to the input is all black: zero except where the input is 0, which is non-differentiable.")
 {
     public const double MinExactZero = 0.99;
 
-    public override string Id => "5.4";
-    public override string Statement => "With ReLU the Laplacian of the output with respect to the input is all black: zero except where the input is 0, which is non-differentiable.";
     public override string Criterion =>
         $"Conclusion: the ReLU fit's autograd Laplacian is exactly 0 on ≥ {MinExactZero:P0} of pixels (else does not hold). Working: the field is " +
         "non-differentiable where a unit's pre-activation is 0; if at least one first-layer unit's kink line (a line in the plane) crosses the image, " +
@@ -59,12 +58,11 @@ public sealed class ReluLaplacianCheck(FieldTrial relu, ImageReference image) : 
 }
 
 /// <summary>5.5 (Q7): reduce the learning rate (learning-rate decay) and probably add more epochs — both halves, on the sine recipe.</summary>
-public sealed class DecayAndEpochsCheck(FieldTrial constant, FieldTrial decayed, FieldTrial longer) : ClaimCheck
+public sealed class DecayAndEpochsCheck(FieldTrial constant, FieldTrial decayed, FieldTrial longer) : ClaimCheck("5.5",
+    "To fit better, reduce the learning rate during training (learning-rate decay) and probably add more epochs.")
 {
     public const double MinGainDb = 0.5;
 
-    public override string Id => "5.5";
-    public override string Statement => "To fit better, reduce the learning rate during training (learning-rate decay) and probably add more epochs.";
     public override string Criterion =>
         $"On the sine recipe (lr 1e-4, batch 2048, E epochs): decay = a cosine schedule from 1e-4 to 1e-6 over E epochs against the constant rate; more epochs = " +
         $"the constant rate over 2E epochs against E. A half helps if it gains ≥ {MinGainDb} dB of whole-image PSNR. Both → holds; one → holds under a condition; neither → does not hold.";
@@ -98,13 +96,12 @@ public sealed class DecayAndEpochsCheck(FieldTrial constant, FieldTrial decayed,
 }
 
 /// <summary>5.6 (Q8): with libtorch's default initialisation the sine network's loss is stuck at 0.32 and its output is totally noise.</summary>
-public sealed class DefaultInitCheck(FieldTrial defaultInit, FieldTrial sirenInit, ImageReference image) : ClaimCheck
+public sealed class DefaultInitCheck(FieldTrial defaultInit, FieldTrial sirenInit, ImageReference image) : ClaimCheck("5.6",
+    "With default initialisation the sine network's loss is stuck at 0.32 and cannot go down; its output is totally noise (Figure 5).")
 {
     public const double StatedPlateau = 0.32, PlateauTolerance = 0.03, FailFractionOfVariance = 0.8, MaxPlateauGainDb = 0.5;
     public const double MaxNoiseCorrelation = 0.2, MinNoiseHighFrequencyFraction = 0.4;
 
-    public override string Id => "5.6";
-    public override string Statement => "With default initialisation the sine network's loss is stuck at 0.32 and cannot go down; its output is totally noise (Figure 5).";
     public override string Criterion =>
         $"Same sine network (ω0 = 30) and recipe, libtorch's default initialisation. Fails: final whole-image MSE ≥ {FailFractionOfVariance} × the image's variance. " +
         $"Stuck at 0.32: final MSE in [{StatedPlateau - PlateauTolerance:F2}, {StatedPlateau + PlateauTolerance:F2}] and the second half of training gains < {MaxPlateauGainDb} dB. " +

@@ -7,7 +7,7 @@ namespace NeuralLab.NeuralFields.Claims;
 /// the claim is that the recipe fits the 256² cameraman as that figure would show. Each subclass owns its PSNR band,
 /// the figure's properties and its fault injection (docs/neural-fields.md, "The report's section 5").
 /// </summary>
-public abstract class RecipeCheck(FieldTrial trial, ImageReference image) : ClaimCheck
+public abstract class RecipeCheck(FieldTrial trial, ImageReference image, string id, string statement) : ClaimCheck(id, statement)
 {
     protected FieldTrial Trial => trial;
     protected ImageReference Image => image;
@@ -47,7 +47,8 @@ public abstract class RecipeCheck(FieldTrial trial, ImageReference image) : Clai
 /// 5.1 and 5.2: the ReLU and Tanh recipes both give a recognisable but blurred fit (a PSNR band, little high-frequency
 /// energy); what their Laplacians must look like, and how each is corrupted, is the activation's own.
 /// </summary>
-public abstract class BlurredRecipeCheck(FieldTrial trial, ImageReference image) : RecipeCheck(trial, image)
+public abstract class BlurredRecipeCheck(FieldTrial trial, ImageReference image, string id, string statement)
+    : RecipeCheck(trial, image, id, statement)
 {
     public const double MinPsnr = 18, MaxPsnr = 30, MaxHighFrequencyRatio = 0.5;
 
@@ -83,12 +84,12 @@ public abstract class BlurredRecipeCheck(FieldTrial trial, ImageReference image)
 }
 
 /// <summary>5.1: ReLU, 300 epochs, lr 1e-3, batch 64.</summary>
-public sealed class ReluRecipeCheck(FieldTrial trial, ImageReference image) : BlurredRecipeCheck(trial, image)
+public sealed class ReluRecipeCheck(FieldTrial trial, ImageReference image)
+    : BlurredRecipeCheck(trial, image, "5.1",
+        "A ReLU field fits the 256² cameraman with 300 epochs, learning rate 0.001 and batch size 64 (Figure 2).")
 {
     public const double MinExactZero = 0.99;
 
-    public override string Id => "5.1";
-    public override string Statement => "A ReLU field fits the 256² cameraman with 300 epochs, learning rate 0.001 and batch size 64 (Figure 2).";
     public override string Criterion =>
         $"Whole-image PSNR in [{MinPsnr}, {MaxPsnr}) dB (recognisable but blurred), a blurred fit (energy above half the Nyquist radius < {MaxHighFrequencyRatio} of the image's) " +
         $"and an autograd Laplacian exactly 0 on ≥ {MinExactZero:P0} of pixels; otherwise does not hold.";
@@ -106,12 +107,12 @@ public sealed class ReluRecipeCheck(FieldTrial trial, ImageReference image) : Bl
 }
 
 /// <summary>5.2: Tanh, 300 epochs, lr 1e-3, batch 100.</summary>
-public sealed class TanhRecipeCheck(FieldTrial trial, ImageReference image) : BlurredRecipeCheck(trial, image)
+public sealed class TanhRecipeCheck(FieldTrial trial, ImageReference image)
+    : BlurredRecipeCheck(trial, image, "5.2",
+        "A Tanh field fits the 256² cameraman with 300 epochs, learning rate 0.001 and batch size 100 (Figure 3).")
 {
     public const double MaxExactZero = 0.01;
 
-    public override string Id => "5.2";
-    public override string Statement => "A Tanh field fits the 256² cameraman with 300 epochs, learning rate 0.001 and batch size 100 (Figure 3).";
     public override string Criterion =>
         $"Whole-image PSNR in [{MinPsnr}, {MaxPsnr}) dB, a blurred fit (energy above half the Nyquist radius < {MaxHighFrequencyRatio} of the image's) " +
         $"and a smooth field's Laplacian (exactly 0 on < {MaxExactZero:P0} of pixels); otherwise does not hold.";
@@ -129,12 +130,12 @@ public sealed class TanhRecipeCheck(FieldTrial trial, ImageReference image) : Bl
 }
 
 /// <summary>5.3: sine (SIREN), 200 epochs, lr 1e-4, batch 2048.</summary>
-public sealed class SineRecipeCheck(FieldTrial trial, ImageReference image) : RecipeCheck(trial, image)
+public sealed class SineRecipeCheck(FieldTrial trial, ImageReference image)
+    : RecipeCheck(trial, image, "5.3",
+        "A sine (SIREN) field fits the 256² cameraman with 200 epochs, learning rate 0.0001 and batch size 2048 (Figure 4).")
 {
     public const double MinPsnr = 30, MinGradientCorrelation = 0.7, MaxExactZero = 0.01;
 
-    public override string Id => "5.3";
-    public override string Statement => "A sine (SIREN) field fits the 256² cameraman with 200 epochs, learning rate 0.0001 and batch size 2048 (Figure 4).";
     public override string Criterion =>
         $"Whole-image PSNR ≥ {MinPsnr} dB, the autograd gradient correlating with the image's Sobel gradient at ≥ {MinGradientCorrelation} " +
         $"(absolute, not relative to the other activations) and a non-zero Laplacian (exactly 0 on < {MaxExactZero:P0} of pixels); otherwise does not hold.";

@@ -27,12 +27,9 @@ static class RecurrenceDraws
 public sealed record UnrolledStates(string[] Expanded, bool MatchesSolution, double MaxRelativeError);
 
 /// <summary>Answer 2.2: the linear case's states h₁ = w x₁, h₂ = w x₂ + w² x₁, h₃ = w x₃ + w² x₂ + w³ x₁.</summary>
-public sealed class UnrolledStatesClaim : ClaimCheck<UnrolledStates>
+public sealed class UnrolledStatesClaim() : ClaimCheck<UnrolledStates>("2.2",
+    "Linear case: h₁ = w x₁, h₂ = w x₂ + w² x₁, h₃ = w x₃ + w² x₂ + w³ x₁.")
 {
-    public override string Id => "2.2";
-
-    public override string Statement => "Linear case: h₁ = w x₁, h₂ = w x₂ + w² x₁, h₃ = w x₃ + w² x₂ + w³ x₁.";
-
     public override string Criterion =>
         "The model's step run over polynomials in w, x₁, x₂, x₃ must equal the solution's expansions term by term, and the network's forward pass " +
         $"(σ = identity) must match the formulas to relative error < 1e-12 on {RecurrenceDraws.Draws} random (w, x) draws: holds if both, does not hold otherwise.";
@@ -83,12 +80,9 @@ public sealed record LinearGradient(string Expanded, double Autograd, double Man
 }
 
 /// <summary>Answer 2.3: ∂h₃/∂w = x₃ + 2w x₂ + 3w² x₁ in the linear case.</summary>
-public sealed class LinearGradientClaim : ClaimCheck<LinearGradient>
+public sealed class LinearGradientClaim() : ClaimCheck<LinearGradient>("2.3",
+    "Linear case: ∂h₃/∂w = x₃ + 2w x₂ + 3w² x₁.")
 {
-    public override string Id => "2.3";
-
-    public override string Statement => "Linear case: ∂h₃/∂w = x₃ + 2w x₂ + 3w² x₁.";
-
     public override string Criterion =>
         $"The formula against libtorch's autograd, a hand-written backward pass and double-double finite differences on {RecurrenceDraws.Draws} random " +
         $"(w, x) draws: holds if the largest relative difference is < {GradientCheck.Tolerance:G}, does not hold otherwise.";
@@ -138,13 +132,10 @@ public sealed class LinearGradientClaim : ClaimCheck<LinearGradient>
 public sealed record GradientFormula(IReadOnlyDictionary<Activation, double> OuterError, double InnerError, double InnerOwnFormulaError);
 
 /// <summary>Answer 2.4: ∂h_T/∂h₁ = w^(T−1) ∏ σ'(x_t + h_{t−1}) for the RNN h_t = w·σ(x_t + h_{t−1}).</summary>
-public sealed class GradientFormulaClaim : ClaimCheck<GradientFormula>
+public sealed class GradientFormulaClaim() : ClaimCheck<GradientFormula>("2.4",
+    "For h_t = w·σ(x_t + h_{t−1}): ∂h_T/∂h₁ = w^(T−1) ∏ₜ₌₂..T σ'(x_t + h_{t−1}).")
 {
     public static readonly Activation[] Sigmas = [Activation.Tanh, Activation.Sigmoid, Activation.Relu, Activation.Identity];
-
-    public override string Id => "2.4";
-
-    public override string Statement => "For h_t = w·σ(x_t + h_{t−1}): ∂h_T/∂h₁ = w^(T−1) ∏ₜ₌₂..T σ'(x_t + h_{t−1}).";
 
     public override string Criterion =>
         "The RNN is the homework's h_t = w·σ(x_t + h_{t−1}), h₀ = 0 (the form read from 2.4 itself; no public copy of the question was found). The formula " +
@@ -208,7 +199,8 @@ public sealed class GradientFormulaClaim : ClaimCheck<GradientFormula>
 public sealed record ExplodingVanishing(SweepResult Sweep, IReadOnlyList<double> Weights);
 
 /// <summary>Answer 2.5: w &gt; 1 explodes, w &lt; 1 vanishes, because of w^(T−1).</summary>
-public sealed class ExplodingVanishingClaim : ClaimCheck<ExplodingVanishing>
+public sealed class ExplodingVanishingClaim() : ClaimCheck<ExplodingVanishing>("2.5",
+    "As T → ∞, w^(T−1) makes the gradient explode for w > 1 and vanish for w < 1.")
 {
     /// <summary>The weights swept, negative ones included: the statement is about w, not |w|.</summary>
     public static readonly double[] Weights = [-1.5, -0.5, 0.5, 0.9, 1.0, 1.1, 1.5, 2.0];
@@ -219,10 +211,6 @@ public sealed class ExplodingVanishingClaim : ClaimCheck<ExplodingVanishing>
     public const double SlopeThreshold = 1e-3;
 
     public const int MaxT = 200;
-
-    public override string Id => "2.5";
-
-    public override string Statement => "As T → ∞, w^(T−1) makes the gradient explode for w > 1 and vanish for w < 1.";
 
     public override string Criterion =>
         $"|∂h_T/∂h₁| for T = 1..{MaxT} (each a full hand-written backward pass, N(0, 1) inputs) on the RNN h_t = w·σ(x_t + h_{{t−1}}) for " +

@@ -7,13 +7,9 @@ namespace NeuralLab.Residual;
 /// <param name="train">Training digits for the side-by-side training.</param>
 /// <param name="test">Test digits.</param>
 /// <param name="options">Sizes, seed and placement (the report uses the bias before the normalisation).</param>
-public sealed class BiasBeforeNormClaim(DigitsData train, DigitsData test, BiasCheckOptions options) : ClaimCheck<BiasCheckResult>
+public sealed class BiasBeforeNormClaim(DigitsData train, DigitsData test, BiasCheckOptions options) : ClaimCheck<BiasCheckResult>("4",
+    "A bias in the Conv2d before BatchNorm2d is meaningless: BatchNorm centres (\"minus the median\") and divides by the standard deviation, removing any constant the bias adds.")
 {
-    public override string Id => "4";
-
-    public override string Statement =>
-        "A bias in the Conv2d before BatchNorm2d is meaningless: BatchNorm centres (\"minus the median\") and divides by the standard deviation, removing any constant the bias adds.";
-
     public override string Criterion =>
         $"The network with random conv biases (scales {string.Join(", ", options.BiasScales)}) against the same network without, float64: conclusion — in training " +
         $"mode outputs equal, bias gradients zero and side-by-side losses equal over the SGD steps, all within {BiasCheckOptions.Tolerance:G}; the working's word — " +
