@@ -60,19 +60,22 @@ public abstract class Optimizer : IDisposable
 
     public void Step()
     {
-        using var scope = NewDisposeScope();
-        using var noGrad = no_grad();
         StepCount++;
-        if (Flat is not null && Flat.GradientsInBuffer())
-            UpdateAll(Flat.Values, Flat.Gradients);
-        else
+        using (var scope = NewDisposeScope())
+        using (var noGrad = no_grad())
+        using (var flush = FlushesDenormals ? Denormals.Flush() : default)
         {
-            // A parameter without a gradient is left alone, as torch.optim does: per-tensor updates.
-            for (int i = 0; i < Parameters.Length; i++)
+            if (Flat is not null && Flat.GradientsInBuffer())
+                UpdateAll(Flat.Values, Flat.Gradients);
+            else
             {
-                var g = Parameters[i].grad;
-                if (g is null) continue;
-                Update(i, Parameters[i], g);
+                // A parameter without a gradient is left alone, as torch.optim does: per-tensor updates.
+                for (int i = 0; i < Parameters.Length; i++)
+                {
+                    var g = Parameters[i].grad;
+                    if (g is null) continue;
+                    Update(i, Parameters[i], g);
+                }
             }
         }
         if (CollectEvery > 0 && StepCount % CollectEvery == 0)
@@ -81,6 +84,17 @@ public abstract class Optimizer : IDisposable
             GC.WaitForPendingFinalizers();
         }
     }
+
+    /// <summary>
+    /// Whether the update treats denormal floats as zero (x86's FTZ and DAZ, on the calling thread, during the step only).
+    /// Why: the moments of parameters that stop receiving gradient (dead ReLU units) decay into the denormals, and every
+    /// op on a denormal takes a microcode assist; on the homework's ReLU recipe a tenth of Adam's moments were denormal
+    /// and the step took 1.7× its time with them (docs/engine.md, "Small steps"). What it changes: a moment below
+    /// FLT_MIN (1.2e-38) counts as 0, which moves a parameter by at most lr·FLT_MIN/ε ≈ 1e-33, under half an ulp of any
+    /// parameter above about 1e-26 in magnitude, so the parameters keep their bits
+    /// (<c>OptimizerTests.FlushingDenormalsChangesNoParameterBit</c>); false only to measure the difference.
+    /// </summary>
+    public bool FlushesDenormals { get; init; } = true;
 
     /// <summary>Run a gen-0 collection and the pending finalizers every this many steps (0: never). See the
     /// class remarks; callers with small steps collect less often (FieldTrainer.CollectInterval).</summary>
