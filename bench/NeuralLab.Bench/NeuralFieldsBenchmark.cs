@@ -15,7 +15,8 @@ namespace NeuralLab.Bench;
 /// Usage: fields [all|throughput|quality|maps|soak|steps] [--peer PATH] [--image PATH] [--steps N] [--lr X] [--batch B|full] [--schedule S] [--budget SECONDS]
 /// steps: the training step alone (ReLU recipe at batch 64, SIREN at batch 4096) against bench/peers/peer_field_steps_torch.py,
 /// same loop and one evaluation at the end on both sides, rounds alternating ours and the peer's:
-/// steps [--rounds 3] [--relu-steps 3000] [--siren-steps 300]
+/// steps [--rounds 3] [--relu-steps 3000] [--siren-steps 300]; for the ReLU recipe also the 1-thread peer with
+/// torch.set_flush_denormal(True) (NeuralLab's Adam flushes denormals; the stock peer, which the ratio counts, does not)
 /// sine-ab: SIREN's step (batch 4096, Adam) with its layers composed of addmm and sin against the network's own layers
 /// (one autograd node each), alternating in one process: sine-ab [--rounds 9] [--steps 10] [--glibc-heap] [--threads 2]
 /// relu-ab: the ReLU recipe's step (3×256, batch 64, Adam 1e-3, 1 thread) through autograd against <c>PlainMlpStep</c>, and the
@@ -83,17 +84,21 @@ public sealed class NeuralFieldsBenchmark() : Benchmark("fields",
             using (var warm = FieldTrainer.Fit(target, config with { Steps = 20, EvalEvery = 20 })) { }
             var ours = new List<double>();
             var peers = new[] { new List<double>(), new List<double>() };
+            var flushedPeer = new List<double>(); // PyTorch with torch.set_flush_denormal(True), as NeuralLab's Adam: for reference
             for (int round = 0; round < rounds; round++)
             {
                 using (var fit = FieldTrainer.Fit(target, config)) ours.Add(fit.Seconds / fit.Steps);
                 for (int t = 0; t < 2; t++)
                     if (RunStepPeer(peer, imagePath, activation, batch, lr, steps, threads: t + 1) is double s) peers[t].Add(s);
+                if (activation == FieldActivation.Relu && RunStepPeer(peer, imagePath, activation, batch, lr, steps, threads: 1, "--flush-denormal") is double f) flushedPeer.Add(f);
             }
             double mine = Median(ours);
             double? one = peers[0].Count > 0 ? Median(peers[0]) : null, two = peers[1].Count > 0 ? Median(peers[1]) : null;
             double? best = one is null ? two : two is null ? one : Math.Min(one.Value, two.Value);
             Console.WriteLine($"| {name} | {batch} | {steps} | {mine * 1e3:F3} | {batch / mine:N0} | {Ms(one)} | {Ms(two)} | {(best is double b ? $"{b / mine:F2}×" : "n/a")} |");
             Console.WriteLine($"# {name}: NeuralLab rounds {string.Join(", ", ours.Select(o => $"{o * 1e3:F3}"))} ms; peer 1 thread {string.Join(", ", peers[0].Select(o => $"{o * 1e3:F3}"))}; 2 threads {string.Join(", ", peers[1].Select(o => $"{o * 1e3:F3}"))}");
+            if (flushedPeer.Count > 0)
+                Console.WriteLine($"# {name}: peer 1 thread with denormals flushed (not the stock peer): {Median(flushedPeer) * 1e3:F3} ms ({string.Join(", ", flushedPeer.Select(o => $"{o * 1e3:F3}"))}), NeuralLab {Median(flushedPeer) / mine:F2}× that");
             if (activation == FieldActivation.Sine)
             {
                 double roofline = SirenRoofline(batch);
@@ -286,6 +291,18 @@ public sealed class NeuralFieldsBenchmark() : Benchmark("fields",
         Console.WriteLine("|---|---|");
         for (int p = 0; p < parts.Length; p++) Console.WriteLine($"| {parts[p].Name} | {Median(times[p]) * 1e3:F3} |");
         Console.WriteLine($"# load {File.ReadAllText("/proc/loadavg").Trim()}");
+        // Native memory without any collection (the trainer's CollectEvery): RSS and gen-0 collections over 2000 steps.
+        foreach (int v in new[] { 1, 2 })
+        {
+            optimizers[v].CollectEvery = 0;
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            double rss0 = ProcessMemory.CurrentRssBytes();
+            int gen0 = GC.CollectionCount(0);
+            const int growthSteps = 2000;
+            for (int i = 0; i < growthSteps; i++) Step(v, i % steps);
+            Console.WriteLine($"# {variants[v]}, no collections: RSS {(ProcessMemory.CurrentRssBytes() - rss0) / 1e3 / growthSteps:F2} KB a step over {growthSteps} steps, {GC.CollectionCount(0) - gen0} gen-0 collections");
+        }
         for (int v = 0; v < n; v++) { optimizers[v].Dispose(); models[v].Dispose(); }
     }
 
@@ -337,9 +354,9 @@ public sealed class NeuralFieldsBenchmark() : Benchmark("fields",
         return 1 / (flopsPerPixel / gemmRate + sinesPerPixel / sinRate);
     }
 
-    static double? RunStepPeer(string script, string image, FieldActivation activation, int batch, double lr, int steps, int threads) =>
-        StepSeconds(script, "--image", image, "--size", "256", "--act", activation.ToString().ToLowerInvariant(), "--batch", batch.ToString(),
-            "--lr", lr.ToString(CultureInfo.InvariantCulture), "--steps", steps.ToString(), "--threads", threads.ToString());
+    static double? RunStepPeer(string script, string image, FieldActivation activation, int batch, double lr, int steps, int threads, params string[] extra) =>
+        StepSeconds(script, [ "--image", image, "--size", "256", "--act", activation.ToString().ToLowerInvariant(), "--batch", batch.ToString(),
+            "--lr", lr.ToString(CultureInfo.InvariantCulture), "--steps", steps.ToString(), "--threads", threads.ToString(), .. extra ]);
 
     static double? RunPeer(string script, string image, int batch, int steps) =>
         StepSeconds(script, "--image", image, "--size", "256", "--steps", steps.ToString(), "--batch", batch.ToString(), "--threads", "2");
