@@ -200,7 +200,7 @@ public sealed class NeuralFieldsBenchmark() : Benchmark("fields",
         using var coordinates = signal.CreateCoordinates(); // (N, 2)
         using var loss = new NeuralLab.NeuralFields.Supervision.ValueLoss(signal);
         var values = loss.Targets;                          // (N, 1)
-        var variants = new[] { "autograd, IEEE denormals (before)", "autograd, denormals flushed", "PlainMlpStep, denormals flushed" };
+        var variants = new[] { "autograd, IEEE denormals, Adam ops (before)", "autograd, denormals flushed, Adam ops", "PlainMlpStep, denormals flushed, Adam ops", "PlainMlpStep, denormals flushed, fused Adam (now)" };
         int n = variants.Length;
         var models = new CoordinateMlp[n];
         var optimizers = new Adam[n];
@@ -208,13 +208,14 @@ public sealed class NeuralFieldsBenchmark() : Benchmark("fields",
         {
             torch.random.manual_seed(1);
             models[v] = new CoordinateMlp(new FieldArchitecture(activation));
-            optimizers[v] = new Adam(models[v].parameters(), 1e-3) { CollectEvery = FieldTrainer.CollectInterval(batch), FlushesDenormals = v > 0 };
+            optimizers[v] = new Adam(models[v].parameters(), 1e-3) { CollectEvery = FieldTrainer.CollectInterval(batch), FlushesDenormals = v > 0, Fuses = v == 3 };
         }
         using var plain = PlainMlpStep.TryCreate(models[2], loss)!;
+        using var plainFused = PlainMlpStep.TryCreate(models[3], loss)!;
         using var orders = randperm(coordinates.shape[0], generator: new Generator(7)).narrow(0, 0, batch * (long)steps);
         Tensor LossOf(int v, Tensor x, Tensor y)
         {
-            if (v == 2) return plain.LossAndGradients(x, y);
+            if (v >= 2) return (v == 2 ? plain : plainFused).LossAndGradients(x, y);
             var l = nn.functional.mse_loss(models[v].call(x), y);
             l.backward();
             return l;
@@ -276,6 +277,7 @@ public sealed class NeuralFieldsBenchmark() : Benchmark("fields",
             ("forward alone (no_grad)", () => { using var s = NewDisposeScope(); using var ng = no_grad(); models[0].call(x0); }),
             ("Adam step", () => optimizers[0].Step()),
             ("Adam step, denormals flushed", () => optimizers[1].Step()),
+            ("Adam step, denormals flushed, fused", () => optimizers[3].Step()),
                         ("loss.item", () => { using var s = NewDisposeScope(); nn.functional.mse_loss(x0.narrow(1, 0, 1), y0).item<float>(); }),
         };
         var times = parts.Select(_ => new List<double>()).ToArray();
@@ -292,16 +294,19 @@ public sealed class NeuralFieldsBenchmark() : Benchmark("fields",
         for (int p = 0; p < parts.Length; p++) Console.WriteLine($"| {parts[p].Name} | {Median(times[p]) * 1e3:F3} |");
         Console.WriteLine($"# load {File.ReadAllText("/proc/loadavg").Trim()}");
         // Native memory without any collection (the trainer's CollectEvery): RSS and gen-0 collections over 2000 steps.
-        foreach (int v in new[] { 1, 2 })
+        foreach (int v in new[] { 1, 3 })
         {
             optimizers[v].CollectEvery = 0;
             GC.Collect();
             GC.WaitForPendingFinalizers();
             double rss0 = ProcessMemory.CurrentRssBytes();
             int gen0 = GC.CollectionCount(0);
-            const int growthSteps = 2000;
+            long managed0 = GC.GetAllocatedBytesForCurrentThread();
+            int growthSteps = int.Parse(options.GetValueOrDefault("growth-steps", "2000"));
             for (int i = 0; i < growthSteps; i++) Step(v, i % steps);
-            Console.WriteLine($"# {variants[v]}, no collections: RSS {(ProcessMemory.CurrentRssBytes() - rss0) / 1e3 / growthSteps:F2} KB a step over {growthSteps} steps, {GC.CollectionCount(0) - gen0} gen-0 collections");
+            Console.WriteLine($"# {variants[v]}, no collections: RSS {(ProcessMemory.CurrentRssBytes() - rss0) / 1e3 / growthSteps:F2} KB a step over {growthSteps} steps, " +
+                              $"managed allocations {(GC.GetAllocatedBytesForCurrentThread() - managed0) / 1e3 / growthSteps:F2} KB a step, {GC.CollectionCount(0) - gen0} gen-0 collections, " +
+                              $"live tensors {DisposeScopeManager.Statistics.ThreadTotalLiveCount}");
         }
         for (int v = 0; v < n; v++) { optimizers[v].Dispose(); models[v].Dispose(); }
     }

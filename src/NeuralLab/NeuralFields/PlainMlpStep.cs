@@ -82,8 +82,8 @@ internal sealed class PlainMlpStep : IDisposable
         {
             var layerInput = l == 0 ? x : b.Activations[l - 1];
             var gradientT = upstream.t();                                             // (out, B)
-            AccumulateInto(_weights[l], gradient => gradient.addmm_(gradientT, layerInput));
-            AccumulateInto(_biases[l], gradient => gradient.addmv_(gradientT, b.Ones));
+            using (var weightGradient = GradientOf(_weights[l])) weightGradient.addmm_(gradientT, layerInput);
+            using (var biasGradient = GradientOf(_biases[l])) biasGradient.addmv_(gradientT, b.Ones);
             if (l == 0) break;
             // The gradient of the layer's input, through the activation before it: ReLU passes it where a > 0,
             // Tanh scales it by 1 − a² (autograd's threshold_backward and tanh_backward).
@@ -98,16 +98,13 @@ internal sealed class PlainMlpStep : IDisposable
         return loss;
     }
 
-    /// <summary>Runs <paramref name="accumulate"/> on <paramref name="parameter"/>'s gradient, made zero first if it has none.</summary>
-    static void AccumulateInto(Tensor parameter, Action<Tensor> accumulate)
+    /// <summary>A new handle to <paramref name="parameter"/>'s gradient (the caller disposes it), made zero first if it has none.</summary>
+    static Tensor GradientOf(Tensor parameter)
     {
-        var gradient = parameter.grad;
-        if (gradient is null)
-        {
-            parameter.grad = zeros_like(parameter).DetachFromDisposeScope();
-            gradient = parameter.grad!;
-        }
-        using (gradient) accumulate(gradient);
+        if (parameter.grad is Tensor gradient) return gradient;
+        var zero = zeros_like(parameter); // the parameter's grad refers to the same tensor; this handle is the caller's
+        parameter.grad = zero;
+        return zero;
     }
 
     Buffers Allocate(long batch, ScalarType dtype)
