@@ -10,7 +10,8 @@ namespace NeuralLab.Common;
 /// inside its own dispose scope.
 /// Speed: the parameters are moved into one contiguous buffer (each parameter becomes a view of it, by
 /// <c>set_</c>) and their gradients are views of a second one, so zeroing the gradients is one op and an
-/// Adam step is a handful of ops on one tensor instead of seven per parameter. A libtorch op costs
+/// Adam step is a handful of ops on one tensor (two passes of its own for float32) instead of seven per parameter; the
+/// step treats denormals as zero (<see cref="FlushesDenormals"/>). A libtorch op costs
 /// microseconds of dispatch whatever its size, so at the homework's batch of 64 the per-tensor update
 /// cost more than the network's arithmetic (docs/engine.md, "Small steps").
 /// Memory: measured here (docs/engine.md, "Native memory"), once parameters change between backward
