@@ -20,7 +20,8 @@ namespace NeuralLab.Bench;
 /// sine-ab: SIREN's step (batch 4096, Adam) with its layers composed of addmm and sin against the network's own layers
 /// (one autograd node each), alternating in one process: sine-ab [--rounds 9] [--steps 10] [--glibc-heap] [--threads 2]
 /// relu-ab: the ReLU recipe's step (3×256, batch 64, Adam 1e-3, 1 thread) through autograd against <c>PlainMlpStep</c>, and the
-/// parts of each step timed alone, alternating in one process: relu-ab [--rounds 11] [--steps 200] [--activation relu|tanh]
+/// parts of each step timed alone, alternating in one process: relu-ab [--rounds 11] [--steps 200] [--activation relu|tanh] [--batch 64|100]
+/// [--growth-steps 2000]
 /// </summary>
 public sealed class NeuralFieldsBenchmark() : Benchmark("fields",
     "SIREN fit of the 256² cameraman: throughput vs the PyTorch peer, time to 30/35/40 dB, derivative maps, peak RSS")
@@ -192,7 +193,7 @@ public sealed class NeuralFieldsBenchmark() : Benchmark("fields",
     {
         int rounds = int.Parse(options.GetValueOrDefault("rounds", "11")), steps = int.Parse(options.GetValueOrDefault("steps", "200"));
         var activation = Enum.Parse<FieldActivation>(options.GetValueOrDefault("activation", "relu"), ignoreCase: true);
-        const int batch = 64;
+        int batch = int.Parse(options.GetValueOrDefault("batch", activation == FieldActivation.Tanh ? "100" : "64")); // the homework's recipes
         NativeHeap.KeepActivationPages();
         using var threads = LibtorchThreads.Use(int.Parse(options.GetValueOrDefault("threads", "1")));
         Console.WriteLine($"\n## {activation} recipe step A/B, batch {batch}, {rounds} rounds of {steps} steps, libtorch threads {torch.get_num_threads()}; load {File.ReadAllText("/proc/loadavg").Trim()}");
