@@ -15,9 +15,13 @@ namespace NeuralLab.Bench;
 /// Usage: fields [all|throughput|quality|maps|soak|steps] [--peer PATH] [--image PATH] [--steps N] [--lr X] [--batch B|full] [--schedule S] [--budget SECONDS]
 /// steps: the training step alone (ReLU recipe at batch 64, SIREN at batch 4096) against bench/peers/peer_field_steps_torch.py,
 /// same loop and one evaluation at the end on both sides, rounds alternating ours and the peer's:
-/// steps [--rounds 3] [--relu-steps 3000] [--siren-steps 300]
+/// steps [--rounds 3] [--relu-steps 3000] [--siren-steps 300]; for the ReLU recipe also the 1-thread peer with
+/// torch.set_flush_denormal(True) (NeuralLab's Adam flushes denormals; the stock peer, which the ratio counts, does not)
 /// sine-ab: SIREN's step (batch 4096, Adam) with its layers composed of addmm and sin against the network's own layers
 /// (one autograd node each), alternating in one process: sine-ab [--rounds 9] [--steps 10] [--glibc-heap] [--threads 2]
+/// relu-ab: the ReLU recipe's step (3×256, batch 64, Adam 1e-3, 1 thread) through autograd against <c>PlainMlpStep</c>, and the
+/// parts of each step timed alone, alternating in one process: relu-ab [--rounds 11] [--steps 200] [--activation relu|tanh] [--batch 64|100]
+/// [--growth-steps 2000]
 /// </summary>
 public sealed class NeuralFieldsBenchmark() : Benchmark("fields",
     "SIREN fit of the 256² cameraman: throughput vs the PyTorch peer, time to 30/35/40 dB, derivative maps, peak RSS")
@@ -34,6 +38,7 @@ public sealed class NeuralFieldsBenchmark() : Benchmark("fields",
         if (mode is "soak") Soak(target, options);
         if (mode is "steps") Steps(target, image, options);
         if (mode is "sine-ab") SineLayerAb(target, options);
+        if (mode is "relu-ab") ReluStepAb(target, options);
         Console.WriteLine($"peak RSS {ProcessMemory.PeakRssBytes() / 1e6:F0} MB");
         return 0;
     }
@@ -79,17 +84,21 @@ public sealed class NeuralFieldsBenchmark() : Benchmark("fields",
             using (var warm = FieldTrainer.Fit(target, config with { Steps = 20, EvalEvery = 20 })) { }
             var ours = new List<double>();
             var peers = new[] { new List<double>(), new List<double>() };
+            var flushedPeer = new List<double>(); // PyTorch with torch.set_flush_denormal(True), as NeuralLab's Adam: for reference
             for (int round = 0; round < rounds; round++)
             {
                 using (var fit = FieldTrainer.Fit(target, config)) ours.Add(fit.Seconds / fit.Steps);
                 for (int t = 0; t < 2; t++)
                     if (RunStepPeer(peer, imagePath, activation, batch, lr, steps, threads: t + 1) is double s) peers[t].Add(s);
+                if (activation == FieldActivation.Relu && RunStepPeer(peer, imagePath, activation, batch, lr, steps, threads: 1, "--flush-denormal") is double f) flushedPeer.Add(f);
             }
             double mine = Median(ours);
             double? one = peers[0].Count > 0 ? Median(peers[0]) : null, two = peers[1].Count > 0 ? Median(peers[1]) : null;
             double? best = one is null ? two : two is null ? one : Math.Min(one.Value, two.Value);
             Console.WriteLine($"| {name} | {batch} | {steps} | {mine * 1e3:F3} | {batch / mine:N0} | {Ms(one)} | {Ms(two)} | {(best is double b ? $"{b / mine:F2}×" : "n/a")} |");
             Console.WriteLine($"# {name}: NeuralLab rounds {string.Join(", ", ours.Select(o => $"{o * 1e3:F3}"))} ms; peer 1 thread {string.Join(", ", peers[0].Select(o => $"{o * 1e3:F3}"))}; 2 threads {string.Join(", ", peers[1].Select(o => $"{o * 1e3:F3}"))}");
+            if (flushedPeer.Count > 0)
+                Console.WriteLine($"# {name}: peer 1 thread with denormals flushed (not the stock peer): {Median(flushedPeer) * 1e3:F3} ms ({string.Join(", ", flushedPeer.Select(o => $"{o * 1e3:F3}"))}), NeuralLab {Median(flushedPeer) / mine:F2}× that");
             if (activation == FieldActivation.Sine)
             {
                 double roofline = SirenRoofline(batch);
@@ -173,6 +182,135 @@ public sealed class NeuralFieldsBenchmark() : Benchmark("fields",
         for (int v = 0; v < 2; v++) { optimizers[v].Dispose(); models[v].Dispose(); }
     }
 
+    /// <summary>
+    /// A/B of the ReLU recipe's step: two identical networks (same seed) and Adams on the same batches, one differentiated by
+    /// autograd (the code before issue 11's fused step), the other by <see cref="PlainMlpStep"/>. Rounds of <c>--steps</c> steps
+    /// alternate (and alternate which goes first); medians of wall and CPU time per step and of the per-round ratio. Then
+    /// the parts of a step alone (batch selection, zeroing, forward + backward each way, Adam, the loss read back), the same way.
+    /// </summary>
+    static void ReluStepAb(FieldImage target, IReadOnlyDictionary<string, string> options)
+    {
+        int rounds = int.Parse(options.GetValueOrDefault("rounds", "11")), steps = int.Parse(options.GetValueOrDefault("steps", "200"));
+        var activation = Enum.Parse<FieldActivation>(options.GetValueOrDefault("activation", "relu"), ignoreCase: true);
+        int batch = int.Parse(options.GetValueOrDefault("batch", activation == FieldActivation.Tanh ? "100" : "64")); // the homework's recipes
+        NativeHeap.KeepActivationPages();
+        using var threads = LibtorchThreads.Use(int.Parse(options.GetValueOrDefault("threads", "1")));
+        Console.WriteLine($"\n## {activation} recipe step A/B, batch {batch}, {rounds} rounds of {steps} steps, libtorch threads {torch.get_num_threads()}; load {File.ReadAllText("/proc/loadavg").Trim()}");
+        var signal = FieldSignal.FromImage(target);
+        using var coordinates = signal.CreateCoordinates(); // (N, 2)
+        using var loss = new NeuralLab.NeuralFields.Supervision.ValueLoss(signal);
+        var values = loss.Targets;                          // (N, 1)
+        var variants = new[] { "autograd, IEEE denormals, Adam ops (before)", "autograd, denormals flushed, Adam ops", "PlainMlpStep, denormals flushed, Adam ops", "PlainMlpStep, denormals flushed, fused Adam (now)" };
+        int n = variants.Length;
+        var models = new CoordinateMlp[n];
+        var optimizers = new Adam[n];
+        for (int v = 0; v < n; v++)
+        {
+            torch.random.manual_seed(1);
+            models[v] = new CoordinateMlp(new FieldArchitecture(activation));
+            optimizers[v] = new Adam(models[v].parameters(), 1e-3) { CollectEvery = FieldTrainer.CollectInterval(batch), FlushesDenormals = v > 0, Fuses = v == 3 };
+        }
+        using var plain = PlainMlpStep.TryCreate(models[2], loss)!;
+        using var plainFused = PlainMlpStep.TryCreate(models[3], loss)!;
+        using var orders = randperm(coordinates.shape[0], generator: new Generator(7)).narrow(0, 0, batch * (long)steps);
+        Tensor LossOf(int v, Tensor x, Tensor y)
+        {
+            if (v >= 2) return (v == 2 ? plain : plainFused).LossAndGradients(x, y);
+            var l = nn.functional.mse_loss(models[v].call(x), y);
+            l.backward();
+            return l;
+        }
+        float Step(int v, int i)
+        {
+            using var scope = NewDisposeScope();
+            var indices = orders.narrow(0, (long)i * batch, batch);
+            var x = coordinates.index_select(0, indices);
+            var y = values.index_select(0, indices);
+            optimizers[v].ZeroGrad();
+            var l = LossOf(v, x, y);
+            optimizers[v].Step();
+            return l.item<float>();
+        }
+        for (int v = 0; v < n; v++) for (int i = 0; i < steps; i++) Step(v, i); // warm-up
+        var wall = variants.Select(_ => new List<double>()).ToArray();
+        var cpu = variants.Select(_ => new List<double>()).ToArray();
+        var process = Process.GetCurrentProcess();
+        var losses = new float[n];
+        for (int round = 0; round < rounds; round++)
+            for (int k = 0; k < n; k++)
+            {
+                int v = (k + round) % n;
+                process.Refresh();
+                var cpu0 = process.TotalProcessorTime;
+                var clock = Stopwatch.StartNew();
+                for (int i = 0; i < steps; i++) losses[v] = Step(v, i);
+                wall[v].Add(clock.Elapsed.TotalSeconds / steps);
+                process.Refresh();
+                cpu[v].Add((process.TotalProcessorTime - cpu0).TotalSeconds / steps);
+            }
+        Console.WriteLine("| variant | wall ms/step (median) | CPU ms/step (median) | last loss |");
+        Console.WriteLine("|---|---|---|---|");
+        for (int v = 0; v < n; v++)
+            Console.WriteLine($"| {variants[v]} | {Median(wall[v]) * 1e3:F3} | {Median(cpu[v]) * 1e3:F3} | {losses[v]:G6} |");
+        for (int v = 1; v < n; v++)
+            Console.WriteLine($"# per-round speed-up of \"{variants[v]}\" over the first: wall {Median(wall[0].Zip(wall[v], (a, b) => a / b).ToList()):F3}×, CPU {Median(cpu[0].Zip(cpu[v], (a, b) => a / b).ToList()):F3}×");
+        Console.WriteLine($"# load {File.ReadAllText("/proc/loadavg").Trim()}");
+
+        using (var noGrad = no_grad())
+        {
+            // Denormal entries in Adam's moments (0 < |m| < FLT_MIN), the cause of its slow step without FTZ/DAZ.
+            var state = optimizers[0].State;
+            long denormal = 0, total = 0;
+            foreach (var t in state) { using var a = t.abs(); denormal += (a.gt(0) & a.lt(1.17549435e-38f)).sum().item<long>(); total += t.numel(); }
+            Console.WriteLine($"# denormal entries in Adam's m and v after {(rounds + 1) * steps} steps: {denormal:N0} of {total:N0}; flushing supported here: {Denormals.Flush() is var f && Denormals.Flushing}");
+            f.Dispose();
+        }
+        // The parts alone, each timed over `steps` repetitions per round, rounds alternating the parts' order.
+        using var x0 = coordinates.index_select(0, orders.narrow(0, 0, batch));
+        using var y0 = values.index_select(0, orders.narrow(0, 0, batch));
+        var parts = new (string Name, Action Work)[]
+        {
+            ("two index_selects", () => { using var s = NewDisposeScope(); var ix = orders.narrow(0, 0, batch); coordinates.index_select(0, ix); values.index_select(0, ix); }),
+            ("ZeroGrad", () => optimizers[0].ZeroGrad()),
+            ("forward + backward, autograd", () => { using var s = NewDisposeScope(); LossOf(0, x0, y0); }),
+            ("forward + backward, PlainMlpStep", () => { using var s = NewDisposeScope(); LossOf(2, x0, y0); }),
+            ("forward alone (no_grad)", () => { using var s = NewDisposeScope(); using var ng = no_grad(); models[0].call(x0); }),
+            ("Adam step", () => optimizers[0].Step()),
+            ("Adam step, denormals flushed", () => optimizers[1].Step()),
+            ("Adam step, denormals flushed, fused", () => optimizers[3].Step()),
+                        ("loss.item", () => { using var s = NewDisposeScope(); nn.functional.mse_loss(x0.narrow(1, 0, 1), y0).item<float>(); }),
+        };
+        var times = parts.Select(_ => new List<double>()).ToArray();
+        for (int round = 0; round < rounds; round++)
+            for (int k = 0; k < parts.Length; k++)
+            {
+                int p = (k + round) % parts.Length;
+                var clock = Stopwatch.StartNew();
+                for (int i = 0; i < steps; i++) parts[p].Work();
+                times[p].Add(clock.Elapsed.TotalSeconds / steps);
+            }
+        Console.WriteLine("| part | ms (median) |");
+        Console.WriteLine("|---|---|");
+        for (int p = 0; p < parts.Length; p++) Console.WriteLine($"| {parts[p].Name} | {Median(times[p]) * 1e3:F3} |");
+        Console.WriteLine($"# load {File.ReadAllText("/proc/loadavg").Trim()}");
+        // Native memory without any collection (the trainer's CollectEvery): RSS and gen-0 collections over 2000 steps.
+        foreach (int v in new[] { 3, 1 }) // the new path first: memory the other frees at its collection would otherwise be reused
+        {
+            optimizers[v].CollectEvery = 0;
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            double rss0 = ProcessMemory.CurrentRssBytes();
+            int gen0 = GC.CollectionCount(0);
+            long managed0 = GC.GetAllocatedBytesForCurrentThread();
+            int growthSteps = int.Parse(options.GetValueOrDefault("growth-steps", "2000"));
+            for (int i = 0; i < growthSteps; i++) Step(v, i % steps);
+            Console.WriteLine($"# {variants[v]}, no collections: RSS {(ProcessMemory.CurrentRssBytes() - rss0) / 1e3 / growthSteps:F2} KB a step over {growthSteps} steps, " +
+                              $"managed allocations {(GC.GetAllocatedBytesForCurrentThread() - managed0) / 1e3 / growthSteps:F2} KB a step, {GC.CollectionCount(0) - gen0} gen-0 collections, " +
+                              $"live tensors {DisposeScopeManager.Statistics.ThreadTotalLiveCount}");
+        }
+        for (int v = 0; v < n; v++) { optimizers[v].Dispose(); models[v].Dispose(); }
+    }
+
     /// <summary>Minor page faults of this process so far (/proc/self/stat, field 10).</summary>
     static long MinorFaults()
     {
@@ -221,9 +359,9 @@ public sealed class NeuralFieldsBenchmark() : Benchmark("fields",
         return 1 / (flopsPerPixel / gemmRate + sinesPerPixel / sinRate);
     }
 
-    static double? RunStepPeer(string script, string image, FieldActivation activation, int batch, double lr, int steps, int threads) =>
-        StepSeconds(script, "--image", image, "--size", "256", "--act", activation.ToString().ToLowerInvariant(), "--batch", batch.ToString(),
-            "--lr", lr.ToString(CultureInfo.InvariantCulture), "--steps", steps.ToString(), "--threads", threads.ToString());
+    static double? RunStepPeer(string script, string image, FieldActivation activation, int batch, double lr, int steps, int threads, params string[] extra) =>
+        StepSeconds(script, [ "--image", image, "--size", "256", "--act", activation.ToString().ToLowerInvariant(), "--batch", batch.ToString(),
+            "--lr", lr.ToString(CultureInfo.InvariantCulture), "--steps", steps.ToString(), "--threads", threads.ToString(), .. extra ]);
 
     static double? RunPeer(string script, string image, int batch, int steps) =>
         StepSeconds(script, "--image", image, "--size", "256", "--steps", steps.ToString(), "--batch", batch.ToString(), "--threads", "2");

@@ -22,7 +22,10 @@ p.add_argument('--steps', type=int, default=2000)
 p.add_argument('--lr', type=float, default=1e-3)
 p.add_argument('--eval-every', type=int, default=0, help='0: only after the last step')
 p.add_argument('--warmup', type=int, default=20)
+p.add_argument('--flush-denormal', action='store_true',
+               help="torch.set_flush_denormal(True): NeuralLab's Adam flushes denormals; stock PyTorch does not")
 a = peer_common.parse(p)
+if a.flush_denormal: torch.set_flush_denormal(True)
 
 target = peer_common.grayscale(a.image, a.size)
 coords = peer_common.pixel_grid(a.size)

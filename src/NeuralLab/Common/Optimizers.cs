@@ -1,3 +1,5 @@
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -8,7 +10,8 @@ namespace NeuralLab.Common;
 /// inside its own dispose scope.
 /// Speed: the parameters are moved into one contiguous buffer (each parameter becomes a view of it, by
 /// <c>set_</c>) and their gradients are views of a second one, so zeroing the gradients is one op and an
-/// Adam step is a handful of ops on one tensor instead of seven per parameter. A libtorch op costs
+/// Adam step is a handful of ops on one tensor (two passes of its own for float32) instead of seven per parameter; the
+/// step treats denormals as zero (<see cref="FlushesDenormals"/>). A libtorch op costs
 /// microseconds of dispatch whatever its size, so at the homework's batch of 64 the per-tensor update
 /// cost more than the network's arithmetic (docs/engine.md, "Small steps").
 /// Memory: measured here (docs/engine.md, "Native memory"), once parameters change between backward
@@ -60,19 +63,22 @@ public abstract class Optimizer : IDisposable
 
     public void Step()
     {
-        using var scope = NewDisposeScope();
-        using var noGrad = no_grad();
         StepCount++;
-        if (Flat is not null && Flat.GradientsInBuffer())
-            UpdateAll(Flat.Values, Flat.Gradients);
-        else
+        using (var scope = NewDisposeScope())
+        using (var noGrad = no_grad())
+        using (var flush = FlushesDenormals ? Denormals.Flush() : default)
         {
-            // A parameter without a gradient is left alone, as torch.optim does: per-tensor updates.
-            for (int i = 0; i < Parameters.Length; i++)
+            if (Flat is not null && Flat.GradientsInBuffer())
+                UpdateAll(Flat.Values, Flat.Gradients);
+            else
             {
-                var g = Parameters[i].grad;
-                if (g is null) continue;
-                Update(i, Parameters[i], g);
+                // A parameter without a gradient is left alone, as torch.optim does: per-tensor updates.
+                for (int i = 0; i < Parameters.Length; i++)
+                {
+                    var g = Parameters[i].grad;
+                    if (g is null) continue;
+                    Update(i, Parameters[i], g);
+                }
             }
         }
         if (CollectEvery > 0 && StepCount % CollectEvery == 0)
@@ -81,6 +87,17 @@ public abstract class Optimizer : IDisposable
             GC.WaitForPendingFinalizers();
         }
     }
+
+    /// <summary>
+    /// Whether the update treats denormal floats as zero (x86's FTZ and DAZ, on the calling thread, during the step only).
+    /// Why: the moments of parameters that stop receiving gradient (dead ReLU units) decay into the denormals, and every
+    /// op on a denormal takes a microcode assist; on the homework's ReLU recipe a tenth of Adam's moments were denormal
+    /// and the step took 1.7× its time with them (docs/engine.md, "Small steps"). What it changes: a moment below
+    /// FLT_MIN (1.2e-38) counts as 0, which moves a parameter by at most lr·FLT_MIN/ε ≈ 1e-33, under half an ulp of any
+    /// parameter above about 1e-26 in magnitude, so the parameters keep their bits
+    /// (<c>OptimizerTests.FlushingDenormalsChangesNoParameterBit</c>); false only to measure the difference.
+    /// </summary>
+    public bool FlushesDenormals { get; init; } = true;
 
     /// <summary>Run a gen-0 collection and the pending finalizers every this many steps (0: never). See the
     /// class remarks; callers with small steps collect less often (FieldTrainer.CollectInterval).</summary>
@@ -238,7 +255,75 @@ public sealed class Adam : Optimizer
 
     protected override void Update(int index, Tensor parameter, Tensor gradient) => Apply(parameter, gradient, _m[index], _v[index]);
 
-    protected override void UpdateAll(Tensor parameters, Tensor gradients) => Apply(parameters, gradients, _flatM, _flatV);
+    protected override void UpdateAll(Tensor parameters, Tensor gradients)
+    {
+        StepsFused = Fuses && parameters.dtype == ScalarType.Float32 && parameters.device_type == DeviceType.CPU && Fma.IsSupported;
+        if (StepsFused) ApplyFused(parameters, gradients);
+        else Apply(parameters, gradients, _flatM, _flatV);
+    }
+
+    /// <summary>Whether the last step ran <see cref="ApplyFused"/> (tests check that the fused path was taken).</summary>
+    internal bool StepsFused { get; private set; }
+
+    /// <summary>Whether the flat float32 update runs as two passes over the buffers (<see cref="ApplyFused"/>) around
+    /// libtorch's square root instead of nine libtorch ops; false only to measure the difference (the results are the same).</summary>
+    public bool Fuses { get; init; } = true;
+
+    Tensor? _roots; // (P): the fused update's square roots
+
+    /// <summary>
+    /// <see cref="Apply"/>'s arithmetic, rounding for rounding, in two passes over the flat buffers instead of nine
+    /// libtorch ops (each a pass over 198k floats for the homework's network, with its own dispatch and, for the clamp,
+    /// an 800 kB allocation): m ← fma(g, 1−β1, m·β1) (libtorch's <c>add_</c> with alpha is an fma), v ← fma((1−β2)·g, g,
+    /// v·β2) (<c>addcmul_</c>), then libtorch's own sqrt of max(v, FLT_MIN) (not correctly rounded: MKL's, so it stays
+    /// libtorch's), then denom = root/√bc2 + ε and p ← p + (step·m)/denom (<c>addcdiv_</c>). Checked bit for bit against
+    /// <see cref="Apply"/> (<c>OptimizerTests.FusedAdamMatchesItsOpsBitForBit</c>).
+    /// </summary>
+    unsafe void ApplyFused(Tensor parameters, Tensor gradients)
+    {
+        double biasCorrection1 = 1 - Math.Pow(_beta1, StepCount);
+        double biasCorrection2 = 1 - Math.Pow(_beta2, StepCount);
+        // The scalars as libtorch sees them: each op casts its double Scalar to the tensor's float.
+        float beta1 = (float)_beta1, oneMinusBeta1 = (float)(1 - _beta1), beta2 = (float)_beta2, oneMinusBeta2 = (float)(1 - _beta2);
+        float sqrtCorrection2 = (float)Math.Sqrt(biasCorrection2), eps = (float)_eps, step = (float)(-LearningRate / biasCorrection1);
+        float floor = ClampsSecondMoment(_flatV, biasCorrection2) ? SmallestNormalFloat : 0f; // v ≥ 0: max(v, 0) = v
+        _roots ??= empty_like(_flatV).DetachFromDisposeScope();
+        int n = checked((int)parameters.numel());
+        float* p = DataOf(parameters), g = DataOf(gradients), m = DataOf(_flatM), v = DataOf(_flatV), r = DataOf(_roots);
+        int i = 0;
+        var (b1, c1, b2, c2, lo) = (Vector256.Create(beta1), Vector256.Create(oneMinusBeta1), Vector256.Create(beta2), Vector256.Create(oneMinusBeta2), Vector256.Create(floor));
+        for (; i <= n - 8; i += 8)
+        {
+            var gi = Avx.LoadVector256(g + i);
+            var mi = Fma.MultiplyAdd(gi, c1, Avx.Multiply(Avx.LoadVector256(m + i), b1));
+            var vi = Fma.MultiplyAdd(Avx.Multiply(c2, gi), gi, Avx.Multiply(Avx.LoadVector256(v + i), b2));
+            Avx.Store(m + i, mi);
+            Avx.Store(v + i, vi);
+            Avx.Store(r + i, Avx.Max(lo, vi)); // (lo, v): MAXPS returns its second operand when either is NaN, so NaN stays NaN as in clamp_min
+        }
+        for (; i < n; i++)
+        {
+            m[i] = MathF.FusedMultiplyAdd(g[i], oneMinusBeta1, m[i] * beta1);
+            v[i] = MathF.FusedMultiplyAdd(oneMinusBeta2 * g[i], g[i], v[i] * beta2);
+            r[i] = MathF.Max(v[i], floor);
+        }
+        _roots.sqrt_();
+        i = 0;
+        var (root2, e, s) = (Vector256.Create(sqrtCorrection2), Vector256.Create(eps), Vector256.Create(step));
+        for (; i <= n - 8; i += 8)
+        {
+            var denom = Avx.Add(Avx.Divide(Avx.LoadVector256(r + i), root2), e);
+            Avx.Store(p + i, Avx.Add(Avx.LoadVector256(p + i), Avx.Divide(Avx.Multiply(s, Avx.LoadVector256(m + i)), denom)));
+        }
+        for (; i < n; i++) p[i] += step * m[i] / (r[i] / sqrtCorrection2 + eps);
+    }
+
+    /// <summary>The first element of a contiguous float32 CPU tensor.</summary>
+    static unsafe float* DataOf(Tensor t)
+    {
+        if (!t.is_contiguous()) throw new InvalidOperationException("the fused update needs contiguous buffers");
+        return (float*)t.storage<float>().data_ptr() + t.storage_offset(); // the storage's alias belongs to the step's dispose scope
+    }
 
     void Apply(Tensor parameter, Tensor gradient, Tensor m, Tensor v)
     {
@@ -294,6 +379,7 @@ public sealed class Adam : Optimizer
             _flatM.Dispose();
             _flatV.Dispose();
         }
+        _roots?.Dispose();
         base.Dispose();
     }
 }

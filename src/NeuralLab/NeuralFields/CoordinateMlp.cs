@@ -57,6 +57,9 @@ public sealed class CoordinateMlp : nn.Module<Tensor, Tensor>
 
     public EncodingConfig Encoding { get; }
 
+    /// <summary>The linear layers in order, the output layer last (<see cref="PlainMlpStep"/> runs them by hand).</summary>
+    internal IReadOnlyList<Linear> Layers => [.. hidden, output];
+
     public CoordinateMlp(FieldArchitecture architecture, EncodingConfig? encoding = null) : base(nameof(CoordinateMlp))
     {
         architecture.Validate();

@@ -123,12 +123,13 @@ public static class FieldTrainer
         var targets = objective.Targets;                    // (N, K): values, gradients or Laplacians
         bool minibatches = trainer.Plan.BatchSize < trainer.Plan.Samples;
         using var optimizer = new Adam(model.parameters(), config.LearningRate, beta2: config.AdamBeta2, eps: config.AdamEpsilon);
+        using var plainStep = PlainMlpStep.TryCreate(model, objective); // ReLU and Tanh networks on their values: without autograd
         var evaluations = new List<FitEvaluation>();
         var clock = Stopwatch.StartNew();
         model.train();
         var outcome = trainer.Run(
             step: step => minibatches
-                ? MinibatchStep(model, objective, optimizer, coordinates, targets, step)
+                ? MinibatchStep(model, objective, plainStep, optimizer, coordinates, targets, step)
                 : FullBatchStep(model, objective, optimizer, coordinates, targets),
             evaluate: step =>
             {
@@ -152,15 +153,21 @@ public static class FieldTrainer
         };
     }
 
-    static float MinibatchStep(CoordinateMlp model, IFieldLoss objective, Optimizer optimizer, Tensor coordinates, Tensor targets, TrainingStep step)
+    static float MinibatchStep(CoordinateMlp model, IFieldLoss objective, PlainMlpStep? plainStep, Optimizer optimizer, Tensor coordinates, Tensor targets,
+        TrainingStep step)
     {
         using var scope = NewDisposeScope();
         var indices = step.BatchIndices();            // (B)
         var x = coordinates.index_select(0, indices); // (B, 2)
         var y = targets.index_select(0, indices);     // (B, C)
         optimizer.ZeroGrad();
-        var loss = nn.functional.mse_loss(objective.Predict(model, x), y);
-        loss.backward();
+        Tensor loss;
+        if (plainStep is not null) loss = plainStep.LossAndGradients(x, y);
+        else
+        {
+            loss = nn.functional.mse_loss(objective.Predict(model, x), y);
+            loss.backward();
+        }
         optimizer.Step();
         return loss.item<float>();
     }

@@ -105,6 +105,77 @@ public class OptimizerTests
         Assert.Equal(clampApplies, NeuralLab.Common.Adam.SquareRootFloorIsExact(eps, biasCorrection2: 1 - 0.999));
     }
 
+    // Adam's step flushes denormals (FTZ/DAZ), which it took microcode assists for. Oracle: the same float32 parameters
+    // and gradients through an Adam that keeps IEEE denormals, bit for bit. The gradients span 1e-22..1, so (1−β2)·g² of
+    // the smallest is denormal from the first step, and after 40 steps half of them stop, so their m decays by 0.9 a
+    // step into the denormals; the unflushed run must hold denormal moments (the case is exercised), the flushed none.
+    [Fact]
+    public void FlushingDenormalsChangesNoParameterBit()
+    {
+        const float FltMin = 1.17549435e-38f;
+        torch.random.manual_seed(4);
+        var start = rand(2000) * 2 - 1;                                             // (P)
+        var scales = pow(10, -linspace(0, 22, 2000)).to_type(float32);              // (P)
+        var signs = randn(2000).sign();
+        var stopping = arange(2000).remainder(2).eq(0);                             // the even entries lose their gradient
+        (Tensor Parameters, long Denormal) Train(bool flush)
+        {
+            var p = start.clone().requires_grad_(true);
+            using var adam = new NeuralLab.Common.Adam([p], 1e-3) { FlushesDenormals = flush };
+            for (int step = 0; step < 900; step++)
+            {
+                var g = step < 40 ? scales * signs : (scales * signs).masked_fill(stopping, 0);
+                adam.ZeroGrad();
+                (p * g).sum().backward();
+                adam.Step();
+            }
+            long denormal = adam.State.Sum(t => { var a = t.abs(); return (a.gt(0) & a.lt(FltMin)).sum().item<long>(); });
+            return (p.detach().clone(), denormal);
+        }
+        var (ieee, ieeeDenormal) = Train(flush: false);
+        var (flushed, flushedDenormal) = Train(flush: true);
+        Assert.True(ieeeDenormal > 500, $"only {ieeeDenormal} denormal moments without the flush");
+        Assert.Equal(0, flushedDenormal);
+        Assert.Equal(ieee.data<float>().ToArray(), flushed.data<float>().ToArray());
+    }
+
+    // Adam's flat float32 update runs as two hand-written passes around libtorch's sqrt. Oracle: the same network trained
+    // with the nine libtorch ops, bit for bit, with the clamped sqrt and without it. 65 parameters: the vector loop and
+    // its scalar tail both run; half the hidden units are dead, so v holds zeros.
+    [Theory]
+    [InlineData(1e-8)]
+    [InlineData(1e-15)]
+    public void FusedAdamMatchesItsOpsBitForBit(double eps)
+    {
+        Assert.True(System.Runtime.Intrinsics.X86.Fma.IsSupported, "this x86-64 has no FMA: the fused update never runs here");
+        (Tensor[] Parameters, double Loss) Train(bool fuse)
+        {
+            torch.random.manual_seed(5);
+            var net = nn.Sequential(nn.Linear(2, 16), nn.ReLU(), nn.Linear(16, 1));
+            using (no_grad()) ((TorchSharp.Modules.Linear)net[0]).bias!.narrow(0, 0, 8).fill_(-10);
+            using var adam = new NeuralLab.Common.Adam(net.parameters(), 1e-2, eps: eps) { Fuses = fuse };
+            var x = rand(64, 2) * 2 - 1;
+            var y = x.sum(1, keepdim: true).sin();
+            double loss = 0;
+            for (int step = 0; step < 200; step++)
+            {
+                adam.ZeroGrad();
+                var l = nn.functional.mse_loss(net.call(x), y);
+                l.backward();
+                adam.Step();
+                Assert.Equal(fuse, adam.StepsFused);
+                loss = l.item<float>();
+            }
+            return (net.parameters().Select(p => p.detach().clone()).ToArray(), loss);
+        }
+        var (fused, fusedLoss) = Train(fuse: true);
+        var (ops, opsLoss) = Train(fuse: false);
+        Assert.True(opsLoss < 0.05, $"the network did not train (loss {opsLoss})");
+        Assert.Equal(opsLoss, fusedLoss);
+        foreach (var (a, b) in fused.Zip(ops))
+            Assert.Equal(b.data<float>().ToArray(), a.data<float>().ToArray());
+    }
+
     [Fact]
     public void SgdIsOneGradientStep()
     {
