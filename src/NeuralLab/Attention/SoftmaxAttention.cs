@@ -1,4 +1,3 @@
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace NeuralLab.Attention;
@@ -29,6 +28,7 @@ public static class SoftmaxAttention
     /// <param name="query">q, (d).</param>
     /// <returns>c, (dᵥ).</returns>
     /// <param name="temperature">τ &gt; 0: the scores are divided by it.</param>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1720", Justification = "One query's attention, not System.Single.")]
     public static Tensor Single(Tensor keys, Tensor values, Tensor query, double temperature = 1.0)
     {
         using var scope = NewDisposeScope();

@@ -18,7 +18,7 @@ namespace NeuralLab.Common;
 /// </summary>
 public abstract class Optimizer : IDisposable
 {
-    protected readonly Tensor[] Parameters;
+    private protected readonly Tensor[] Parameters;
 
     /// <summary>The parameters' shared buffer, or null when they cannot share one (mixed dtypes or
     /// devices, non-leaf or sparse tensors, parameters that alias each other).</summary>
@@ -109,7 +109,11 @@ public abstract class Optimizer : IDisposable
     /// <summary>Optimiser state tensors (for checkpoints), in a stable order.</summary>
     public virtual IReadOnlyList<Tensor> State => [];
 
-    public virtual void Dispose() => Flat?.Dispose();
+    public virtual void Dispose()
+    {
+        Flat?.Dispose();
+        GC.SuppressFinalize(this);
+    }
 }
 
 /// <summary>

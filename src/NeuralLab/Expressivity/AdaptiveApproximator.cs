@@ -189,7 +189,7 @@ public static class AdaptiveApproximator
     {
         bool Feasible(double x1) => ChordWithin(f, x0, y0, x1, f.At(x1), tolerance);
         if (Feasible(b)) return b;
-        double lo = x0, hi = b;
+        double lo, hi = b;
         double trial = Math.Min(b, x0 + width);
         if (trial < b && Feasible(trial))
         {

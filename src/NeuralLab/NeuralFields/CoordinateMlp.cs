@@ -1,4 +1,3 @@
-using TorchSharp;
 using TorchSharp.Modules;
 using NeuralLab.NeuralFields.Encodings;
 using static TorchSharp.torch;
@@ -77,7 +76,7 @@ public sealed class CoordinateMlp : nn.Module<Tensor, Tensor>
         bool first = true;
         foreach (var layer in hidden.Append(output))
         {
-            long fanIn = layer.weight!.shape[1];
+            long fanIn = layer.weight.shape[1];
             double bound = first ? 1.0 / fanIn : Math.Sqrt(6.0 / fanIn) / omega0;
             layer.weight.uniform_(-bound, bound);
             first = false;

@@ -59,6 +59,9 @@ public sealed record FieldMaps(int Height, int Width, double[] Values, double[] 
 /// </summary>
 public static class FieldExperiment
 {
+    /// <summary>PSNRs (dB) whose first-reaching time metrics.json records.</summary>
+    static readonly int[] SecondsToDecibels = [30, 35, 40];
+
     public static readonly string[] OutputFiles =
     [
         "reconstruction.png", "gradient.png", "laplacian.png", "ground_truth.png", "ground_truth_gradient.png",
@@ -163,7 +166,7 @@ public static class FieldExperiment
             Batch = config.Batch?.ToString() ?? "full",
             Schedule = config.Schedule.ToString().ToLowerInvariant(),
             Seed = config.Seed,
-            SecondsTo = new[] { 30, 35, 40 }.ToDictionary(db => $"{db}db", db => fit.FirstReaching(db)?.Seconds),
+            SecondsTo = SecondsToDecibels.ToDictionary(db => $"{db}db", db => fit.FirstReaching(db)?.Seconds),
             Supervision = supervision,
         };
         if (output != null)

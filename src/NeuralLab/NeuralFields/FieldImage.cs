@@ -1,6 +1,5 @@
 using NeuralLab.Common;
 using SkiaSharp;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace NeuralLab.NeuralFields;

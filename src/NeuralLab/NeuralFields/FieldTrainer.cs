@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Text.Json;
 using NeuralLab.Common;
 using NeuralLab.NeuralFields.Supervision;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace NeuralLab.NeuralFields;

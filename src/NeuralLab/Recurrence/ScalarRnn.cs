@@ -1,4 +1,3 @@
-using NeuralLab.Common;
 
 namespace NeuralLab.Recurrence;
 

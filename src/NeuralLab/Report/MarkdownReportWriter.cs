@@ -93,7 +93,7 @@ public static class MarkdownReportWriter
                 md.Append($"**{label}.** {f.Caption.ReplaceLineEndings(" ")}\n\n");
             }
         }
-        md.Append("\n## How the verdicts are derived\n\n").Append(ReportText.HowVerdictsAreDerived).Append("\n");
+        md.Append("\n## How the verdicts are derived\n\n").Append(ReportText.HowVerdictsAreDerived).Append('\n');
         return md.ToString();
     }
 

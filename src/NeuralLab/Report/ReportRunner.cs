@@ -190,7 +190,7 @@ public static partial class ReportRunner
 
     static Exception Unwrap(Exception e)
     {
-        while (e is TargetInvocationException or AggregateException && e.InnerException != null) e = e.InnerException!;
+        while (e is TargetInvocationException or AggregateException && e.InnerException != null) e = e.InnerException;
         return e;
     }
 

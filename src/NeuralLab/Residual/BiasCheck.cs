@@ -1,6 +1,5 @@
 using NeuralLab.Common;
 using TorchSharp;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace NeuralLab.Residual;

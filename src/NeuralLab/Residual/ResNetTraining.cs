@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using NeuralLab.Common;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace NeuralLab.Residual;

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace NeuralLab.Residual;

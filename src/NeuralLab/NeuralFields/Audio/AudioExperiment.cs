@@ -52,6 +52,9 @@ public static class AudioDefaults
 /// <summary>Fits a clip with a 1-D field on <see cref="FieldTrainer"/> and writes the sound, pictures, metrics and checkpoint.</summary>
 public static class AudioExperiment
 {
+    /// <summary>PSNRs (dB) whose first-reaching time metrics.json records.</summary>
+    static readonly int[] SecondsToDecibels = [30, 40, 50];
+
     public static readonly string[] OutputFiles =
     [
         "reconstruction.wav", "ground_truth.wav", "waveform.png", "spectrogram.png", "curves.png", "metrics.json",
@@ -120,7 +123,7 @@ public static class AudioExperiment
             Batch = config.Batch?.ToString() ?? "full",
             Schedule = config.Schedule.ToString().ToLowerInvariant(),
             Seed = config.Seed,
-            SecondsTo = new[] { 30, 40, 50 }.ToDictionary(db => $"{db}db", db => fit.FirstReaching(db)?.Seconds),
+            SecondsTo = SecondsToDecibels.ToDictionary(db => $"{db}db", db => fit.FirstReaching(db)?.Seconds),
         };
         if (output != null)
         {

@@ -1,6 +1,5 @@
 using ScottPlot;
 using SkiaSharp;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace NeuralLab.NeuralFields.Audio;
@@ -106,7 +105,7 @@ public static class AudioFigures
     static double[] FirstChannel(float[] interleaved, int channels) =>
         Enumerable.Range(0, interleaved.Length / channels).Select(i => (double)interleaved[i * channels]).ToArray();
 
-    static void Stack(IReadOnlyList<Plot> plots, int w, int h, string title, string path)
+    static void Stack(List<Plot> plots, int w, int h, string title, string path)
     {
         using var surface = SKSurface.Create(new SKImageInfo(w, plots.Count * h + 36));
         surface.Canvas.Clear(SKColors.White);

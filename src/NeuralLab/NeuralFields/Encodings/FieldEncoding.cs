@@ -124,7 +124,7 @@ public sealed class GridEncoding : FieldEncoding
     bool Plannable(Tensor coordinates) =>
         coordinates.dtype == table.dtype && (table.dtype is ScalarType.Float32 or ScalarType.Float64) && coordinates.device_type == DeviceType.CPU
         && coordinates.dim() == 2 && coordinates.shape[1] == 2 && coordinates.shape[0] > 0 && layout.Rows * layout.Features < int.MaxValue
-        && (long)layout.Levels * coordinates.shape[0] * 4 < int.MaxValue;
+        && layout.Levels * coordinates.shape[0] * 4 < int.MaxValue;
 
     GridPlan<T> Plan<T>(Tensor coordinates) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {

@@ -17,8 +17,8 @@ static class RecurrenceDraws
     public static double RandomWeight(Random random) => (random.NextDouble() < 0.5 ? -1 : 1) * (0.3 + 1.3 * random.NextDouble());
 
     /// <summary>The network whose numbers decide claim <paramref name="id"/>: with a wrong weight when the claim is marked broken.</summary>
-    public static ScalarRnn Network(ReportContext ctx, string id, double w, Activation sigma = Activation.Identity, RnnForm form = RnnForm.Outer) =>
-        new(ctx.IsBroken(id) ? w * CorruptionFactor : w, sigma, form);
+    public static ScalarRnn Network(ReportContext context, string id, double w, Activation sigma = Activation.Identity, RnnForm form = RnnForm.Outer) =>
+        new(context.IsBroken(id) ? w * CorruptionFactor : w, sigma, form);
 
     public static string E(double v) => v.ToString("G2", CultureInfo.InvariantCulture);
 }
@@ -38,9 +38,9 @@ public sealed class UnrolledStatesClaim : ClaimCheck<UnrolledStates>
         $"(σ = identity) must match the formulas to relative error < 1e-12 on {RecurrenceDraws.Draws} random (w, x) draws: holds if both, does not hold otherwise.";
 
     /// <summary>Fault injection: the forward pass runs with w·1.05.</summary>
-    public override UnrolledStates Measure(ReportContext ctx)
+    public override UnrolledStates Measure(ReportContext context)
     {
-        var random = new Random(ctx.Seed);
+        var random = new Random(context.Seed);
         var expanded = LinearExpansion.States(3);
         bool symbolic = Enumerable.Range(1, 3).All(t => expanded[t - 1].SameAs(LinearExpansion.Homework(t)));
         double worst = 0;
@@ -48,7 +48,7 @@ public sealed class UnrolledStatesClaim : ClaimCheck<UnrolledStates>
         {
             double w = RecurrenceDraws.RandomWeight(random);
             var x = RecurrenceDraws.Uniform(random, 3);
-            var h = RecurrenceDraws.Network(ctx, Id, w).States(x);
+            var h = RecurrenceDraws.Network(context, Id, w).States(x);
             for (int t = 1; t <= 3; t++) worst = Math.Max(worst, GradientCheck.RelativeError(h[t - 1], ClosedForms.LinearState(w, x, t)));
         }
         return new UnrolledStates(expanded.Select(e => e.ToString()).ToArray(), symbolic, worst);
@@ -94,16 +94,16 @@ public sealed class LinearGradientClaim : ClaimCheck<LinearGradient>
         $"(w, x) draws: holds if the largest relative difference is < {GradientCheck.Tolerance:G}, does not hold otherwise.";
 
     /// <summary>Fault injection: the network runs with w·1.05.</summary>
-    public override LinearGradient Measure(ReportContext ctx)
+    public override LinearGradient Measure(ReportContext context)
     {
-        var random = new Random(ctx.Seed + 1);
+        var random = new Random(context.Seed + 1);
         var symbolic = LinearExpansion.States(3)[2].DerivativeInW();
         double autogradError = 0, manualError = 0, differenceError = 0;
         for (int d = 0; d < RecurrenceDraws.Draws; d++)
         {
             double w = RecurrenceDraws.RandomWeight(random);
             var x = RecurrenceDraws.Uniform(random, 3);
-            var rnn = RecurrenceDraws.Network(ctx, Id, w);
+            var rnn = RecurrenceDraws.Network(context, Id, w);
             double formula = ClosedForms.Homework23(w, x[0], x[1], x[2]);
             autogradError = Math.Max(autogradError, GradientCheck.RelativeError(AutogradGradients.OfOutput(rnn, x).DLossDw, formula));
             manualError = Math.Max(manualError, GradientCheck.RelativeError(BackpropThroughTime.OfOutput(rnn, x).DLossDw, formula));
@@ -152,9 +152,9 @@ public sealed class GradientFormulaClaim : ClaimCheck<GradientFormula>
         $"relative difference is < {GradientCheck.Tolerance:G}, does not hold otherwise. The inner form σ(w·y_t) is a side note.";
 
     /// <summary>Fault injection: the network runs with w·1.05 while the formula uses w.</summary>
-    public override GradientFormula Measure(ReportContext ctx)
+    public override GradientFormula Measure(ReportContext context)
     {
-        var random = new Random(ctx.Seed + 2);
+        var random = new Random(context.Seed + 2);
         var outer = new Dictionary<Activation, double>();
         double innerError = 0, innerOwn = 0;
         foreach (var sigma in Sigmas)
@@ -166,7 +166,7 @@ public sealed class GradientFormulaClaim : ClaimCheck<GradientFormula>
                 var x = RecurrenceDraws.Uniform(random, random.Next(2, 9));
                 foreach (var form in new[] { RnnForm.Outer, RnnForm.Inner })
                 {
-                    var rnn = RecurrenceDraws.Network(ctx, Id, w, sigma, form);
+                    var rnn = RecurrenceDraws.Network(context, Id, w, sigma, form);
                     var h = rnn.States(x);
                     double truth = AutogradGradients.OfOutput(rnn, x).DLossDh[0];
                     double error = GradientCheck.RelativeError(ClosedForms.SolutionDhTDh1(w, sigma, x, h), truth);
@@ -232,10 +232,10 @@ public sealed class ExplodingVanishingClaim : ClaimCheck<ExplodingVanishing>
         "the nonlinear σ contradict it (the condition: σ' ≡ 1, which its own 2.4 does not have).";
 
     /// <summary>Fault injection: the sweep leaves out the negative weights (the sweep before this issue).</summary>
-    public override ExplodingVanishing Measure(ReportContext ctx)
+    public override ExplodingVanishing Measure(ReportContext context)
     {
-        var weights = ctx.IsBroken(Id) ? Weights.Where(w => w >= 0).ToArray() : Weights;
-        return new ExplodingVanishing(GradientSweep.Run(MaxT, weights, Sigmas, RnnForm.Outer, ctx.Seed, ctx.Progress), weights);
+        var weights = context.IsBroken(Id) ? Weights.Where(w => w >= 0).ToArray() : Weights;
+        return new ExplodingVanishing(GradientSweep.Run(MaxT, weights, Sigmas, RnnForm.Outer, context.Seed, context.Progress), weights);
     }
 
     /// <summary>+1 explodes, −1 vanishes, 0 neither.</summary>
