@@ -7,7 +7,7 @@ namespace NeuralLab.Attention;
 /// τ is the temperature: τ = 1 is the homework's plain dot product, τ = √d is the Transformer's
 /// scaled dot product (Vaswani et al. 2017, §3.2.1), τ = σ is the RBF kernel's bandwidth (claim 3.4).
 /// </summary>
-public static class SoftmaxAttention
+internal static class SoftmaxAttention
 {
     /// <summary>Attention weights α = softmax(K q / τ) of one query over n keys.</summary>
     /// <param name="keys">K, (n, d).</param>

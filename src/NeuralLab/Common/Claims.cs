@@ -125,7 +125,7 @@ public sealed record ReportContext(
     IProgress<ProgressReport>? Progress = null,
     IReadOnlySet<string>? BrokenClaims = null)
 {
-    public bool IsBroken(string claimId) => BrokenClaims?.Contains(claimId) == true;
+    internal bool IsBroken(string claimId) => BrokenClaims?.Contains(claimId) == true;
 }
 
 /// <summary>A figure a section wrote into <see cref="ReportContext.FigureDirectory"/>.</summary>

@@ -7,7 +7,7 @@ namespace NeuralLab.Common;
 /// <summary>The one JSON dialect of NeuralLab's outputs: snake_case names, NaN/Infinity spelled out.</summary>
 public static class Json
 {
-    public static readonly JsonSerializerOptions Options = new()
+    internal static readonly JsonSerializerOptions Options = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         DictionaryKeyPolicy = null,
@@ -20,5 +20,5 @@ public static class Json
 
     public static string Serialize<T>(T value) => JsonSerializer.Serialize(value, Options);
 
-    public static T? Deserialize<T>(string json) => JsonSerializer.Deserialize<T>(json, Options);
+    internal static T? Deserialize<T>(string json) => JsonSerializer.Deserialize<T>(json, Options);
 }

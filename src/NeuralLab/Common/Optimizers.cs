@@ -16,7 +16,7 @@ namespace NeuralLab.Common;
 /// scope's live count stays flat; the managed heap stays tiny, so the GC never runs on its own. A gen-0
 /// collection plus the pending finalizers every <see cref="CollectEvery"/> steps keeps RSS flat.
 /// </summary>
-public abstract class Optimizer : IDisposable
+internal abstract class Optimizer : IDisposable
 {
     private protected readonly Tensor[] Parameters;
 
@@ -209,7 +209,7 @@ internal sealed class FlatParameters : IDisposable
 }
 
 /// <summary>Plain stochastic gradient descent, p ← p − lr·g (the homework's ResNet recipe).</summary>
-public sealed class Sgd(IEnumerable<Tensor> parameters, double learningRate) : Optimizer(parameters, learningRate)
+internal sealed class Sgd(IEnumerable<Tensor> parameters, double learningRate) : Optimizer(parameters, learningRate)
 {
     protected override void Update(int index, Tensor parameter, Tensor gradient) => UpdateAll(parameter, gradient);
 
@@ -223,7 +223,7 @@ public sealed class Sgd(IEnumerable<Tensor> parameters, double learningRate) : O
 }
 
 /// <summary>Adam (Kingma &amp; Ba 2015, Algorithm 1) with bias correction, as torch.optim.Adam without weight decay.</summary>
-public sealed class Adam : Optimizer
+internal sealed class Adam : Optimizer
 {
     readonly Tensor _flatM, _flatV;
     readonly Tensor[] _m, _v;

@@ -52,7 +52,7 @@ public sealed class OutputDirectory : IDisposable
 
     public void WriteAllText(string name, string text) => File.WriteAllText(PathFor(name), text);
 
-    public void WriteAllBytes(string name, byte[] bytes) => File.WriteAllBytes(PathFor(name), bytes);
+    internal void WriteAllBytes(string name, byte[] bytes) => File.WriteAllBytes(PathFor(name), bytes);
 
     /// <summary>The final path an output will have after <see cref="Commit"/>.</summary>
     public string FinalPath(string name) => Path.Combine(Root, name);

@@ -100,7 +100,7 @@ public sealed record ResourceBudget(long MaxBytes, double MaxSeconds)
         _ => string.Create(CultureInfo.InvariantCulture, $"{bytes / (1L << 20):G3} MiB"),
     };
 
-    public static string FormatSeconds(double seconds) => seconds switch
+    internal static string FormatSeconds(double seconds) => seconds switch
     {
         >= 86400 * 365.0 => string.Create(CultureInfo.InvariantCulture, $"{seconds / (86400 * 365.0):G3} years"),
         >= 86400 => string.Create(CultureInfo.InvariantCulture, $"{seconds / 86400:G3} days"),

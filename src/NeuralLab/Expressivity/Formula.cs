@@ -29,7 +29,7 @@ public sealed class Formula
     /// <summary>The formula as the user typed it.</summary>
     public string Text { get; }
 
-    public double Evaluate(double x) => _evaluate(x);
+    internal double Evaluate(double x) => _evaluate(x);
 
     public Func<double, double> AsFunction() => _evaluate;
 

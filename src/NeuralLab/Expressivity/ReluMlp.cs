@@ -36,7 +36,7 @@ public sealed class ReluMlp : nn.Module<Tensor, Tensor>
         return layers[^1].call(z);                               // (n, 1)
     }
 
-    public double[] Evaluate(IReadOnlyList<double> xs)
+    internal double[] Evaluate(IReadOnlyList<double> xs)
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();

@@ -129,5 +129,5 @@ public sealed class ShallowNetwork : nn.Module<Tensor, Tensor>
         return new ShallowNetwork(Drop(w.W0), Drop(w.B0), Drop(w.W1), w.B1, w.Activation);
     }
 
-    public static ShallowNetwork FromWeights(NetworkWeights w) => new(w.W0, w.B0, w.W1, w.B1, w.Activation);
+    internal static ShallowNetwork FromWeights(NetworkWeights w) => new(w.W0, w.B0, w.W1, w.B1, w.Activation);
 }

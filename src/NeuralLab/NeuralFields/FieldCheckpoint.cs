@@ -10,9 +10,9 @@ namespace NeuralLab.NeuralFields;
 /// </summary>
 public sealed record FieldCheckpoint
 {
-    public const string FormatTag = "neurallab-field";
-    public const int CurrentVersion = 1;
-    public const string ConfigFile = "model.json", WeightsFile = "model.bin";
+    internal const string FormatTag = "neurallab-field";
+    internal const int CurrentVersion = 1;
+    internal const string ConfigFile = "model.json", WeightsFile = "model.bin";
 
     public string Format { get; init; } = FormatTag;
     public int Version { get; init; } = CurrentVersion;

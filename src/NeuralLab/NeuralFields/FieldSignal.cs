@@ -23,7 +23,7 @@ public sealed class FieldSignal
         (Shape, Channels, Values) = (shape.ToArray(), channels, values);
     }
 
-    public static FieldSignal FromImage(FieldImage image) => new([image.Height, image.Width], image.Channels, image.Pixels);
+    internal static FieldSignal FromImage(FieldImage image) => new([image.Height, image.Width], image.Channels, image.Pixels);
 
     /// <summary>Coordinate dimensions D: 1 for audio, 2 for an image.</summary>
     public int Dimensions => Shape.Count;

@@ -37,7 +37,7 @@ public sealed class FitResult : IDisposable
 }
 
 /// <summary>Fits a <see cref="CoordinateMlp"/> to an image with Adam on the MSE.</summary>
-public static class FieldTrainer
+internal static class FieldTrainer
 {
     /// <summary>Pixels per forward/backward chunk: a whole-image step is accumulated over chunks of this
     /// size. Same gradient (the loss is a mean, so each chunk's loss is weighted by its share), but each

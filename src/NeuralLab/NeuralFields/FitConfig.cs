@@ -84,7 +84,7 @@ public sealed record FitConfig
 /// <summary>The homework's three recipes, with exactly its hyperparameters.</summary>
 public static class FitPresets
 {
-    public static readonly IReadOnlyDictionary<string, FitConfig> All = new Dictionary<string, FitConfig>
+    internal static readonly IReadOnlyDictionary<string, FitConfig> All = new Dictionary<string, FitConfig>
     {
         ["relu"] = new() { Architecture = new(FieldActivation.Relu), Epochs = 300, LearningRate = 1e-3, Batch = 64 },
         ["tanh"] = new() { Architecture = new(FieldActivation.Tanh), Epochs = 300, LearningRate = 1e-3, Batch = 100 },

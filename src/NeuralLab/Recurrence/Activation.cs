@@ -23,7 +23,7 @@ public enum RnnForm
 
 public static class ActivationFunctions
 {
-    public static double Apply(this Activation activation, double v) => activation switch
+    internal static double Apply(this Activation activation, double v) => activation switch
     {
         Activation.Identity => v,
         Activation.Tanh => Math.Tanh(v),
@@ -45,7 +45,7 @@ public static class ActivationFunctions
         _ => throw new ArgumentOutOfRangeException(nameof(activation)),
     };
 
-    public static Tensor Apply(this Activation activation, Tensor v) => activation switch
+    internal static Tensor Apply(this Activation activation, Tensor v) => activation switch
     {
         Activation.Identity => v,
         Activation.Tanh => v.tanh(),

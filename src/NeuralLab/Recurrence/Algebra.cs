@@ -16,7 +16,7 @@ public interface IRnnAlgebra<T>
 }
 
 /// <summary>Plain float64 arithmetic.</summary>
-public sealed class DoubleAlgebra : IRnnAlgebra<double>
+internal sealed class DoubleAlgebra : IRnnAlgebra<double>
 {
     public static readonly DoubleAlgebra Instance = new();
 
@@ -30,7 +30,7 @@ public sealed class DoubleAlgebra : IRnnAlgebra<double>
 }
 
 /// <summary>libtorch ops on 0-d tensors, so autograd records the unrolled graph.</summary>
-public sealed class TensorAlgebra : IRnnAlgebra<Tensor>
+internal sealed class TensorAlgebra : IRnnAlgebra<Tensor>
 {
     public static readonly TensorAlgebra Instance = new();
 

@@ -8,7 +8,7 @@ namespace NeuralLab.Recurrence;
 /// differences are extrapolated to h → 0 by Ridders' method (Numerical Recipes §5.7), a Neville
 /// tableau of central differences at shrinking steps that also estimates its own error.
 /// </summary>
-public static class FiniteDifference
+internal static class FiniteDifference
 {
     const double Shrink = 1.4, Safe = 2;
     const int TableSize = 12;

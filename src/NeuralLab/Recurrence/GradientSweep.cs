@@ -18,9 +18,9 @@ public sealed record SweepResult(string Form, int MaxT, int Seed, double[] X, IR
 /// </summary>
 public static class GradientSweep
 {
-    public static readonly double[] HomeworkWeights = [0.5, 0.9, 1.0, 1.1, 1.5];
+    internal static readonly double[] HomeworkWeights = [0.5, 0.9, 1.0, 1.1, 1.5];
 
-    public static readonly Activation[] HomeworkActivations = [Activation.Identity, Activation.Tanh];
+    internal static readonly Activation[] HomeworkActivations = [Activation.Identity, Activation.Tanh];
 
     /// <summary>Standard normal inputs from <paramref name="random"/> (Box–Muller).</summary>
     public static double[] GaussianInputs(Random random, int length) =>

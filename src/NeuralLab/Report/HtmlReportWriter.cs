@@ -8,7 +8,7 @@ namespace NeuralLab.Report;
 /// only XML's five entities) so a test can parse it as XML. A tiny inline script counts the images
 /// that failed to decode into body[data-broken-images], for the headless-browser test.
 /// </summary>
-public static class HtmlReportWriter
+internal static class HtmlReportWriter
 {
     /// <param name="report">The run.</param>
     /// <param name="readFigure">Bytes of a figure by its path relative to the report directory, or null if absent.</param>

@@ -3,7 +3,7 @@ using System.Text;
 namespace NeuralLab.Report;
 
 /// <summary>report.md: the same page as Markdown, with the figures as files in figures/ beside it.</summary>
-public static class MarkdownReportWriter
+internal static class MarkdownReportWriter
 {
     public static string Write(ReportOutcome r)
     {

@@ -12,7 +12,7 @@ namespace NeuralLab.Report;
 /// Blocks: paragraphs, headings, bullet and numbered lists, block quotes, fenced code, pipe tables, rules.
 /// Inline: `code`, **strong**, *emphasis*, [links](url), backslash escapes.
 /// </summary>
-public static partial class MarkdownToHtml
+internal static partial class MarkdownToHtml
 {
     /// <param name="markdown">Section prose.</param>
     /// <param name="headingOffset">Added to heading levels: the page's sections are h2, so "#" becomes h3 by default.</param>

@@ -150,7 +150,7 @@ public static class ReportProfiles
 {
     public static string Name(ReportProfile profile) => profile.ToString().ToLowerInvariant();
 
-    public static string Describe(ReportProfile profile) => profile switch
+    internal static string Describe(ReportProfile profile) => profile switch
     {
         ReportProfile.Test =>
             "Test profile (for the test suite only): tiny images, networks and step budgets, a few seconds per section. " +

@@ -11,7 +11,7 @@ namespace NeuralLab.Residual;
 /// <param name="Source">Where the images came from, for captions and messages.</param>
 public sealed record DigitsData(float[] Pixels, int[] Labels, int Height, int Width, string Source)
 {
-    public const int Classes = 10;
+    internal const int Classes = 10;
 
     public int Count => Labels.Length;
 

@@ -18,7 +18,7 @@ public sealed class LabelledTensors : IDisposable
         _indices = Enumerable.Range(0, count).ToArray();
     }
 
-    public static LabelledTensors From(DigitsData data, ScalarType dtype = ScalarType.Float32)
+    internal static LabelledTensors From(DigitsData data, ScalarType dtype = ScalarType.Float32)
     {
         using var scope = NewDisposeScope();
         var images = tensor(data.Pixels, [data.Count, 1, data.Height, data.Width]).to_type(dtype); // (n, 1, H, W)

@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace NeuralLab.Residual;
 
 /// <summary>The homework's residual block: conv → BN → ReLU → conv → BN → add the input → ReLU; shape-preserving.</summary>
-public sealed class ResidualBlock : nn.Module<Tensor, Tensor>
+internal sealed class ResidualBlock : nn.Module<Tensor, Tensor>
 {
     readonly ConvNorm first, second;
 

@@ -56,7 +56,7 @@ public sealed record AveragingResult(IReadOnlyList<double> Scales, IReadOnlyList
 /// c − (v₁+v₂)/2 = e^{−s}/(2+(n−2)e^{−s}) · (Σ_{j&gt;2} vⱼ − (n−2)(v₁+v₂)/2): the error shrinks like e^{−s}
 /// but grows with n = d, so the s needed for a given error grows like ln d.
 /// </summary>
-public static class AveragingCheck
+internal static class AveragingCheck
 {
     /// <param name="dimensions">The d to try; n = d keys each.</param>
     /// <param name="maxScale">Largest s; s runs over 0, 1, …, maxScale.</param>

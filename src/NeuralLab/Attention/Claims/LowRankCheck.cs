@@ -58,11 +58,11 @@ public sealed record LowRankResult(LowRankSettings Settings,
 
     public double LowRankSlope => LogLogSlope(Settings.TimingSizes, LowRankSeconds);
 
-    public ErrorCurve Curve(string method) => Curves.First(c => c.Method == method);
+    internal ErrorCurve Curve(string method) => Curves.First(c => c.Method == method);
 }
 
 /// <summary>Claim 3.5: exact factored product, full rank of real softmax matrices, error against k, and cost against n.</summary>
-public static class LowRankCheck
+internal static class LowRankCheck
 {
     /// <param name="settings">Sizes.</param>
     /// <param name="broken">Fault injection: the factored product drops Σ, computing A(BᵀV).</param>

@@ -4,7 +4,7 @@ using NeuralLab.Common;
 namespace NeuralLab.Expressivity;
 
 /// <summary>What the checks of 1.1–1.4 share: verifying a set-weight network against its target, and the wording of numbers.</summary>
-public static class ConstructionClaimText
+internal static class ConstructionClaimText
 {
     /// <summary>Verifies <paramref name="construction"/> on 20001 points of [−5, 5] plus its kinks, then frees its network.</summary>
     public static ConstructionCheck Verify(Construction construction)

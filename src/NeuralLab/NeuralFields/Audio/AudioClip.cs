@@ -156,7 +156,7 @@ public sealed class AudioClip
     /// <summary>Writes 16-bit PCM: each sample rounded from s · 32768 and clipped to [−32768, 32767].</summary>
     public void WritePcm16(string path) => WritePcm16(path, SampleRate, Channels, Samples);
 
-    public static void WritePcm16(string path, int sampleRate, int channels, IReadOnlyList<float> samples)
+    internal static void WritePcm16(string path, int sampleRate, int channels, IReadOnlyList<float> samples)
     {
         var pcm = new short[samples.Count];
         for (int i = 0; i < pcm.Length; i++)

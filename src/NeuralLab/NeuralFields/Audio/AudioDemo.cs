@@ -8,7 +8,7 @@ namespace NeuralLab.NeuralFields.Audio;
 /// </summary>
 public static class AudioDemo
 {
-    public const int SampleRate = 16000;
+    internal const int SampleRate = 16000;
     public const double DefaultSeconds = 3.0;
     public const string Name = "demo clip (generated: plucked melody over a 200 Hz–4 kHz chirp, 16 kHz)";
 

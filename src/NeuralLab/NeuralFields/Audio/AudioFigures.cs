@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace NeuralLab.NeuralFields.Audio;
 
 /// <summary>Pictures of an audio fit: the waveforms (signal, fit, error, a zoom) and a pair of spectrograms.</summary>
-public static class AudioFigures
+internal static class AudioFigures
 {
     /// <summary>Four stacked panels of the first channel: signal, fit, error (same vertical scale), and 20 ms of signal and fit overlaid.</summary>
     public static void SaveWaveform(float[] signal, float[] fit, int channels, int sampleRate, string title, string path)

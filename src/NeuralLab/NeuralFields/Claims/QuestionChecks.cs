@@ -7,7 +7,7 @@ namespace NeuralLab.NeuralFields.Claims;
 /// The conclusion is checked on the autograd Laplacian; the exception set against where the kinks really lie:
 /// where some unit's pre-activation is 0, lines and piecewise-linear curves across the plane.
 /// </summary>
-public sealed class ReluLaplacianCheck(FieldTrial relu, ImageReference image) : ClaimCheck
+internal sealed class ReluLaplacianCheck(FieldTrial relu, ImageReference image) : ClaimCheck
 {
     public const double MinExactZero = 0.99;
 
@@ -59,7 +59,7 @@ public sealed class ReluLaplacianCheck(FieldTrial relu, ImageReference image) : 
 }
 
 /// <summary>5.5 (Q7): reduce the learning rate (learning-rate decay) and probably add more epochs — both halves, on the sine recipe.</summary>
-public sealed class DecayAndEpochsCheck(FieldTrial constant, FieldTrial decayed, FieldTrial longer) : ClaimCheck
+internal sealed class DecayAndEpochsCheck(FieldTrial constant, FieldTrial decayed, FieldTrial longer) : ClaimCheck
 {
     public const double MinGainDb = 0.5;
 
@@ -98,7 +98,7 @@ public sealed class DecayAndEpochsCheck(FieldTrial constant, FieldTrial decayed,
 }
 
 /// <summary>5.6 (Q8): with libtorch's default initialisation the sine network's loss is stuck at 0.32 and its output is totally noise.</summary>
-public sealed class DefaultInitCheck(FieldTrial defaultInit, FieldTrial sirenInit, ImageReference image) : ClaimCheck
+internal sealed class DefaultInitCheck(FieldTrial defaultInit, FieldTrial sirenInit, ImageReference image) : ClaimCheck
 {
     public const double StatedPlateau = 0.32, PlateauTolerance = 0.03, FailFractionOfVariance = 0.8, MaxPlateauGainDb = 0.5;
     public const double MaxNoiseCorrelation = 0.2, MinNoiseHighFrequencyFraction = 0.4;

@@ -7,7 +7,7 @@ namespace NeuralLab.NeuralFields.Claims;
 /// the claim is that the recipe fits the 256² cameraman as that figure would show. Each subclass owns its PSNR band,
 /// the figure's properties and its fault injection (docs/neural-fields.md, "The report's section 5").
 /// </summary>
-public abstract class RecipeCheck(FieldTrial trial, ImageReference image) : ClaimCheck
+internal abstract class RecipeCheck(FieldTrial trial, ImageReference image) : ClaimCheck
 {
     protected FieldTrial Trial => trial;
     protected ImageReference Image => image;
@@ -47,7 +47,7 @@ public abstract class RecipeCheck(FieldTrial trial, ImageReference image) : Clai
 /// 5.1 and 5.2: the ReLU and Tanh recipes both give a recognisable but blurred fit (a PSNR band, little high-frequency
 /// energy); what their Laplacians must look like, and how each is corrupted, is the activation's own.
 /// </summary>
-public abstract class BlurredRecipeCheck(FieldTrial trial, ImageReference image) : RecipeCheck(trial, image)
+internal abstract class BlurredRecipeCheck(FieldTrial trial, ImageReference image) : RecipeCheck(trial, image)
 {
     public const double MinPsnr = 18, MaxPsnr = 30, MaxHighFrequencyRatio = 0.5;
 
@@ -83,7 +83,7 @@ public abstract class BlurredRecipeCheck(FieldTrial trial, ImageReference image)
 }
 
 /// <summary>5.1: ReLU, 300 epochs, lr 1e-3, batch 64.</summary>
-public sealed class ReluRecipeCheck(FieldTrial trial, ImageReference image) : BlurredRecipeCheck(trial, image)
+internal sealed class ReluRecipeCheck(FieldTrial trial, ImageReference image) : BlurredRecipeCheck(trial, image)
 {
     public const double MinExactZero = 0.99;
 
@@ -106,7 +106,7 @@ public sealed class ReluRecipeCheck(FieldTrial trial, ImageReference image) : Bl
 }
 
 /// <summary>5.2: Tanh, 300 epochs, lr 1e-3, batch 100.</summary>
-public sealed class TanhRecipeCheck(FieldTrial trial, ImageReference image) : BlurredRecipeCheck(trial, image)
+internal sealed class TanhRecipeCheck(FieldTrial trial, ImageReference image) : BlurredRecipeCheck(trial, image)
 {
     public const double MaxExactZero = 0.01;
 
@@ -129,7 +129,7 @@ public sealed class TanhRecipeCheck(FieldTrial trial, ImageReference image) : Bl
 }
 
 /// <summary>5.3: sine (SIREN), 200 epochs, lr 1e-4, batch 2048.</summary>
-public sealed class SineRecipeCheck(FieldTrial trial, ImageReference image) : RecipeCheck(trial, image)
+internal sealed class SineRecipeCheck(FieldTrial trial, ImageReference image) : RecipeCheck(trial, image)
 {
     public const double MinPsnr = 30, MinGradientCorrelation = 0.7, MaxExactZero = 0.01;
 

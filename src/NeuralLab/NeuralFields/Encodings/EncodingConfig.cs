@@ -76,7 +76,7 @@ public sealed record EncodingConfig
     /// <summary>Trainable parameters of the encoding alone (Fourier's B is a fixed buffer).</summary>
     public long Parameters => Kind == EncodingKind.Grid ? GridLevelSizes().Sum() * GridFeatures : 0;
 
-    public string Describe() => Kind switch
+    internal string Describe() => Kind switch
     {
         EncodingKind.Fourier => $"fourier (m {FourierFeatures}, σ {FourierScale:G4})",
         EncodingKind.Grid => $"grid (L {GridLevels}, F {GridFeatures}, N {GridMin}→{GridMax}, T {GridTable})",

@@ -29,7 +29,7 @@ public interface IFieldLoss : IDisposable
 }
 
 /// <summary>The ordinary loss: the field's values against the signal's.</summary>
-public sealed class ValueLoss(FieldSignal signal) : IFieldLoss
+internal sealed class ValueLoss(FieldSignal signal) : IFieldLoss
 {
     public FieldSupervision Supervision => FieldSupervision.Value;
     public Tensor Targets { get; } = signal.ToTensor();                      // (N, C)
@@ -44,7 +44,7 @@ public sealed class ValueLoss(FieldSignal signal) : IFieldLoss
 /// gradient map (N, C·D) ordered (channel, axis), in field units. The value error is taken after the
 /// least-squares constant, over the samples with weight 1 in <paramref name="valueWeights"/> (all when null).
 /// </summary>
-public sealed class GradientLoss(Tensor targets, Tensor? valueWeights = null) : IFieldLoss
+internal sealed class GradientLoss(Tensor targets, Tensor? valueWeights = null) : IFieldLoss
 {
     public FieldSupervision Supervision => FieldSupervision.Gradient;
     public Tensor Targets { get; } = targets;
@@ -75,7 +75,7 @@ public sealed class GradientLoss(Tensor targets, Tensor? valueWeights = null) : 
 /// differentiated a third time) against a target map (N, C). The value error is taken after the
 /// least-squares harmonic polynomial of degree ≤ 1 (constant + plane).
 /// </summary>
-public sealed class LaplacianLoss(Tensor targets) : IFieldLoss
+internal sealed class LaplacianLoss(Tensor targets) : IFieldLoss
 {
     public FieldSupervision Supervision => FieldSupervision.Laplacian;
     public Tensor Targets { get; } = targets;

@@ -29,7 +29,7 @@ public sealed record SupervisionMetrics
 /// the checkpoint and <c>render</c> give the image itself), measures PSNR after the constant (and, for the
 /// Laplacian, after a plane and after degree-4 harmonic polynomials) and the loss's own error.
 /// </summary>
-public static class SupervisedFit
+internal static class SupervisedFit
 {
     /// <summary>The extra output of a Laplacian-supervised fit: field + least-squares plane.</summary>
     public const string AlignedReconstruction = "reconstruction_aligned.png";

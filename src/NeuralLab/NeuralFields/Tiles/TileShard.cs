@@ -11,7 +11,7 @@ namespace NeuralLab.NeuralFields.Tiles;
 /// </summary>
 public sealed record TileShard(int Index, int Count)
 {
-    public const string SlurmTaskId = "SLURM_ARRAY_TASK_ID", SlurmTaskCount = "SLURM_ARRAY_TASK_COUNT",
+    internal const string SlurmTaskId = "SLURM_ARRAY_TASK_ID", SlurmTaskCount = "SLURM_ARRAY_TASK_COUNT",
         SlurmTaskMin = "SLURM_ARRAY_TASK_MIN", SlurmTaskStep = "SLURM_ARRAY_TASK_STEP", KubernetesIndex = "JOB_COMPLETION_INDEX";
 
     public static TileShard All { get; } = new(0, 1);
@@ -19,7 +19,7 @@ public sealed record TileShard(int Index, int Count)
     /// <summary>Where the shard came from: "--shard", "slurm", "kubernetes" or "all".</summary>
     public string Source { get; init; } = "--shard";
 
-    public bool Owns(int tileIndex) => tileIndex % Count == Index;
+    internal bool Owns(int tileIndex) => tileIndex % Count == Index;
 
     public override string ToString() => $"{Index}/{Count}";
 

@@ -13,7 +13,7 @@ public sealed record TileSource(string? Path, int? Size, int? Channels, long Max
 public sealed record TileRun
 {
     public const string FormatTag = "neurallab-tiles", LayoutFile = "layout.json", TilesFolder = "tiles";
-    public const int CurrentVersion = 1;
+    internal const int CurrentVersion = 1;
 
     public string Format { get; init; } = FormatTag;
     public int Version { get; init; } = CurrentVersion;
@@ -60,7 +60,7 @@ public sealed record TileRun
 }
 
 /// <summary>DIR/tiles/&lt;index&gt;/metrics.json.</summary>
-public sealed record TileMetrics
+internal sealed record TileMetrics
 {
     public required int Index { get; init; }
     public required int Row { get; init; }
@@ -113,7 +113,7 @@ public sealed record TileShardResult
 /// </summary>
 public static class TiledFit
 {
-    public static readonly string[] TileFiles = [FieldCheckpoint.ConfigFile, FieldCheckpoint.WeightsFile, "metrics.json"];
+    internal static readonly string[] TileFiles = [FieldCheckpoint.ConfigFile, FieldCheckpoint.WeightsFile, "metrics.json"];
 
     /// <summary>The layout.json of fitting <paramref name="image"/> with <paramref name="config"/> in tiles of <paramref name="layout"/>.</summary>
     public static TileRun Describe(FieldImageRows image, string imageName, TileSource? source, TileLayout layout, FitConfig config) => new()
@@ -132,7 +132,7 @@ public static class TiledFit
         Fit = config,
     };
 
-    public static bool IsFinished(string root, int index) => File.Exists(Path.Combine(TileRun.TileDirectory(root, index), TileFiles[^1]));
+    internal static bool IsFinished(string root, int index) => File.Exists(Path.Combine(TileRun.TileDirectory(root, index), TileFiles[^1]));
 
     /// <summary>
     /// Fits the tiles of <paramref name="run"/> that <paramref name="shard"/> owns and that are not finished in

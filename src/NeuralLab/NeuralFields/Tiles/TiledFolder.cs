@@ -20,7 +20,7 @@ public sealed record TileFolderOptions(int Tile, int Overlap, int? Size, int? Ch
 public sealed record TileFolder
 {
     public const string FormatTag = "neurallab-tiles-folder", ManifestFile = "folder.json", ImagesFolder = "images";
-    public const int CurrentVersion = 1;
+    internal const int CurrentVersion = 1;
 
     /// <summary>What a folder's image files end with (case-insensitively); other files are not images and are left alone.</summary>
     public static readonly string[] Extensions = [".png", ".jpg", ".jpeg", ".webp"];

@@ -140,7 +140,7 @@ public sealed record GradientFormula(IReadOnlyDictionary<Activation, double> Out
 /// <summary>Answer 2.4: ∂h_T/∂h₁ = w^(T−1) ∏ σ'(x_t + h_{t−1}) for the RNN h_t = w·σ(x_t + h_{t−1}).</summary>
 public sealed class GradientFormulaClaim : ClaimCheck<GradientFormula>
 {
-    public static readonly Activation[] Sigmas = [Activation.Tanh, Activation.Sigmoid, Activation.Relu, Activation.Identity];
+    internal static readonly Activation[] Sigmas = [Activation.Tanh, Activation.Sigmoid, Activation.Relu, Activation.Identity];
 
     public override string Id => "2.4";
 
@@ -213,12 +213,12 @@ public sealed class ExplodingVanishingClaim : ClaimCheck<ExplodingVanishing>
     /// <summary>The weights swept, negative ones included: the statement is about w, not |w|.</summary>
     public static readonly double[] Weights = [-1.5, -0.5, 0.5, 0.9, 1.0, 1.1, 1.5, 2.0];
 
-    public static readonly Activation[] Sigmas = [Activation.Identity, Activation.Tanh, Activation.Sigmoid];
+    internal static readonly Activation[] Sigmas = [Activation.Identity, Activation.Tanh, Activation.Sigmoid];
 
     /// <summary>A curve explodes (vanishes) when ln|∂h_T/∂h₁| grows (falls) by more than this per step.</summary>
     public const double SlopeThreshold = 1e-3;
 
-    public const int MaxT = 200;
+    internal const int MaxT = 200;
 
     public override string Id => "2.5";
 
