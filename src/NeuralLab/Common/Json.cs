@@ -18,6 +18,8 @@ public static class Json
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
     };
 
+    /// <summary>The JSON of <paramref name="value"/> in this dialect (indented, snake_case, NaN and ±Infinity as
+    /// strings).</summary>
     public static string Serialize<T>(T value) => JsonSerializer.Serialize(value, Options);
 
     internal static T? Deserialize<T>(string json) => JsonSerializer.Deserialize<T>(json, Options);

@@ -6,6 +6,7 @@ namespace NeuralLab.Expressivity;
 /// <summary>The hidden layer's nonlinearity σ.</summary>
 public enum Activation
 {
+    /// <summary>max(0, z).</summary>
     Relu,
     /// <summary>The logistic sigmoid 1/(1 + e^(−z)); σ(0) = 1/2, which construction 1.3 relies on.</summary>
     Sigmoid,
@@ -25,6 +26,7 @@ public sealed class ShallowNetwork : nn.Module<Tensor, Tensor>
     readonly Linear hidden;
     readonly Linear output;
 
+    /// <summary>The hidden layer's σ.</summary>
     public Activation Activation { get; }
 
     /// <summary>Number of hidden units m.</summary>

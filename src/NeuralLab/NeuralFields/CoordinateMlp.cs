@@ -6,10 +6,26 @@ namespace NeuralLab.NeuralFields;
 
 /// <summary>Silu (x·σ(x), C^∞) is the smooth stand-in for ReLU in decoders behind an encoding: ReLU's
 /// Laplacian would be zero or a Dirac.</summary>
-public enum FieldActivation { Relu, Tanh, Sine, Silu }
+public enum FieldActivation
+{
+    /// <summary>max(0, z): piecewise linear, so the field's Laplacian is zero almost everywhere.</summary>
+    Relu,
+    /// <summary>tanh z.</summary>
+    Tanh,
+    /// <summary>sin(ω0·z), SIREN (Sitzmann et al. 2020).</summary>
+    Sine,
+    /// <summary>z·σ(z), smooth (C^∞).</summary>
+    Silu,
+}
 
 /// <summary>How the weights start: SIREN's scheme for sine networks, or libtorch's default (the Q8 ablation).</summary>
-public enum FieldInit { Siren, Default }
+public enum FieldInit
+{
+    /// <summary>SIREN's uniform scheme: first layer U(−1/n, 1/n), the others U(−√(6/n)/ω0, √(6/n)/ω0), n the fan-in.</summary>
+    Siren,
+    /// <summary>libtorch's default Linear initialisation.</summary>
+    Default,
+}
 
 /// <summary>The architecture of a coordinate MLP; stored in checkpoints.</summary>
 public sealed record FieldArchitecture(
@@ -25,6 +41,8 @@ public sealed record FieldArchitecture(
     /// <summary>ω0 of the first layer: SIREN scales it separately for audio (3000 in Sitzmann et al. 2020, Sec. 4.2), where one unit of t spans thousands of periods.</summary>
     public double FirstLayerOmega0 => FirstOmega0 ?? Omega0;
 
+    /// <summary>Throws <see cref="Common.BadInputException"/> naming the CLI option of the first field outside its
+    /// range.</summary>
     public void Validate()
     {
         if (Hidden <= 0) throw new Common.BadInputException($"--hidden must be positive, not {Hidden}");
@@ -52,10 +70,15 @@ public sealed class CoordinateMlp : nn.Module<Tensor, Tensor>
     readonly Linear output;
     readonly FieldEncoding? encoding;
 
+    /// <summary>Layer sizes, activation and initialisation.</summary>
     public FieldArchitecture Architecture { get; }
 
+    /// <summary>The coordinate encoding in front of the first layer (<see cref="EncodingKind.None"/>: raw
+    /// coordinates).</summary>
     public EncodingConfig Encoding { get; }
 
+    /// <summary>An untrained field (float32) initialised as <see cref="FieldArchitecture.Init"/> says, taking
+    /// coordinates in [−1, 1]^D.</summary>
     public CoordinateMlp(FieldArchitecture architecture, EncodingConfig? encoding = null) : base(nameof(CoordinateMlp))
     {
         architecture.Validate();
@@ -83,6 +106,7 @@ public sealed class CoordinateMlp : nn.Module<Tensor, Tensor>
         }
     }
 
+    /// <inheritdoc/>
     public override Tensor forward(Tensor coordinates) // (N, 2) → (N, channels)
     {
         var x = encoding is null ? coordinates : encoding.call(coordinates);
@@ -115,6 +139,7 @@ public sealed class CoordinateMlp : nn.Module<Tensor, Tensor>
         output.bias!.add_(shift);
     }
 
+    /// <inheritdoc/>
     protected override void Dispose(bool disposing)
     {
         if (disposing)

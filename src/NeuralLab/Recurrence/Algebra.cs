@@ -6,12 +6,17 @@ namespace NeuralLab.Recurrence;
 /// <typeparam name="T">Numbers, libtorch tensors, graph nodes, polynomials.</typeparam>
 public interface IRnnAlgebra<T>
 {
+    /// <summary>The number <paramref name="value"/>; <paramref name="name"/> labels it (a graph node, a
+    /// tensor).</summary>
     T Constant(double value, string name);
 
+    /// <summary>a + b, labelled <paramref name="name"/>.</summary>
     T Add(T a, T b, string name);
 
+    /// <summary>a·b, labelled <paramref name="name"/>.</summary>
     T Multiply(T a, T b, string name);
 
+    /// <summary>σ(a), labelled <paramref name="name"/>.</summary>
     T Activate(Activation sigma, T a, string name);
 }
 

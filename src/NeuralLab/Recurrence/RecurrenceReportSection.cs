@@ -10,14 +10,17 @@ namespace NeuralLab.Recurrence;
 /// </summary>
 public sealed class RecurrenceReportSection : IReportSection
 {
+    /// <inheritdoc/>
     public int Number => 2;
 
+    /// <inheritdoc/>
     public string Title => "Recurrence: the scalar RNN and backpropagation through time";
 
     /// <summary>The checks of answers 2.2–2.5, in the solution's order.</summary>
     public static (UnrolledStatesClaim States, LinearGradientClaim Gradient, GradientFormulaClaim Formula, ExplodingVanishingClaim Sweep) Checks() =>
         (new(), new(), new(), new());
 
+    /// <inheritdoc/>
     public SectionResult Run(ReportContext context)
     {
         var clock = Stopwatch.StartNew();

@@ -12,6 +12,7 @@ namespace NeuralLab.Report;
 /// </summary>
 public static partial class ReportRunner
 {
+    /// <summary>File and folder names of a report inside its output directory.</summary>
     public const string IndexFile = "index.html", MarkdownFile = "report.md", ClaimsFile = "claims.json", FiguresFolder = "figures";
 
     /// <param name="options">Profile, seed, output directory, fault injection.</param>

@@ -5,10 +5,13 @@ namespace NeuralLab.Residual;
 /// <summary>How the bias experiment runs; everything in float64, as a check of mathematics.</summary>
 public sealed record BiasCheckOptions
 {
+    /// <summary>Channels C of the ResNets compared (1..512).</summary>
     public int Channels { get; init; } = 8;
     /// <summary>SGD steps over which the two networks' losses are compared.</summary>
     public int Steps { get; init; } = 100;
+    /// <summary>Images per SGD step.</summary>
     public int BatchSize { get; init; } = 64;
+    /// <summary>SGD step size.</summary>
     public double LearningRate { get; init; } = 0.1;
     /// <summary>Standard deviations of the random biases for the training-mode identity ("for any bias values").</summary>
     public IReadOnlyList<double> BiasScales { get; init; } = [0.01, 1, 100];
@@ -17,6 +20,7 @@ public sealed record BiasCheckOptions
     /// per-channel shift placed after the normalisation, which nothing cancels, so every check must fail.
     /// </summary>
     public ConvBias Placement { get; init; } = ConvBias.BeforeNorm;
+    /// <summary>Seed of the initial weights, the biases and the batches.</summary>
     public int Seed { get; init; }
     /// <summary>libtorch intra-op threads (see <see cref="LibtorchThreads"/>).</summary>
     public int Threads { get; init; } = 1;
@@ -24,6 +28,7 @@ public sealed record BiasCheckOptions
     /// <summary>float64 rounding stays near 1e-13 even with biases of 100; anything above this is not rounding.</summary>
     public const double Tolerance = 1e-9;
 
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first option outside its range.</summary>
     public void Validate()
     {
         if (Channels < 1 || Channels > 512) throw new ArgumentOutOfRangeException(nameof(Channels), Channels, "must be 1..512");

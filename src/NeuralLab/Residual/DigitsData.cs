@@ -13,8 +13,10 @@ public sealed record DigitsData(float[] Pixels, int[] Labels, int Height, int Wi
 {
     internal const int Classes = 10;
 
+    /// <summary>Number of images.</summary>
     public int Count => Labels.Length;
 
+    /// <summary>Pixels of one image, height·width.</summary>
     public int PixelsPerImage => Height * Width;
 
     /// <summary>The images at <paramref name="indices"/>, in that order.</summary>

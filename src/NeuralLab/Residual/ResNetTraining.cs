@@ -7,19 +7,26 @@ namespace NeuralLab.Residual;
 /// <summary>The homework's recipe: SGD with step 0.1, random minibatches of 128, 4000 iterations, risks every 25.</summary>
 public sealed record ResNetTrainingOptions
 {
+    /// <summary>Channels C of the ResNet.</summary>
     public int Channels { get; init; } = 64;
+    /// <summary>SGD iterations (one minibatch each).</summary>
     public int Iterations { get; init; } = 4000;
+    /// <summary>Images per minibatch, drawn at random.</summary>
     public int BatchSize { get; init; } = 128;
+    /// <summary>SGD step size.</summary>
     public double LearningRate { get; init; } = 0.1;
     /// <summary>Every this many iterations the training-batch loss and the test loss are recorded.</summary>
     public int EvaluateEvery { get; init; } = 25;
     /// <summary>Checkpoint every this many iterations (0: only at the end).</summary>
     public int CheckpointEvery { get; init; }
+    /// <summary>Where the convolutions' biases sit (none in the homework).</summary>
     public ConvBias Bias { get; init; } = ConvBias.None;
+    /// <summary>Seed of the initial weights and the minibatches.</summary>
     public int Seed { get; init; }
     /// <summary>libtorch intra-op threads while training (see <see cref="LibtorchThreads"/>).</summary>
     public int Threads { get; init; } = 1;
 
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first option outside its range.</summary>
     public void Validate()
     {
         if (Channels < 1) throw new ArgumentOutOfRangeException(nameof(Channels), Channels, "a ResNet needs at least 1 channel");
@@ -56,6 +63,7 @@ public sealed record ResNetTrainingResult(
 /// <summary>Test-set loss, accuracy and confusion of a model, in evaluation mode.</summary>
 public sealed record Evaluation(double Loss, double Accuracy, int[][] ConfusionMatrix);
 
+/// <summary>Trains the homework's ResNet on the digits and evaluates it.</summary>
 public static class ResNetTraining
 {
     /// <summary>

@@ -11,8 +11,10 @@ namespace NeuralLab.Residual;
 /// </summary>
 public sealed class ResidualReportSection : IReportSection
 {
+    /// <inheritdoc/>
     public int Number => 4;
 
+    /// <inheritdoc/>
     public string Title => "Residual networks";
 
     static readonly int[] NarrowWidths = [1, 2, 4];
@@ -30,6 +32,7 @@ public sealed class ResidualReportSection : IReportSection
         _ => new Budget(HomeworkIterations, 16, 300, 128),
     };
 
+    /// <inheritdoc/>
     public SectionResult Run(ReportContext context)
     {
         var clock = Stopwatch.StartNew();

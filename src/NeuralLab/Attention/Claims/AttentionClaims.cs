@@ -14,11 +14,14 @@ public sealed class SaturationClaim(AttentionCheckSizes sizes) : ClaimCheck<Satu
     /// <summary>Largest score gap at which float64 still represents e^(−g) far from underflow: the range where exact arithmetic is tested.</summary>
     const double ExactRange = 30;
 
+    /// <inheritdoc/>
     public override string Id => "3.1";
 
+    /// <inheritdoc/>
     public override string Statement =>
         "αᵢ = exp(kᵢᵀq)/Σⱼ exp(kⱼᵀq) tends to 1 as kᵢᵀq → ∞ and cannot be larger; the other αⱼ tend to 0, so they could be zero.";
 
+    /// <inheritdoc/>
     public override string Criterion =>
         $"softmax weights (libtorch, float64) over 64 random score vectors of {SaturationCheck.RandomKeys} keys and over a top score g = 0..{ExactRange} above " +
         $"n − 1 = {sizes.SaturationKeys - 1} zeros: the conclusion (weights in (0, 1), summing to 1 within 1e-14, αᵢ non-decreasing in g, Σ_(j≠i) αⱼ within 1e-12 " +
@@ -32,6 +35,7 @@ public sealed class SaturationClaim(AttentionCheckSizes sizes) : ClaimCheck<Satu
         return SaturationCheck.Run(sizes.SaturationKeys, context.IsBroken(Id));
     }
 
+    /// <inheritdoc/>
     public override Claim Judge(SaturationResult r)
     {
         bool conclusion = r.MinAlpha > 0 && r.MaxAlpha < 1 && r.MaxSumError <= 1e-14 && r.MaxComplementRelativeError <= 1e-12 && r.TopWeightMonotone;
@@ -83,10 +87,13 @@ public sealed class CopyingClaim(AttentionCheckSizes sizes) : ClaimCheck<Copying
     /// <summary>c counts as vᵢ when ‖c − vᵢ‖ is below this fraction of max‖vⱼ‖.</summary>
     public const double CopyTolerance = 1e-3;
 
+    /// <inheritdoc/>
     public override string Id => "3.2";
 
+    /// <inheritdoc/>
     public override string Statement => "When q is highly similar to kᵢ and unrelated to the other keys, c = Σ αₘvₘ = vᵢ: all attention goes to vᵢ.";
 
+    /// <inheritdoc/>
     public override string Criterion =>
         $"n = {sizes.CopyKeys} orthonormal keys in d = {sizes.CopyDimension}, q = s·kᵢ for s = 0..30, float64. The statement needs c → vᵢ: it does not hold " +
         "unless ‖c − vᵢ‖ stays under its bound (n−1)e^(−s)/(1+(n−1)e^(−s))·max‖vⱼ − vᵢ‖ (+1e-14·max‖v‖), matches the closed form within 1e-9 relative, and " +
@@ -100,6 +107,7 @@ public sealed class CopyingClaim(AttentionCheckSizes sizes) : ClaimCheck<Copying
         return CopyingCheck.Run(sizes.CopyKeys, sizes.CopyDimension, broken: context.IsBroken(Id));
     }
 
+    /// <inheritdoc/>
     public override Claim Judge(CopyingResult r)
     {
         bool converges = r.WorstBoundExcess <= 1e-14 && r.MaxClosedFormRelativeError <= 1e-9 && r.Error[^1] / r.ValueScale <= 1e-10;
@@ -144,10 +152,13 @@ public sealed class CopyingClaim(AttentionCheckSizes sizes) : ClaimCheck<Copying
 /// <summary>Answer 3.3: q = 100d·(k₁ + k₂) gives α₁ = α₂ = exp(100d)/(2exp(100d) + d − 2) ≈ ½, so c ≈ (v₁ + v₂)/2.</summary>
 public sealed class AveragingClaim(AttentionCheckSizes sizes) : ClaimCheck<AveragingResult>
 {
+    /// <inheritdoc/>
     public override string Id => "3.3";
 
+    /// <inheritdoc/>
     public override string Statement => "With q = 100d·(k₁ + k₂): α₁ = α₂ = exp(100d)/(2exp(100d) + d − 2) ≈ ½ and the others ≈ 0, so c ≈ (v₁ + v₂)/2.";
 
+    /// <inheritdoc/>
     public override string Criterion =>
         $"The solution's own q = 100d·(k₁ + k₂), n = d orthonormal keys (the standard basis), d ∈ {{{string.Join(", ", sizes.AverageDimensions)}}}, libtorch's softmax in float64: " +
         "holds if α₁ and α₂ equal the solution's closed form (evaluated stably as 1/(2 + (d−2)e^(−100d))) within 1e-12 relative and " +
@@ -160,6 +171,7 @@ public sealed class AveragingClaim(AttentionCheckSizes sizes) : ClaimCheck<Avera
         return AveragingCheck.Run(sizes.AverageDimensions, broken: context.IsBroken(Id));
     }
 
+    /// <inheritdoc/>
     public override Claim Judge(AveragingResult r)
     {
         double weightError = r.Solution.Max(s => s.WeightRelativeError);
@@ -196,11 +208,14 @@ public sealed class AveragingClaim(AttentionCheckSizes sizes) : ClaimCheck<Avera
 /// <summary>Answer 3.4: softmax(Kq) equals the normalised RBF weights exp(−‖q − kᵢ‖²/(2σ)).</summary>
 public sealed class RbfKernelClaim(AttentionCheckSizes sizes) : ClaimCheck<RbfKernelResult>
 {
+    /// <inheritdoc/>
     public override string Id => "3.4";
 
+    /// <inheritdoc/>
     public override string Statement =>
         "zᵢ = exp(−‖q − kᵢ‖²/(2σ)) = exp(−(‖q‖² + 1)/(2σ))·exp(qᵀkᵢ), so softmax(Kq) = z/Σz: dot-product attention is RBF-kernel attention.";
 
+    /// <inheritdoc/>
     public override string Criterion =>
         $"n = {sizes.RbfKeys} keys in d = {sizes.RbfDimension}, 16 queries, float64, σ ∈ {{{string.Join(", ", sizes.Bandwidths)}}}: the solution's plain softmax(Kq) " +
         "against the normalised RBF weights computed from distances. Holds if they agree within 1e-12 for every σ with unit-norm keys; holds under a " +
@@ -213,6 +228,7 @@ public sealed class RbfKernelClaim(AttentionCheckSizes sizes) : ClaimCheck<RbfKe
         return RbfKernelCheck.Run(sizes.RbfKeys, sizes.RbfDimension, sizes.Bandwidths, broken: context.IsBroken(Id));
     }
 
+    /// <inheritdoc/>
     public override Claim Judge(RbfKernelResult r)
     {
         int one = r.Bandwidths.ToList().IndexOf(1.0);
@@ -257,11 +273,14 @@ public sealed class RbfKernelClaim(AttentionCheckSizes sizes) : ClaimCheck<RbfKe
 /// <summary>Answer 3.5: if P = softmax(QKᵀ) = AΣBᵀ has rank k, PV costs O(nkd).</summary>
 public sealed class LowRankClaim(AttentionCheckSizes sizes) : ClaimCheck<LowRankResult>
 {
+    /// <inheritdoc/>
     public override string Id => "3.5";
 
+    /// <inheritdoc/>
     public override string Statement =>
         "If P = softmax(QKᵀ) = AΣBᵀ has rank k, PV = A(Σ(BV)) is computed in O(nkd) time.";
 
+    /// <inheritdoc/>
     public override string Criterion =>
         $"Given a row-stochastic P of rank exactly {sizes.LowRank.ExactRank} (n = {sizes.LowRank.N}, float64) and its rank-k SVD factors, A(Σ(BᵀV)) must equal PV " +
         $"within 1e-10 relative; and timed on one thread (float32, k = {sizes.LowRank.TimingRank}, n ∈ {{{string.Join(", ", sizes.LowRank.TimingSizes)}}}, minimum of " +
@@ -276,6 +295,7 @@ public sealed class LowRankClaim(AttentionCheckSizes sizes) : ClaimCheck<LowRank
         return LowRankCheck.Run(sizes.LowRank, context.IsBroken(Id), context.Progress);
     }
 
+    /// <inheritdoc/>
     public override Claim Judge(LowRankResult r)
     {
         bool exact = r.FactoredRelativeError <= 1e-10;

@@ -34,6 +34,8 @@ public sealed record AveragingCurve(int Dimension, IReadOnlyList<double> Error, 
 /// <param name="NaiveFloat32">The same in float32.</param>
 public sealed record SolutionQuery(int Dimension, double Alpha1, double Alpha2, double ClosedForm, double OutputError, double NaiveFloat64, double NaiveFloat32)
 {
+    /// <summary>Largest relative error of the two computed attention weights α₁, α₂ against the closed form (a
+    /// fraction, 0 is exact).</summary>
     public double WeightRelativeError => Math.Max(Math.Abs(Alpha1 - ClosedForm), Math.Abs(Alpha2 - ClosedForm)) / ClosedForm;
 }
 

@@ -4,7 +4,15 @@ using static TorchSharp.torch;
 namespace NeuralLab.NeuralFields.Supervision;
 
 /// <summary>What the training loss compares with the target: the field's values, or its derivatives (SIREN Sec. 4.1).</summary>
-public enum FieldSupervision { Value, Gradient, Laplacian }
+public enum FieldSupervision
+{
+    /// <summary>The field's values against the pixels (MSE).</summary>
+    Value,
+    /// <summary>The field's autograd gradient against the image's Sobel gradient.</summary>
+    Gradient,
+    /// <summary>The field's autograd Laplacian against the image's discrete Laplacian.</summary>
+    Laplacian,
+}
 
 /// <summary>
 /// The one hook of <see cref="FieldTrainer"/>: per-sample targets (N, K), the field's matching quantity at a
@@ -13,6 +21,7 @@ public enum FieldSupervision { Value, Gradient, Laplacian }
 /// </summary>
 public interface IFieldLoss : IDisposable
 {
+    /// <summary>What this loss compares.</summary>
     FieldSupervision Supervision { get; }
 
     /// <summary>(N, K), in the order of the signal's samples.</summary>
@@ -100,6 +109,7 @@ internal sealed class LaplacianLoss(Tensor targets) : IFieldLoss
     public void Dispose() => Targets.Dispose();
 }
 
+/// <summary>The training losses of each <see cref="FieldSupervision"/>.</summary>
 public static class FieldLosses
 {
     /// <summary>The loss for <paramref name="supervision"/> on <paramref name="signal"/>, with its targets computed.</summary>
@@ -112,6 +122,9 @@ public static class FieldLosses
         return supervision == FieldSupervision.Gradient ? new GradientLoss(SobelTargets(image)) : new LaplacianLoss(LaplacianTargets(image));
     }
 
+    /// <summary>The supervision named <paramref name="s"/>: value(s), gradient/grad, laplacian/laplace, any
+    /// case.</summary>
+    /// <exception cref="BadInputException">Another name.</exception>
     public static FieldSupervision Parse(string s) => s.ToLowerInvariant() switch
     {
         "value" or "values" => FieldSupervision.Value,

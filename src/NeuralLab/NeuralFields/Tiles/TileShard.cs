@@ -14,6 +14,7 @@ public sealed record TileShard(int Index, int Count)
     internal const string SlurmTaskId = "SLURM_ARRAY_TASK_ID", SlurmTaskCount = "SLURM_ARRAY_TASK_COUNT",
         SlurmTaskMin = "SLURM_ARRAY_TASK_MIN", SlurmTaskStep = "SLURM_ARRAY_TASK_STEP", KubernetesIndex = "JOB_COMPLETION_INDEX";
 
+    /// <summary>The one shard that owns every tile (no sharding).</summary>
     public static TileShard All { get; } = new(0, 1);
 
     /// <summary>Where the shard came from: "--shard", "slurm", "kubernetes" or "all".</summary>
@@ -21,6 +22,7 @@ public sealed record TileShard(int Index, int Count)
 
     internal bool Owns(int tileIndex) => tileIndex % Count == Index;
 
+    /// <inheritdoc/>
     public override string ToString() => $"{Index}/{Count}";
 
     /// <summary>"I/N" with 0 ≤ I &lt; N.</summary>

@@ -12,28 +12,44 @@ public sealed record TileSource(string? Path, int? Size, int? Channels, long Max
 /// </summary>
 public sealed record TileRun
 {
+    /// <summary>layout.json's format tag, its file name in DIR, and the folder of the tiles' checkpoints
+    /// (DIR/tiles/&lt;index&gt;).</summary>
     public const string FormatTag = "neurallab-tiles", LayoutFile = "layout.json", TilesFolder = "tiles";
     internal const int CurrentVersion = 1;
 
+    /// <summary>Format tag; a layout.json with another tag is refused.</summary>
     public string Format { get; init; } = FormatTag;
+    /// <summary>Format version.</summary>
     public int Version { get; init; } = CurrentVersion;
+    /// <summary>The image's name (its file name, or the cameraman's).</summary>
     public required string Image { get; init; }
+    /// <summary>How to read the image again; null in runs written before it was recorded.</summary>
     public TileSource? Source { get; init; }
+    /// <summary>Rows of the whole image.</summary>
     public required int Height { get; init; }
+    /// <summary>Columns of the whole image.</summary>
     public required int Width { get; init; }
+    /// <summary>1 (grayscale) or 3 (RGB).</summary>
     public required int Channels { get; init; }
+    /// <summary>Side of a tile in pixels (edge tiles are cropped).</summary>
     public required int Tile { get; init; }
+    /// <summary>Pixels shared by neighbouring tiles, where their fields are blended.</summary>
     public required int Overlap { get; init; }
+    /// <summary>Tiles down the image.</summary>
     public required int Rows { get; init; }
+    /// <summary>Tiles across the image.</summary>
     public required int Columns { get; init; }
+    /// <summary>Rows · Columns.</summary>
     public required int Tiles { get; init; }
     /// <summary>The run's seed; tile i's fit uses <see cref="TileLayout.TileSeed"/>(seed, i).</summary>
     public required int Seed { get; init; }
     /// <summary>The fit of every tile, with the run's seed (each tile's checkpoint holds its own).</summary>
     public required FitConfig Fit { get; init; }
 
+    /// <summary>The tile geometry of this run.</summary>
     public TileLayout Layout => new(Height, Width, Tile, Overlap);
 
+    /// <summary>DIR/tiles/&lt;index&gt;: where tile <paramref name="index"/>'s checkpoint goes.</summary>
     public static string TileDirectory(string root, int index) => System.IO.Path.Combine(root, TilesFolder, index.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
     /// <summary>Reads DIR/layout.json; anything that is not one of ours is a <see cref="BadInputException"/>.</summary>
@@ -82,17 +98,25 @@ internal sealed record TileMetrics
 /// <summary>What one shard did.</summary>
 public sealed record TileShardResult
 {
+    /// <summary>The run's output directory DIR (absolute path).</summary>
     public required string Directory { get; init; }
+    /// <summary>This shard as "I/N": it fits the tiles whose number is I mod N.</summary>
     public required string Shard { get; init; }
+    /// <summary>Where the shard came from: "--shard", "slurm", "kubernetes" or "all".</summary>
     public required string ShardSource { get; init; }
+    /// <summary>Tiles of the whole image.</summary>
     public required int Tiles { get; init; }
+    /// <summary>Indices of the tiles this shard owns.</summary>
     public required IReadOnlyList<int> Owned { get; init; }
+    /// <summary>Owned tiles fitted in this run.</summary>
     public required IReadOnlyList<int> Fitted { get; init; }
     /// <summary>Owned tiles found finished from an earlier run and not fitted again.</summary>
     public required IReadOnlyList<int> Skipped { get; init; }
+    /// <summary>Wall time of this shard in seconds.</summary>
     public required double Seconds { get; init; }
     /// <summary>Mean seconds of one tile's fit in this shard (null when it fitted none).</summary>
     public double? SecondsPerTile { get; init; }
+    /// <summary>Mean of the fitted tiles' PSNRs (dB); null when none was fitted.</summary>
     public double? MeanTilePsnr { get; init; }
     /// <summary>The PSNR of each tile fitted, by index.</summary>
     public required IReadOnlyDictionary<int, double> TilePsnrs { get; init; }
@@ -100,7 +124,9 @@ public sealed record TileShardResult
     public double? PixelWeightedTilePsnr { get; init; }
     /// <summary>How the image was read: "rows" (only the bands of the tiles fitted) or "whole" (<see cref="FieldImageRows"/>).</summary>
     public required string Decoding { get; init; }
+    /// <summary>Peak resident memory of the process during the shard, in bytes.</summary>
     public required long PeakMemoryBytes { get; init; }
+    /// <summary>True when a cancellation ended the shard early; the tiles finished so far are kept.</summary>
     public required bool Cancelled { get; init; }
 }
 

@@ -29,10 +29,13 @@ public sealed record UnrolledStates(string[] Expanded, bool MatchesSolution, dou
 /// <summary>Answer 2.2: the linear case's states h₁ = w x₁, h₂ = w x₂ + w² x₁, h₃ = w x₃ + w² x₂ + w³ x₁.</summary>
 public sealed class UnrolledStatesClaim : ClaimCheck<UnrolledStates>
 {
+    /// <inheritdoc/>
     public override string Id => "2.2";
 
+    /// <inheritdoc/>
     public override string Statement => "Linear case: h₁ = w x₁, h₂ = w x₂ + w² x₁, h₃ = w x₃ + w² x₂ + w³ x₁.";
 
+    /// <inheritdoc/>
     public override string Criterion =>
         "The model's step run over polynomials in w, x₁, x₂, x₃ must equal the solution's expansions term by term, and the network's forward pass " +
         $"(σ = identity) must match the formulas to relative error < 1e-12 on {RecurrenceDraws.Draws} random (w, x) draws: holds if both, does not hold otherwise.";
@@ -54,6 +57,7 @@ public sealed class UnrolledStatesClaim : ClaimCheck<UnrolledStates>
         return new UnrolledStates(expanded.Select(e => e.ToString()).ToArray(), symbolic, worst);
     }
 
+    /// <inheritdoc/>
     public override Claim Judge(UnrolledStates m)
     {
         bool holds = m.MatchesSolution && m.MaxRelativeError < 1e-12;
@@ -79,16 +83,20 @@ public sealed class UnrolledStatesClaim : ClaimCheck<UnrolledStates>
 /// <summary>What 2.3's check computed.</summary>
 public sealed record LinearGradient(string Expanded, double Autograd, double Manual, double FiniteDifferences)
 {
+    /// <summary>The largest of the three relative errors against the expanded formula.</summary>
     public double Worst => Math.Max(Autograd, Math.Max(Manual, FiniteDifferences));
 }
 
 /// <summary>Answer 2.3: ∂h₃/∂w = x₃ + 2w x₂ + 3w² x₁ in the linear case.</summary>
 public sealed class LinearGradientClaim : ClaimCheck<LinearGradient>
 {
+    /// <inheritdoc/>
     public override string Id => "2.3";
 
+    /// <inheritdoc/>
     public override string Statement => "Linear case: ∂h₃/∂w = x₃ + 2w x₂ + 3w² x₁.";
 
+    /// <inheritdoc/>
     public override string Criterion =>
         $"The formula against libtorch's autograd, a hand-written backward pass and double-double finite differences on {RecurrenceDraws.Draws} random " +
         $"(w, x) draws: holds if the largest relative difference is < {GradientCheck.Tolerance:G}, does not hold otherwise.";
@@ -112,6 +120,7 @@ public sealed class LinearGradientClaim : ClaimCheck<LinearGradient>
         return new LinearGradient(symbolic.ToString(), autogradError, manualError, differenceError);
     }
 
+    /// <inheritdoc/>
     public override Claim Judge(LinearGradient m)
     {
         bool holds = m.Worst < GradientCheck.Tolerance;
@@ -142,10 +151,13 @@ public sealed class GradientFormulaClaim : ClaimCheck<GradientFormula>
 {
     internal static readonly Activation[] Sigmas = [Activation.Tanh, Activation.Sigmoid, Activation.Relu, Activation.Identity];
 
+    /// <inheritdoc/>
     public override string Id => "2.4";
 
+    /// <inheritdoc/>
     public override string Statement => "For h_t = w·σ(x_t + h_{t−1}): ∂h_T/∂h₁ = w^(T−1) ∏ₜ₌₂..T σ'(x_t + h_{t−1}).";
 
+    /// <inheritdoc/>
     public override string Criterion =>
         "The RNN is the homework's h_t = w·σ(x_t + h_{t−1}), h₀ = 0 (the form read from 2.4 itself; no public copy of the question was found). The formula " +
         $"against libtorch's autograd for σ = tanh, sigmoid, relu, identity, {RecurrenceDraws.Draws} random (w, x) draws each, T = 2..8: holds if the largest " +
@@ -183,6 +195,7 @@ public sealed class GradientFormulaClaim : ClaimCheck<GradientFormula>
         return new GradientFormula(outer, innerError, innerOwn);
     }
 
+    /// <inheritdoc/>
     public override Claim Judge(GradientFormula m)
     {
         double worst = m.OuterError.Values.Max();
@@ -220,10 +233,13 @@ public sealed class ExplodingVanishingClaim : ClaimCheck<ExplodingVanishing>
 
     internal const int MaxT = 200;
 
+    /// <inheritdoc/>
     public override string Id => "2.5";
 
+    /// <inheritdoc/>
     public override string Statement => "As T → ∞, w^(T−1) makes the gradient explode for w > 1 and vanish for w < 1.";
 
+    /// <inheritdoc/>
     public override string Criterion =>
         $"|∂h_T/∂h₁| for T = 1..{MaxT} (each a full hand-written backward pass, N(0, 1) inputs) on the RNN h_t = w·σ(x_t + h_{{t−1}}) for " +
         $"w ∈ {{{string.Join(", ", Weights.Select(w => w.ToString(CultureInfo.InvariantCulture).Replace("-", "−")))}}} and σ = identity, tanh, sigmoid; a curve explodes if the least-squares slope of ln|∂h_T/∂h₁| against T is " +
@@ -244,6 +260,7 @@ public sealed class ExplodingVanishingClaim : ClaimCheck<ExplodingVanishing>
     /// <summary>What the statement as written predicts for w.</summary>
     public static int Predicted(double w) => w > 1 ? 1 : w < 1 ? -1 : 0;
 
+    /// <inheritdoc/>
     public override Claim Judge(ExplodingVanishing m)
     {
         var curves = m.Sweep.Curves;
