@@ -23,7 +23,7 @@ public sealed record TileRun
     public int Version { get; init; } = CurrentVersion;
     /// <summary>The image's name (its file name, or the cameraman's).</summary>
     public required string Image { get; init; }
-    /// <summary>How to read the image again; null in runs written before it was recorded.</summary>
+    /// <summary>How <c>tiles merge</c> reads the image again for its PSNR; null when the caller gave none (no PSNR then).</summary>
     public TileSource? Source { get; init; }
     /// <summary>Rows of the whole image.</summary>
     public required int Height { get; init; }

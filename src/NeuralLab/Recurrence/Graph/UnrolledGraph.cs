@@ -44,7 +44,7 @@ public sealed class UnrolledGraph
     readonly List<GraphNode> _nodes = [];
     readonly List<GraphEdge> _edges = [];
 
-    /// <summary>Every node, inputs and w first, then step by step, the output last.</summary>
+    /// <summary>Every node: w and the inputs first, then each step's nodes in order, the output last.</summary>
     public IReadOnlyList<GraphNode> Nodes => _nodes;
 
     /// <summary>Every dependency between <see cref="Nodes"/>.</summary>
