@@ -1,8 +1,6 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using NeuralLab.Common;
-using NeuralLab.NeuralFields;
 using NeuralLab.NeuralFields.Audio;
 using TorchSharp;
 

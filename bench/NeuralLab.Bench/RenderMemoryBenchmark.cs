@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using NeuralLab.Common;
 using NeuralLab.NeuralFields;
-using TorchSharp;
 
 namespace NeuralLab.Bench;
 

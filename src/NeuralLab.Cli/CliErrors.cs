@@ -92,7 +92,7 @@ public static partial class CliErrors
 
     static Exception Unwrap(Exception e)
     {
-        while (e is TargetInvocationException or AggregateException && e.InnerException != null) e = e.InnerException!;
+        while (e is TargetInvocationException or AggregateException && e.InnerException != null) e = e.InnerException;
         return e;
     }
 

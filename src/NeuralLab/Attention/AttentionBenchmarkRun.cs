@@ -92,26 +92,41 @@ public interface IPeakMemoryProbe
     /// <summary>Resets the high-water mark to the current resident size.</summary>
     void Reset();
 
+    /// <summary>Resident set size of the process now, in bytes.</summary>
     long CurrentBytes();
 
+    /// <summary>Highest resident set size since the last <see cref="Reset"/>, in bytes.</summary>
     long PeakBytes();
 }
 
 /// <summary>The process's own resident memory (/proc/self/status) as a probe; null where /proc is missing.</summary>
 public sealed class ProcessMemoryProbe : IPeakMemoryProbe
 {
+    /// <summary>The probe, or null on a system without /proc/self/status (not Linux), where the benchmark reports no
+    /// memory.</summary>
     public static ProcessMemoryProbe? TryCreate() => File.Exists("/proc/self/status") ? new ProcessMemoryProbe() : null;
 
+    /// <inheritdoc/>
     public void Reset() => ProcessMemory.ResetPeak();
 
+    /// <inheritdoc/>
     public long CurrentBytes() => ProcessMemory.CurrentRssBytes();
 
+    /// <inheritdoc/>
     public long PeakBytes() => ProcessMemory.PeakRssBytes();
 }
 
 /// <summary>Times full softmax attention against Nyström attention (float32, τ = √d) on a smooth token sequence.</summary>
 public static class AttentionBenchmarkRun
 {
+    /// <summary>Times softmax and Nyström attention at each sequence length of <paramref name="settings"/>, one row per
+    /// length and method. Settings outside their ranges throw <see cref="ArgumentException"/>; a run whose estimate
+    /// exceeds <paramref name="budget"/> is refused up front with a <see cref="BadInputException"/>.</summary>
+    /// <param name="settings">Sequence lengths, head dimension, landmarks and repeats.</param>
+    /// <param name="seed">Seed of the token sequence and the projections.</param>
+    /// <param name="memory">Peak-memory probe; null leaves the memory columns empty.</param>
+    /// <param name="progress">Progress sink, may be null.</param>
+    /// <param name="budget">Memory and time budget; null: <see cref="ResourceBudget.Default"/>.</param>
     public static IReadOnlyList<AttentionBenchRow> Run(AttentionBenchSettings settings, int seed,
         IPeakMemoryProbe? memory = null, IProgress<ProgressReport>? progress = null, ResourceBudget? budget = null)
     {

@@ -8,6 +8,8 @@ public sealed record AttentionCheckSizes(
     int SaturationKeys, int CopyKeys, int CopyDimension, IReadOnlyList<int> AverageDimensions,
     int RbfKeys, int RbfDimension, IReadOnlyList<double> Bandwidths, LowRankSettings LowRank)
 {
+    /// <summary>Problem sizes of the attention checks for a report profile: tiny for tests, the homework's for <see
+    /// cref="ReportProfile.Full"/>.</summary>
     public static AttentionCheckSizes For(ReportProfile profile) => profile switch
     {
         ReportProfile.Test => new(2, 8, 16, [4, 16], 32, 16, [0.25, 0.5, 1, 2, 4],

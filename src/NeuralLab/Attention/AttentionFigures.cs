@@ -5,10 +5,10 @@ namespace NeuralLab.Attention;
 /// <summary>The figures of section 3, written as PNG files; each returns its caption.</summary>
 public static class AttentionFigures
 {
-    public const string CopyFile = "attention_copy_error.png";
-    public const string AverageFile = "attention_average_error.png";
-    public const string LowRankFile = "attention_lowrank_error.png";
-    public const string TimeFile = "attention_time_vs_n.png";
+    internal const string CopyFile = "attention_copy_error.png";
+    internal const string AverageFile = "attention_average_error.png";
+    internal const string LowRankFile = "attention_lowrank_error.png";
+    internal const string TimeFile = "attention_time_vs_n.png";
 
     /// <summary>Writes all four figures of a check run through <paramref name="pathFor"/> (file name → path).</summary>
     public static IReadOnlyList<Figure> WriteAll(AttentionCheckResult result, Func<string, string> pathFor)
@@ -25,7 +25,7 @@ public static class AttentionFigures
         ];
     }
 
-    public static Figure Copying(CopyingResult r, string path, int seed)
+    internal static Figure Copying(CopyingResult r, string path, int seed)
     {
         LogPlot.Save(path, "3.2 copying: |c - v_i| against s", "query scale s", "|c - v_i|",
         [
@@ -38,7 +38,7 @@ public static class AttentionFigures
             "The error falls like e^-s, on its closed form and under the bound, until float64 rounding (about 1e-16 |v|) takes over.");
     }
 
-    public static Figure Averaging(AveragingResult r, string path, int seed)
+    internal static Figure Averaging(AveragingResult r, string path, int seed)
     {
         LogPlot.Save(path, "3.3 averaging: |c - (v_1+v_2)/2| against s", "query scale s", "|c - (v_1 + v_2)/2|",
             r.Curves.SelectMany(c => new LogPlot.Series[]
@@ -51,7 +51,7 @@ public static class AttentionFigures
             $"|v_j| about 1, float64, seed {seed}. Weights are 1/(2 + (n-2)e^-s): larger d needs larger s (about ln d more) for the same error.");
     }
 
-    public static Figure LowRankError(LowRankResult r, string path, int seed)
+    internal static Figure LowRankError(LowRankResult r, string path, int seed)
     {
         var ks = r.Settings.Ranks.Select(k => (double)k).ToArray();
         LogPlot.Save(path, "3.5 low-rank attention: relative error against k", "rank / landmarks k", "|approx - PV| / |PV|",

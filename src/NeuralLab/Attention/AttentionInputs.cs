@@ -1,10 +1,9 @@
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace NeuralLab.Attention;
 
 /// <summary>Inputs for the experiments. Everything random draws from libtorch's generator: seed it first.</summary>
-public static class AttentionInputs
+internal static class AttentionInputs
 {
     /// <summary>n orthonormal keys in ℝᵈ (n ≤ d), from the QR factorisation of a Gaussian matrix.</summary>
     /// <returns>K, (n, d) with K Kᵀ = I.</returns>

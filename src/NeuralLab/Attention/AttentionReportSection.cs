@@ -6,10 +6,13 @@ namespace NeuralLab.Attention;
 /// <summary>Section 3 of the report: softmax attention, its limits, its RBF form, and low-rank attention.</summary>
 public sealed class AttentionReportSection : IReportSection
 {
+    /// <inheritdoc/>
     public int Number => 3;
 
+    /// <inheritdoc/>
     public string Title => "Attention";
 
+    /// <inheritdoc/>
     public SectionResult Run(ReportContext context)
     {
         var clock = Stopwatch.StartNew();

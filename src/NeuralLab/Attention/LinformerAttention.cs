@@ -1,4 +1,3 @@
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace NeuralLab.Attention;
@@ -8,7 +7,7 @@ namespace NeuralLab.Attention;
 /// here the fixed mean-pooling projections the paper lists as an alternative to learned ones (kernel and
 /// stride n/k): E K and F V are the k segment means of K and V. Cost O(nkd); the n × n matrix never exists.
 /// </summary>
-public static class LinformerAttention
+internal static class LinformerAttention
 {
     /// <param name="queries">Q, (n, d).</param>
     /// <param name="keys">K, (n, d).</param>

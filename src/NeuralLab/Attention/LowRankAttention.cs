@@ -1,4 +1,3 @@
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace NeuralLab.Attention;
@@ -8,7 +7,7 @@ namespace NeuralLab.Attention;
 /// A(Σ(BᵀV)) costs n·k·dᵥ + k·k·dᵥ + n·k·dᵥ = O(nkd) instead of the n·n·dᵥ of (AΣBᵀ)V —
 /// but only if the factors themselves come without forming the n × n matrix P (see <see cref="NystromAttention"/>).
 /// </summary>
-public static class LowRankAttention
+internal static class LowRankAttention
 {
     /// <summary>The factored product A(Σ(BᵀV)); the (n, n) matrix A Σ Bᵀ is never formed.</summary>
     /// <param name="left">A, (n, k).</param>

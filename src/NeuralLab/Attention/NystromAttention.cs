@@ -1,4 +1,3 @@
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace NeuralLab.Attention;
@@ -10,7 +9,7 @@ namespace NeuralLab.Attention;
 /// Every tensor is at most n × max(k, d): the n × n matrix is never formed, and the cost is O(nkd + k³).
 /// With k = n the landmarks are the tokens themselves, F = A = B = P and the result is exact (P invertible).
 /// </summary>
-public static class NystromAttention
+internal static class NystromAttention
 {
     /// <summary>
     /// The k × k landmark kernel A has singular values spanning many decades, and inverting the small ones

@@ -1,4 +1,3 @@
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace NeuralLab.Attention;
@@ -8,7 +7,7 @@ namespace NeuralLab.Attention;
 /// τ is the temperature: τ = 1 is the homework's plain dot product, τ = √d is the Transformer's
 /// scaled dot product (Vaswani et al. 2017, §3.2.1), τ = σ is the RBF kernel's bandwidth (claim 3.4).
 /// </summary>
-public static class SoftmaxAttention
+internal static class SoftmaxAttention
 {
     /// <summary>Attention weights α = softmax(K q / τ) of one query over n keys.</summary>
     /// <param name="keys">K, (n, d).</param>
@@ -29,6 +28,7 @@ public static class SoftmaxAttention
     /// <param name="query">q, (d).</param>
     /// <returns>c, (dᵥ).</returns>
     /// <param name="temperature">τ &gt; 0: the scores are divided by it.</param>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1720", Justification = "One query's attention, not System.Single.")]
     public static Tensor Single(Tensor keys, Tensor values, Tensor query, double temperature = 1.0)
     {
         using var scope = NewDisposeScope();

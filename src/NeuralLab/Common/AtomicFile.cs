@@ -1,7 +1,7 @@
 namespace NeuralLab.Common;
 
 /// <summary>Single-file outputs written to a temporary sibling and renamed into place.</summary>
-public static class AtomicFile
+internal static class AtomicFile
 {
     public static void Write(string path, Action<string> writeTo)
     {

@@ -86,6 +86,7 @@ public abstract class ClaimCheck<TMeasured>(string id, string statement) : Claim
     /// <summary>The verdict, summary, evidence and correction from <paramref name="measured"/> by <see cref="ClaimCheck.Criterion"/>.</summary>
     public abstract Claim Judge(TMeasured measured);
 
+    /// <inheritdoc/>
     public sealed override Claim Run(ReportContext context) => Judge(Measure(context));
 }
 
@@ -130,7 +131,7 @@ public sealed record ReportContext(
     IProgress<ProgressReport>? Progress = null,
     IReadOnlySet<string>? BrokenClaims = null)
 {
-    public bool IsBroken(string claimId) => BrokenClaims?.Contains(claimId) == true;
+    internal bool IsBroken(string claimId) => BrokenClaims?.Contains(claimId) == true;
 }
 
 /// <summary>A figure a section wrote into <see cref="ReportContext.FigureDirectory"/>.</summary>
@@ -159,7 +160,11 @@ public interface IReportSection
     /// <summary>Homework section number, 1–5; the report orders by it.</summary>
     int Number { get; }
 
+    /// <summary>The section's heading on the page.</summary>
     string Title { get; }
 
+    /// <summary>Runs the section's computations within <see cref="ReportContext.Profile"/>'s budget, writes its figures
+    /// into <see cref="ReportContext.FigureDirectory"/> and returns its checked claims. An exception marks the section
+    /// failed; the report goes on.</summary>
     SectionResult Run(ReportContext context);
 }

@@ -39,7 +39,7 @@ internal readonly struct Denormals : IDisposable
 
     public void Dispose()
     {
-        if (_previous is not null) fesetenv(_previous);
+        if (_previous is not null) _ = fesetenv(_previous);
     }
 
     static uint? Mxcsr()

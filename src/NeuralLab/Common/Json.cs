@@ -7,7 +7,7 @@ namespace NeuralLab.Common;
 /// <summary>The one JSON dialect of NeuralLab's outputs: snake_case names, NaN/Infinity spelled out.</summary>
 public static class Json
 {
-    public static readonly JsonSerializerOptions Options = new()
+    internal static readonly JsonSerializerOptions Options = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         DictionaryKeyPolicy = null,
@@ -18,7 +18,9 @@ public static class Json
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
     };
 
+    /// <summary>The JSON of <paramref name="value"/> in this dialect (indented, snake_case, NaN and ±Infinity as
+    /// strings).</summary>
     public static string Serialize<T>(T value) => JsonSerializer.Serialize(value, Options);
 
-    public static T? Deserialize<T>(string json) => JsonSerializer.Deserialize<T>(json, Options);
+    internal static T? Deserialize<T>(string json) => JsonSerializer.Deserialize<T>(json, Options);
 }

@@ -65,6 +65,8 @@ public sealed class LibtorchThreads : IDisposable
         return threads;
     }
 
+    /// <summary>Restores libtorch's thread count (and the process-wide fixed count) to what it was before this
+    /// scope.</summary>
     public void Dispose()
     {
         if (_previousFixed is int fixedBefore) Volatile.Write(ref s_fixed, fixedBefore);

@@ -12,7 +12,7 @@ namespace NeuralLab.Common;
 /// (docs/engine.md, "Native memory"). Larger buffers are still mapped and unmapped each time.
 /// Process-wide; applied once, by the first <see cref="Trainer"/>; a no-op off glibc.
 /// </summary>
-public static class NativeHeap
+internal static class NativeHeap
 {
     /// <summary>Buffers up to this size come from the heap (glibc's largest mmap threshold on 64-bit).</summary>
     public const int MmapThreshold = 32 << 20;

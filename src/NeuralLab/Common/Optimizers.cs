@@ -19,9 +19,9 @@ namespace NeuralLab.Common;
 /// scope's live count stays flat; the managed heap stays tiny, so the GC never runs on its own. A gen-0
 /// collection plus the pending finalizers every <see cref="CollectEvery"/> steps keeps RSS flat.
 /// </summary>
-public abstract class Optimizer : IDisposable
+internal abstract class Optimizer : IDisposable
 {
-    protected readonly Tensor[] Parameters;
+    private protected readonly Tensor[] Parameters;
 
     /// <summary>The parameters' shared buffer, or null when they cannot share one (mixed dtypes or
     /// devices, non-leaf or sparse tensors, parameters that alias each other).</summary>
@@ -126,7 +126,11 @@ public abstract class Optimizer : IDisposable
     /// <summary>Optimiser state tensors (for checkpoints), in a stable order.</summary>
     public virtual IReadOnlyList<Tensor> State => [];
 
-    public virtual void Dispose() => Flat?.Dispose();
+    public virtual void Dispose()
+    {
+        Flat?.Dispose();
+        GC.SuppressFinalize(this);
+    }
 }
 
 /// <summary>
@@ -222,7 +226,7 @@ internal sealed class FlatParameters : IDisposable
 }
 
 /// <summary>Plain stochastic gradient descent, p ← p − lr·g (the homework's ResNet recipe).</summary>
-public sealed class Sgd(IEnumerable<Tensor> parameters, double learningRate) : Optimizer(parameters, learningRate)
+internal sealed class Sgd(IEnumerable<Tensor> parameters, double learningRate) : Optimizer(parameters, learningRate)
 {
     protected override void Update(int index, Tensor parameter, Tensor gradient) => UpdateAll(parameter, gradient);
 
@@ -236,7 +240,7 @@ public sealed class Sgd(IEnumerable<Tensor> parameters, double learningRate) : O
 }
 
 /// <summary>Adam (Kingma &amp; Ba 2015, Algorithm 1) with bias correction, as torch.optim.Adam without weight decay.</summary>
-public sealed class Adam : Optimizer
+internal sealed class Adam : Optimizer
 {
     readonly Tensor _flatM, _flatV;
     readonly Tensor[] _m, _v;

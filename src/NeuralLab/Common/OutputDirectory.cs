@@ -12,6 +12,7 @@ public sealed class OutputDirectory : IDisposable
     readonly bool _createdRoot;
     bool _committed;
 
+    /// <summary>The directory the outputs end up in after <see cref="Commit"/> (absolute path).</summary>
     public string Root { get; }
 
     OutputDirectory(string root, string staging, bool createdRoot)
@@ -50,15 +51,20 @@ public sealed class OutputDirectory : IDisposable
         return path;
     }
 
+    /// <summary>Writes <paramref name="text"/> (UTF-8) as output <paramref name="name"/> in the staging directory; it
+    /// appears in <see cref="Root"/> only on <see cref="Commit"/>.</summary>
     public void WriteAllText(string name, string text) => File.WriteAllText(PathFor(name), text);
 
-    public void WriteAllBytes(string name, byte[] bytes) => File.WriteAllBytes(PathFor(name), bytes);
+    internal void WriteAllBytes(string name, byte[] bytes) => File.WriteAllBytes(PathFor(name), bytes);
 
     /// <summary>The final path an output will have after <see cref="Commit"/>.</summary>
     public string FinalPath(string name) => Path.Combine(Root, name);
 
+    /// <summary>File names written so far, in first-write order.</summary>
     public IReadOnlyList<string> Names => _names;
 
+    /// <summary>Moves every written output into <see cref="Root"/>, replacing files of the same name, and removes the
+    /// staging directory. Outputs not written in this run are left alone.</summary>
     public void Commit()
     {
         foreach (string name in _names)
@@ -73,6 +79,8 @@ public sealed class OutputDirectory : IDisposable
         Directory.Delete(_staging, recursive: true);
     }
 
+    /// <summary>Without <see cref="Commit"/>: deletes the staging directory, and the output directory too if this run
+    /// created it and it is still empty, so a failed run leaves nothing behind.</summary>
     public void Dispose()
     {
         if (!_committed && Directory.Exists(_staging))

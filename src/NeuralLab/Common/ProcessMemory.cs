@@ -2,7 +2,7 @@ namespace NeuralLab.Common;
 
 /// <summary>Resident set size of this process from /proc (native libtorch memory included): for benchmarks,
 /// the attention benchmark's peak probe and the leak tests. -1 where /proc is missing.</summary>
-public static class ProcessMemory
+internal static class ProcessMemory
 {
     /// <summary>Peak RSS so far (VmHWM), in bytes.</summary>
     public static long PeakRssBytes() => ReadStatus("VmHWM:");

@@ -36,6 +36,7 @@ public sealed record ResourceEstimate(string Work, double Bytes, double? Seconds
 /// </summary>
 public sealed record ResourceBudget(long MaxBytes, double MaxSeconds)
 {
+    /// <summary>The CLI options that raise the budget, named in the refusal messages.</summary>
     public const string MemoryOption = "--max-memory", TimeOption = "--max-hours";
 
     /// <summary>Share of the machine's memory a run may plan to use by default: the rest is the process's baseline
@@ -96,6 +97,7 @@ public sealed record ResourceBudget(long MaxBytes, double MaxSeconds)
                 "use smaller sizes or fewer steps, or raise the budget (hours)", nameof(MaxSeconds));
     }
 
+    /// <paramref name="bytes"/> in binary units to three significant digits ("1.5 GiB").
     public static string FormatBytes(double bytes) => bytes switch
     {
         >= 1L << 40 => string.Create(CultureInfo.InvariantCulture, $"{bytes / (1L << 40):G3} TiB"),
@@ -103,7 +105,7 @@ public sealed record ResourceBudget(long MaxBytes, double MaxSeconds)
         _ => string.Create(CultureInfo.InvariantCulture, $"{bytes / (1L << 20):G3} MiB"),
     };
 
-    public static string FormatSeconds(double seconds) => seconds switch
+    internal static string FormatSeconds(double seconds) => seconds switch
     {
         >= 86400 * 365.0 => string.Create(CultureInfo.InvariantCulture, $"{seconds / (86400 * 365.0):G3} years"),
         >= 86400 => string.Create(CultureInfo.InvariantCulture, $"{seconds / 86400:G3} days"),

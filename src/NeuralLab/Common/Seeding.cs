@@ -2,6 +2,7 @@ using TorchSharp;
 
 namespace NeuralLab.Common;
 
+/// <summary>Seeding of both random sources a run uses: libtorch's global generator and a System.Random.</summary>
 public static class Seeding
 {
     /// <summary>Seeds libtorch's generator and returns a System.Random seeded the same way; use both.</summary>

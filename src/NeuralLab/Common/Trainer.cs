@@ -18,7 +18,7 @@ public enum StopReason
 }
 
 /// <summary>What a non-finite or exploding loss does to a run.</summary>
-public enum Divergence
+internal enum Divergence
 {
     /// <summary>Nothing: the run goes on (experiments whose recipes were never checked for it keep their numbers).</summary>
     Ignore,
@@ -33,7 +33,7 @@ public enum Divergence
 /// learning-rate schedule, when to evaluate, the seed, libtorch's threads, what divergence does and how often
 /// the finalizers run. The model's own work (forward, loss, backward, update, evaluation) is the caller's.
 /// </summary>
-public sealed record TrainingPlan
+internal sealed record TrainingPlan
 {
     /// <summary>Name shown with progress ("fit relu", "resnet C=64").</summary>
     public string Task { get; init; } = "train";
@@ -96,7 +96,7 @@ public sealed record TrainingPlan
 }
 
 /// <summary>The step being taken: what the model's step and evaluation need to know, and how they stop the run.</summary>
-public sealed class TrainingStep
+internal sealed class TrainingStep
 {
     readonly Stopwatch _clock;
 
@@ -149,7 +149,7 @@ public sealed class TrainingStep
 /// <param name="Losses">The loss each step returned.</param>
 /// <param name="LastEvaluatedStep">Steps taken at the last evaluation (-1: none).</param>
 /// <param name="Seconds">Wall time of the loop.</param>
-public sealed record TrainingOutcome(long Steps, StopReason StoppedBecause, IReadOnlyList<double> Losses, long LastEvaluatedStep, double Seconds);
+internal sealed record TrainingOutcome(long Steps, StopReason StoppedBecause, IReadOnlyList<double> Losses, long LastEvaluatedStep, double Seconds);
 
 /// <summary>
 /// The one training loop of NeuralLab. Constructing it seeds the generators and sets libtorch's threads (both
@@ -157,7 +157,7 @@ public sealed record TrainingOutcome(long Steps, StopReason StoppedBecause, IRea
 /// takes the planned steps, each by the caller's step function, with the plan's batches, learning rates,
 /// evaluations, divergence policy, progress, cancellation and collections. Dispose to restore the threads.
 /// </summary>
-public sealed class Trainer : IDisposable
+internal sealed class Trainer : IDisposable
 {
     readonly LibtorchThreads? _threads;
     Generator? _generator;

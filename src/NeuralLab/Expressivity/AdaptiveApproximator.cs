@@ -15,10 +15,13 @@ public sealed record Certificate(double MaxError, double WorstX, int GridPoints,
 public sealed record ReluApproximation(string Function, double A, double B, double Eps, double[] Knots, double[] Values, ShallowNetwork Network, Certificate Certificate)
     : IDisposable
 {
+    /// <summary>Frees the network's libtorch tensors.</summary>
     public void Dispose() => Network.Dispose();
 
+    /// <summary>Hidden ReLU units of the network (one per knot but the last).</summary>
     public int Units => Network.Units;
 
+    /// <summary>Linear pieces of the interpolant on [a, b].</summary>
     public int Pieces => Knots.Length - 1;
 }
 
@@ -52,9 +55,21 @@ public static class AdaptiveApproximator
     /// <summary>Unit roundoff of float64, 2⁻⁵³.</summary>
     const double UnitRoundoff = 1.1102230246251565e-16;
 
+    /// <summary>As the other overload, for a parsed formula (named by its text in messages).</summary>
     public static ReluApproximation Build(Formula formula, double a, double b, double eps, IProgress<ProgressReport>? progress = null) =>
         Build(formula.AsFunction(), a, b, eps, formula.Text, progress);
 
+    /// <summary>A one-hidden-layer ReLU network interpolating <paramref name="f"/> at greedily furthest knots so that
+    /// every chord stays within <paramref name="eps"/> on [<paramref name="a"/>, <paramref name="b"/>], with its
+    /// certificate.</summary>
+    /// <param name="f">The function; every value on [a, b] must be finite.</param>
+    /// <param name="a">Left end of the domain (finite).</param>
+    /// <param name="b">Right end of the domain (finite, &gt; a).</param>
+    /// <param name="eps">Sup-norm tolerance ε &gt; 0.</param>
+    /// <param name="name">How messages name f.</param>
+    /// <param name="progress">Progress sink, may be null.</param>
+    /// <exception cref="BadInputException">ε or the domain is invalid, f is not finite somewhere on it, or ε needs more
+    /// than <see cref="MaxUnits"/> units or pieces narrower than float64 resolves.</exception>
     public static ReluApproximation Build(Func<double, double> f, double a, double b, double eps, string name = "f", IProgress<ProgressReport>? progress = null)
     {
         CheckArguments(a, b, eps);
@@ -190,7 +205,7 @@ public static class AdaptiveApproximator
     {
         bool Feasible(double x1) => ChordWithin(f, x0, y0, x1, f.At(x1), tolerance);
         if (Feasible(b)) return b;
-        double lo = x0, hi = b;
+        double lo, hi = b;
         double trial = Math.Min(b, x0 + width);
         if (trial < b && Feasible(trial))
         {

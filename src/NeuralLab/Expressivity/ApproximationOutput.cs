@@ -5,7 +5,7 @@ namespace NeuralLab.Expressivity;
 /// <summary>What <c>neurallab relu approx --out DIR</c> writes for a constructed approximation.</summary>
 public static class ApproximationOutput
 {
-    public static readonly string[] Files = ["approx.png", "approx-error.png", "network.json"];
+    internal static readonly string[] Files = ["approx.png", "approx-error.png", "network.json"];
 
     /// <summary>Writes the two figures (f, the network and its knots; the error) and <see cref="NetworkJson"/> to <paramref name="output"/>.</summary>
     public static void Write(OutputDirectory output, ReluApproximation approximation, Formula formula)

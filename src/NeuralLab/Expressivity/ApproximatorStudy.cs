@@ -14,9 +14,14 @@ public sealed record ApproximationRow(string Function, double A, double B, doubl
 /// <summary>The constructed network against one of the same width trained by Adam, both measured on the certification grid.</summary>
 public sealed record AdamComparison(string Function, double A, double B, double Eps, int Units, double ConstructedMaxError, double AdamMaxError, int Steps)
 {
+    /// <summary>True when the constructed network's sup error is below the Adam-trained one's.</summary>
     public bool ConstructedWins => ConstructedMaxError < AdamMaxError;
 }
 
+/// <summary>Answer 1.7's measurements.</summary>
+/// <param name="Sweep">Units against ε for each of the functions.</param>
+/// <param name="Comparisons">The constructed network against Adam at equal width, one per function.</param>
+/// <param name="RandomSmooth">Units at the comparison ε for random smooth functions on [−1, 1].</param>
 public sealed record ApproximatorStudyResult(IReadOnlyList<ApproximationRow> Sweep, IReadOnlyList<AdamComparison> Comparisons, IReadOnlyList<ApproximationRow> RandomSmooth);
 
 /// <summary>Answer 1.7 in numbers: units against ε for the functions, the x² economy, and Adam at equal width.</summary>

@@ -15,7 +15,7 @@ public sealed record ConstructionCheck(
     double WorstX,
     bool Exact);
 
-public static class ConstructionVerifier
+internal static class ConstructionVerifier
 {
     /// <summary>"Exact" means within this of the target everywhere checked: float64 leaves ~1e-15 on these sizes.</summary>
     public const double Tolerance = 1e-12;

@@ -7,13 +7,13 @@ namespace NeuralLab.Expressivity;
 /// <param name="Network">The network.</param>
 /// <param name="TargetFunction">The target, computed directly in .NET (the oracle).</param>
 /// <param name="Kinks">Where the target or the network bends; checked individually besides the grid.</param>
-public sealed record Construction(string Id, string Name, string Target, ShallowNetwork Network, Func<double, double> TargetFunction, double[] Kinks);
+internal sealed record Construction(string Id, string Name, string Target, ShallowNetwork Network, Func<double, double> TargetFunction, double[] Kinks);
 
 /// <summary>
 /// The exact constructions of homework section 1 (answers 1.1–1.4). One hidden layer,
 /// f(x) = w1ᵀ σ(w0·x + b0) (+ b1 where said), weights set rather than trained.
 /// </summary>
-public static class Constructions
+internal static class Constructions
 {
     /// <summary>The output weights the written solution gives for 1.1 and 1.2: w1 = [1, −1], so f = σ(z) − σ(−z) = z.</summary>
     public static readonly double[] SolutionOutputWeights = [1, -1];

@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace NeuralLab.Expressivity;
 
 /// <summary>Least-squares fitting of a scalar function by full-batch Adam (NeuralLab.Common.Adam), in float64.</summary>
-public static class CurveFitting
+internal static class CurveFitting
 {
     /// <summary>
     /// Minimises the mean squared error over (xs, ys) for <paramref name="steps"/> Adam steps, the learning rate decaying

@@ -21,6 +21,8 @@ public sealed record ExpressivityBudget(
     int AdamSteps,
     int RandomSmoothFunctions)
 {
+    /// <summary>The section-1 budget of a report profile: seconds for tests, the homework's for <see
+    /// cref="ReportProfile.Full"/>.</summary>
     public static ExpressivityBudget For(ReportProfile profile) => profile switch
     {
         ReportProfile.Test => new(150, [1, 2], 16, [(1, 8), (2, 16), (4, 32)], [1e-1, 1e-2, 1e-3], 1e-2, 150, 2),

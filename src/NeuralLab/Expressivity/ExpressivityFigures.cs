@@ -7,7 +7,7 @@ public static class ExpressivityFigures
 {
     const int Width = 900, Height = 560;
 
-    static readonly IPalette Palette = new ScottPlot.Palettes.Category10();
+    static readonly ScottPlot.Palettes.Category10 Palette = new();
 
     /// <summary>The networks of 1.1–1.4 on [−4, 4] (lines) over their targets (dots).</summary>
     public static void Constructions(string path, string title)

@@ -8,8 +8,10 @@ namespace NeuralLab.Expressivity;
 /// <summary>Homework section 1: the exact ReLU constructions, what ReLU networks cannot do, and the constructive approximator.</summary>
 public sealed class ExpressivityReportSection : IReportSection
 {
+    /// <inheritdoc/>
     public int Number => 1;
 
+    /// <inheritdoc/>
     public string Title => "Expressivity: exact ReLU networks, their limits, and a constructive universal approximator";
 
     /// <summary>The checks of answers 1.1–1.7 for a budget, in the solution's order (the CLI runs the same ones).</summary>
@@ -17,6 +19,7 @@ public sealed class ExpressivityReportSection : IReportSection
         OutsideGrowthClaim Outside, ApproximatorClaim Approximator) Checks(ExpressivityBudget budget) =>
         (new(), new(), new(), new(), new(budget), new(budget), new(budget));
 
+    /// <inheritdoc/>
     public SectionResult Run(ReportContext context)
     {
         var clock = Stopwatch.StartNew();

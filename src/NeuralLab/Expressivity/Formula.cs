@@ -29,10 +29,12 @@ public sealed class Formula
     /// <summary>The formula as the user typed it.</summary>
     public string Text { get; }
 
-    public double Evaluate(double x) => _evaluate(x);
+    internal double Evaluate(double x) => _evaluate(x);
 
+    /// <summary>The formula as a function of x (float64).</summary>
     public Func<double, double> AsFunction() => _evaluate;
 
+    /// <inheritdoc/>
     public override string ToString() => Text;
 
     /// <summary>Names the functions a formula may call, with their arity.</summary>

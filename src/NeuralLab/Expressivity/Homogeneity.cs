@@ -16,6 +16,7 @@ public sealed record HomogeneityCase(int Depth, int Width, bool Biases, int Pair
 /// </summary>
 public sealed record BiasFreeBound(double HalfWidth, int Points, double Mse, double ContinuousMse, double SlopePositive, double SlopeNegative)
 {
+    /// <summary>The bound on the sample points <paramref name="xs"/>; its half-width L is max |x|.</summary>
     public static BiasFreeBound For(double[] xs)
     {
         double halfWidth = xs.Max(Math.Abs);
@@ -41,13 +42,20 @@ public sealed record BiasFreeBound(double HalfWidth, int Points, double Mse, dou
 /// </remarks>
 public sealed record TrainedFit(int Depth, int Width, bool Biases, int Steps, double FinalMse, double F2, double F4, (int Step, double Mse)[] LossCurve);
 
+/// <summary>Answer 1.5's measurements.</summary>
+/// <param name="RandomNetworks">f(cx) against c·f(x) on random bias-free networks of several shapes.</param>
+/// <param name="Bound">The least MSE any positively homogeneous f can reach on x².</param>
+/// <param name="Trained">Networks trained on x², with and without biases.</param>
 public sealed record HomogeneityStudy(IReadOnlyList<HomogeneityCase> RandomNetworks, BiasFreeBound Bound, IReadOnlyList<TrainedFit> Trained)
 {
+    /// <summary>The largest relative deviation from f(cx) = c·f(x) over the random networks (rounding size when
+    /// homogeneity holds).</summary>
     public double MaxRelativeDeviation => RandomNetworks.Max(c => c.MaxRelativeDeviation);
 
     /// <summary>The smallest MSE any network without biases reached.</summary>
     public double MinBiasFreeMse => Trained.Where(t => !t.Biases).Min(t => t.FinalMse);
 
+    /// <summary>The smallest MSE any network with biases reached; NaN when none was trained.</summary>
     public double MinMseWithBiases => Trained.Where(t => t.Biases).Select(t => t.FinalMse).DefaultIfEmpty(double.NaN).Min();
 }
 

@@ -20,7 +20,7 @@ public sealed record OutsideFit(string Method, double HalfWidth, int Units, doub
 /// Answer 1.6: a ReLU network is piecewise linear with finitely many pieces, so beyond its last kink it is a line
 /// and |x² − f(x)| grows like x². Fitting wider networks on wider intervals moves the problem, never removes it.
 /// </summary>
-public static class OutsideGrowth
+internal static class OutsideGrowth
 {
     /// <summary>
     /// Fits x² on [−L, L] for each (L, units) by interpolation and by Adam, and measures the error outside.

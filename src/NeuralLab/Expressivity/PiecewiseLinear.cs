@@ -9,7 +9,7 @@ namespace NeuralLab.Expressivity;
 /// The linear term costs two units, s₀·ReLU(x − x₀) − s₀·ReLU(x₀ − x), the first merged into x₀'s unit;
 /// so the network has one unit per kink plus one when s₀ ≠ 0.
 /// </summary>
-public static class PiecewiseLinear
+internal static class PiecewiseLinear
 {
     /// <summary>
     /// The exact ReLU network of the continuous piecewise-linear function through (xs[i], ys[i]) that continues

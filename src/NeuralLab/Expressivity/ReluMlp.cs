@@ -1,4 +1,3 @@
-using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -13,12 +12,17 @@ public sealed class ReluMlp : nn.Module<Tensor, Tensor>
 {
     readonly ModuleList<Linear> layers = new();
 
+    /// <summary>Hidden layers.</summary>
     public int Depth { get; }
 
+    /// <summary>Units per hidden layer.</summary>
     public int Width { get; }
 
+    /// <summary>Whether the layers have biases; without them the network is positively homogeneous.</summary>
     public bool Biases { get; }
 
+    /// <summary>A network with libtorch's default initialisation, float64.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">depth or width is below 1.</exception>
     public ReluMlp(int depth, int width, bool biases) : base(nameof(ReluMlp))
     {
         if (depth < 1 || width < 1) throw new ArgumentOutOfRangeException(nameof(depth), "need at least one hidden layer of one unit");
@@ -37,7 +41,7 @@ public sealed class ReluMlp : nn.Module<Tensor, Tensor>
         return layers[^1].call(z);                               // (n, 1)
     }
 
-    public double[] Evaluate(IReadOnlyList<double> xs)
+    internal double[] Evaluate(IReadOnlyList<double> xs)
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();

@@ -1,4 +1,3 @@
-using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -7,6 +6,7 @@ namespace NeuralLab.Expressivity;
 /// <summary>The hidden layer's nonlinearity σ.</summary>
 public enum Activation
 {
+    /// <summary>max(0, z).</summary>
     Relu,
     /// <summary>The logistic sigmoid 1/(1 + e^(−z)); σ(0) = 1/2, which construction 1.3 relies on.</summary>
     Sigmoid,
@@ -26,6 +26,7 @@ public sealed class ShallowNetwork : nn.Module<Tensor, Tensor>
     readonly Linear hidden;
     readonly Linear output;
 
+    /// <summary>The hidden layer's σ.</summary>
     public Activation Activation { get; }
 
     /// <summary>Number of hidden units m.</summary>
@@ -130,5 +131,5 @@ public sealed class ShallowNetwork : nn.Module<Tensor, Tensor>
         return new ShallowNetwork(Drop(w.W0), Drop(w.B0), Drop(w.W1), w.B1, w.Activation);
     }
 
-    public static ShallowNetwork FromWeights(NetworkWeights w) => new(w.W0, w.B0, w.W1, w.B1, w.Activation);
+    internal static ShallowNetwork FromWeights(NetworkWeights w) => new(w.W0, w.B0, w.W1, w.B1, w.Activation);
 }

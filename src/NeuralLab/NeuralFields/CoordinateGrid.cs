@@ -6,7 +6,7 @@ namespace NeuralLab.NeuralFields;
 /// Pixel-centre coordinates of an image: the longer side spans [-1, 1]; the shorter side keeps the
 /// same spacing, centred on 0, so a pixel is square in field coordinates too.
 /// </summary>
-public static class CoordinateGrid
+internal static class CoordinateGrid
 {
     /// <summary>Distance between neighbouring pixel centres in field units: 2 / (longer side − 1).</summary>
     public static double Spacing(int height, int width) => 2.0 / Math.Max(1, Math.Max(height, width) - 1);

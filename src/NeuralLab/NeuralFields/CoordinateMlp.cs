@@ -1,4 +1,3 @@
-using TorchSharp;
 using TorchSharp.Modules;
 using NeuralLab.NeuralFields.Encodings;
 using static TorchSharp.torch;
@@ -7,10 +6,26 @@ namespace NeuralLab.NeuralFields;
 
 /// <summary>Silu (x·σ(x), C^∞) is the smooth stand-in for ReLU in decoders behind an encoding: ReLU's
 /// Laplacian would be zero or a Dirac.</summary>
-public enum FieldActivation { Relu, Tanh, Sine, Silu }
+public enum FieldActivation
+{
+    /// <summary>max(0, z): piecewise linear, so the field's Laplacian is zero almost everywhere.</summary>
+    Relu,
+    /// <summary>tanh z.</summary>
+    Tanh,
+    /// <summary>sin(ω0·z), SIREN (Sitzmann et al. 2020).</summary>
+    Sine,
+    /// <summary>z·σ(z), smooth (C^∞).</summary>
+    Silu,
+}
 
 /// <summary>How the weights start: SIREN's scheme for sine networks, or libtorch's default (the Q8 ablation).</summary>
-public enum FieldInit { Siren, Default }
+public enum FieldInit
+{
+    /// <summary>SIREN's uniform scheme: first layer U(−1/n, 1/n), the others U(−√(6/n)/ω0, √(6/n)/ω0), n the fan-in.</summary>
+    Siren,
+    /// <summary>libtorch's default Linear initialisation.</summary>
+    Default,
+}
 
 /// <summary>The architecture of a coordinate MLP; stored in checkpoints.</summary>
 public sealed record FieldArchitecture(
@@ -26,6 +41,8 @@ public sealed record FieldArchitecture(
     /// <summary>ω0 of the first layer: SIREN scales it separately for audio (3000 in Sitzmann et al. 2020, Sec. 4.2), where one unit of t spans thousands of periods.</summary>
     public double FirstLayerOmega0 => FirstOmega0 ?? Omega0;
 
+    /// <summary>Throws <see cref="Common.BadInputException"/> naming the CLI option of the first field outside its
+    /// range.</summary>
     public void Validate()
     {
         if (Hidden <= 0) throw new ArgumentOutOfRangeException(nameof(Hidden), Hidden, "must be positive");
@@ -53,13 +70,18 @@ public sealed class CoordinateMlp : nn.Module<Tensor, Tensor>
     readonly Linear output;
     readonly FieldEncoding? encoding;
 
+    /// <summary>Layer sizes, activation and initialisation.</summary>
     public FieldArchitecture Architecture { get; }
 
+    /// <summary>The coordinate encoding in front of the first layer (<see cref="EncodingKind.None"/>: raw
+    /// coordinates).</summary>
     public EncodingConfig Encoding { get; }
 
     /// <summary>The linear layers in order, the output layer last (<see cref="PlainMlpStep"/> runs them by hand).</summary>
     internal IReadOnlyList<Linear> Layers => [.. hidden, output];
 
+    /// <summary>An untrained field (float32) initialised as <see cref="FieldArchitecture.Init"/> says, taking
+    /// coordinates in [−1, 1]^D.</summary>
     public CoordinateMlp(FieldArchitecture architecture, EncodingConfig? encoding = null) : base(nameof(CoordinateMlp))
     {
         architecture.Validate();
@@ -80,13 +102,14 @@ public sealed class CoordinateMlp : nn.Module<Tensor, Tensor>
         bool first = true;
         foreach (var layer in hidden.Append(output))
         {
-            long fanIn = layer.weight!.shape[1];
+            long fanIn = layer.weight.shape[1];
             double bound = first ? 1.0 / fanIn : Math.Sqrt(6.0 / fanIn) / omega0;
             layer.weight.uniform_(-bound, bound);
             first = false;
         }
     }
 
+    /// <inheritdoc/>
     public override Tensor forward(Tensor coordinates) // (N, 2) → (N, channels)
     {
         var x = encoding is null ? coordinates : encoding.call(coordinates);
@@ -119,6 +142,7 @@ public sealed class CoordinateMlp : nn.Module<Tensor, Tensor>
         output.bias!.add_(shift);
     }
 
+    /// <inheritdoc/>
     protected override void Dispose(bool disposing)
     {
         if (disposing)

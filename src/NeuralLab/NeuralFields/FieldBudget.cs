@@ -7,7 +7,7 @@ namespace NeuralLab.NeuralFields;
 /// what the code allocates: per-pixel arrays and maps, one chunk of a chunked pass (<see cref="FieldChunks"/>), a
 /// minibatch's graph, and the model with Adam's two moments. In doubles: hostile sizes overflow a long.
 /// </summary>
-public static class FieldBudget
+internal static class FieldBudget
 {
     /// <summary>Weights and biases of <paramref name="a"/>.</summary>
     public static double Parameters(FieldArchitecture a)

@@ -10,17 +10,25 @@ namespace NeuralLab.NeuralFields;
 /// </summary>
 public sealed record FieldCheckpoint
 {
-    public const string FormatTag = "neurallab-field";
-    public const int CurrentVersion = 1;
-    public const string ConfigFile = "model.json", WeightsFile = "model.bin";
+    internal const string FormatTag = "neurallab-field";
+    internal const int CurrentVersion = 1;
+    internal const string ConfigFile = "model.json", WeightsFile = "model.bin";
 
+    /// <summary>Format tag; a model.json with another tag is refused.</summary>
     public string Format { get; init; } = FormatTag;
+    /// <summary>Format version.</summary>
     public int Version { get; init; } = CurrentVersion;
+    /// <summary>The network that model.bin holds the weights of.</summary>
     public required FieldArchitecture Architecture { get; init; }
+    /// <summary>How the field was fitted.</summary>
     public required FitConfig Fit { get; init; }
+    /// <summary>Height in pixels of the signal fitted (1 for audio).</summary>
     public required int ImageHeight { get; init; }
+    /// <summary>Width in pixels of the signal fitted (frames for audio).</summary>
     public required int ImageWidth { get; init; }
+    /// <summary>Optimiser steps taken.</summary>
     public required long Steps { get; init; }
+    /// <summary>PSNR (dB, peak-to-peak 2 on [−1, 1]) of the field on the signal at the last evaluation.</summary>
     public required double Psnr { get; init; }
     /// <summary>Audio fields only: samples per second of the clip (the field's grid is 1 × frames).</summary>
     public int? SampleRate { get; init; }

@@ -1,7 +1,7 @@
 namespace NeuralLab.NeuralFields;
 
 /// <summary>What a pass over pixels keeps per pixel while its chunk is alive.</summary>
-public enum FieldPass
+internal enum FieldPass
 {
     /// <summary>A forward pass without a graph (render, whole-image evaluation).</summary>
     Forward,
@@ -14,7 +14,7 @@ public enum FieldPass
 /// memory budget per chunk instead of a constant. Each chunk runs in its own dispose scope, so a pass
 /// holds one chunk's intermediates plus its output, whatever the resolution (issue 15).
 /// </summary>
-public static class FieldChunks
+internal static class FieldChunks
 {
     /// <summary>Intermediates one chunk may hold: 64 MiB. At 3×256 that is about 8,100 pixels of a forward pass (the
     /// constant 8,192 it replaces), whose activations (8 MiB each) stay under glibc's 32 MiB mmap threshold (docs/neural-fields.md, "Speed").</summary>

@@ -1,4 +1,3 @@
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace NeuralLab.NeuralFields;
@@ -8,7 +7,7 @@ namespace NeuralLab.NeuralFields;
 /// explore_siren notebook (gradient, then divergence of the gradient). TorchSharp pitfall: unlike
 /// PyTorch, retain_graph does not default to create_graph, so both are passed explicitly.
 /// </summary>
-public static class FieldDerivatives
+internal static class FieldDerivatives
 {
     /// <summary>∇f at <paramref name="x"/> (N, D) for a scalar field f: (N, D) → (N, 1); returns (N, D), still in the graph.</summary>
     public static Tensor Gradient(Tensor y, Tensor x) =>

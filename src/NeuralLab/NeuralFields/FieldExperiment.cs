@@ -9,10 +9,15 @@ namespace NeuralLab.NeuralFields;
 /// <summary>What a fit reports (metrics.json, and fit --json).</summary>
 public sealed record FitMetrics
 {
+    /// <summary>PSNR (dB) of the field on the image: 10·log10(4 / MSE) for pixels in [−1, 1].</summary>
     public required double Psnr { get; init; }
+    /// <summary>Optimiser steps taken.</summary>
     public required long Steps { get; init; }
+    /// <summary>Wall time of the fit in seconds, evaluations included.</summary>
     public required double Seconds { get; init; }
+    /// <summary>The field's activation: "relu", "tanh", "sine" or "silu".</summary>
     public required string Activation { get; init; }
+    /// <summary>The initialisation: "siren" or "default".</summary>
     public required string Init { get; init; }
     /// <summary>none, fourier or grid.</summary>
     public string Encoding { get; init; } = "none";
@@ -24,22 +29,35 @@ public sealed record FitMetrics
     public required double LaplacianZeroFraction { get; init; }
     /// <summary>Fraction of pixels where the autograd Δf is exactly 0.0 (a ReLU field's: all of them, Q6).</summary>
     public required double LaplacianExactZeroFraction { get; init; }
+    /// <summary>Mean |∂f/∂x|, |∂f/∂y| of the fitted field over the pixel grid (both components).</summary>
     public required double GradientAbsMean { get; init; }
+    /// <summary>Mean |Δ| of the image by the 5-point stencil.</summary>
     public required double GroundTruthLaplacianAbsMean { get; init; }
+    /// <summary>Mean |Sobel gradient| of the image (both components).</summary>
     public required double GroundTruthGradientAbsMean { get; init; }
     /// <summary>Pearson correlation between the field's gradient and the Sobel gradient (both components).</summary>
     public required double GradientCorrelation { get; init; }
     /// <summary>Pearson correlation between the field's Laplacian and the 5-point stencil's.</summary>
     public double LaplacianCorrelation { get; init; }
+    /// <summary>Seconds spent computing the field's gradient and Laplacian by autograd.</summary>
     public required double DerivativeSeconds { get; init; }
+    /// <summary>Why training ended: "budget", "target_psnr" or "cancelled".</summary>
     public required string StoppedBecause { get; init; }
+    /// <summary>The image's name (its file name, or the cameraman's).</summary>
     public required string Image { get; init; }
+    /// <summary>Rows of the image fitted.</summary>
     public required int Height { get; init; }
+    /// <summary>Columns of the image fitted.</summary>
     public required int Width { get; init; }
+    /// <summary>1 (grayscale) or 3 (RGB).</summary>
     public required int Channels { get; init; }
+    /// <summary>Adam's (initial) learning rate.</summary>
     public required double LearningRate { get; init; }
+    /// <summary>Pixels per step, or "full".</summary>
     public required string Batch { get; init; }
+    /// <summary>The learning-rate schedule: "constant", "step" or "cosine".</summary>
     public required string Schedule { get; init; }
+    /// <summary>Seed of the fit.</summary>
     public required int Seed { get; init; }
     /// <summary>Seconds to first reach 30, 35 and 40 dB (null if never).</summary>
     public required IReadOnlyDictionary<string, double?> SecondsTo { get; init; }
@@ -59,6 +77,10 @@ public sealed record FieldMaps(int Height, int Width, double[] Values, double[] 
 /// </summary>
 public static class FieldExperiment
 {
+    /// <summary>PSNRs (dB) whose first-reaching time metrics.json records.</summary>
+    static readonly int[] SecondsToDecibels = [30, 35, 40];
+
+    /// <summary>Every file <see cref="Run"/> writes into its output directory.</summary>
     public static readonly string[] OutputFiles =
     [
         "reconstruction.png", "gradient.png", "laplacian.png", "ground_truth.png", "ground_truth_gradient.png",
@@ -163,7 +185,7 @@ public static class FieldExperiment
             Batch = config.Batch?.ToString() ?? "full",
             Schedule = config.Schedule.ToString().ToLowerInvariant(),
             Seed = config.Seed,
-            SecondsTo = new[] { 30, 35, 40 }.ToDictionary(db => $"{db}db", db => fit.FirstReaching(db)?.Seconds),
+            SecondsTo = SecondsToDecibels.ToDictionary(db => $"{db}db", db => fit.FirstReaching(db)?.Seconds),
             Supervision = supervision,
         };
         if (output != null)

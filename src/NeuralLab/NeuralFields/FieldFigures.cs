@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace NeuralLab.NeuralFields;
 
 /// <summary>PNG pictures of fields, their derivative maps and training curves.</summary>
-public static class FieldFigures
+internal static class FieldFigures
 {
     /// <summary>Pixels converted per chunk when a map is written: the conversion's temporaries stay a few MB at any size.</summary>
     const long WriteChunkPixels = 1 << 20;

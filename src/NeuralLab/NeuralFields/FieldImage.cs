@@ -1,6 +1,5 @@
 using NeuralLab.Common;
 using SkiaSharp;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace NeuralLab.NeuralFields;
@@ -14,13 +13,19 @@ public sealed class FieldImage
     /// <summary>Default pixel budget: 16 megapixels.</summary>
     public const long DefaultMaxPixels = 16L * 1024 * 1024;
 
+    /// <summary>Rows.</summary>
     public int Height { get; }
+    /// <summary>Columns.</summary>
     public int Width { get; }
+    /// <summary>1 (grayscale) or 3 (RGB).</summary>
     public int Channels { get; }
 
     /// <summary>Pixel values in [-1, 1], index (row · Width + column) · Channels + channel.</summary>
     public float[] Pixels { get; }
 
+    /// <summary>An image over <paramref name="pixels"/> (kept, not copied).</summary>
+    /// <exception cref="ArgumentException">The image is empty, channels is not 1 or 3, or the pixel count does not
+    /// match the shape.</exception>
     public FieldImage(int height, int width, int channels, float[] pixels)
     {
         if (height <= 0 || width <= 0) throw new ArgumentException("empty image");
@@ -29,6 +34,7 @@ public sealed class FieldImage
         (Height, Width, Channels, Pixels) = (height, width, channels, pixels);
     }
 
+    /// <summary>Height · Width.</summary>
     public int PixelCount => Height * Width;
 
     /// <summary>The cameraman (CC0, scikit-image), embedded in the library: see Data/NOTICE.md.</summary>
@@ -36,6 +42,7 @@ public sealed class FieldImage
         typeof(FieldImage).Assembly.GetManifestResourceStream("NeuralLab.Data.camera.png")
         ?? throw new InvalidOperationException("embedded cameraman missing from the assembly");
 
+    /// <summary>How metrics and messages name the embedded cameraman.</summary>
     public const string DefaultName = "cameraman (embedded)";
 
     /// <summary>

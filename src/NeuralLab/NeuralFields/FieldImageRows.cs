@@ -32,9 +32,13 @@ public sealed class FieldImageRows : IDisposable
     int _top, _next;    // the first row held and the row after the last one decoded (for a scanline decoder, the next it will decode)
     (int Top, int Count, FieldImage Band)? _last;
 
+    /// <summary>The file name, for messages and metrics.</summary>
     public string Name { get; }
+    /// <summary>Rows of the image (after resizing, if any).</summary>
     public int Height { get; }
+    /// <summary>Columns of the image (after resizing, if any).</summary>
     public int Width { get; }
+    /// <summary>1 (grayscale) or 3 (RGB).</summary>
     public int Channels { get; private set; }
 
     /// <summary>"rows" when bands are decoded as they are asked for, "whole" when the image was decoded at once.</summary>
@@ -180,6 +184,7 @@ public sealed class FieldImageRows : IDisposable
         return band;
     }
 
+    /// <summary>Frees the decoder and the file's bytes.</summary>
     public void Dispose()
     {
         _codec?.Dispose();

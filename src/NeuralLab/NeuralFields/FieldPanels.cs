@@ -3,7 +3,7 @@ using SkiaSharp;
 namespace NeuralLab.NeuralFields;
 
 /// <summary>Grids of a fit's output pictures with row and column labels (the report's Figures 2–5).</summary>
-public static class FieldPanels
+internal static class FieldPanels
 {
     public static readonly string[] Columns = ["image", "gradient magnitude", "Laplacian"];
 

@@ -6,6 +6,7 @@ namespace NeuralLab.NeuralFields;
 /// <summary>A fitted field, its gradient magnitude or its Laplacian as a PNG at any resolution (<c>neurallab render</c>).</summary>
 public static class FieldRender
 {
+    /// <summary>What a render can show: the field's values, its gradient magnitude, its Laplacian.</summary>
     public static readonly string[] Kinds = ["field", "gradient", "laplacian"];
 
     /// <summary>

@@ -1,4 +1,3 @@
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace NeuralLab.NeuralFields;
@@ -12,10 +11,14 @@ public sealed class FieldSignal
 {
     /// <summary>Grid shape: [height, width] or [samples].</summary>
     public IReadOnlyList<int> Shape { get; }
+    /// <summary>Values per sample: 1 or 3 for an image, 1 or 2 for audio.</summary>
     public int Channels { get; }
     /// <summary>Values, index sample · Channels + channel (row-major over <see cref="Shape"/>, channel last).</summary>
     public float[] Values { get; }
 
+    /// <summary>A signal over <paramref name="values"/> (kept, not copied).</summary>
+    /// <exception cref="ArgumentException">The shape is not a non-empty 1-D or 2-D grid, channels is not positive, or
+    /// the value count does not match.</exception>
     public FieldSignal(IReadOnlyList<int> shape, int channels, float[] values)
     {
         if (shape.Count is not (1 or 2) || shape.Any(s => s <= 0)) throw new ArgumentException("a signal is a non-empty 1-D or 2-D grid");
@@ -24,11 +27,12 @@ public sealed class FieldSignal
         (Shape, Channels, Values) = (shape.ToArray(), channels, values);
     }
 
-    public static FieldSignal FromImage(FieldImage image) => new([image.Height, image.Width], image.Channels, image.Pixels);
+    internal static FieldSignal FromImage(FieldImage image) => new([image.Height, image.Width], image.Channels, image.Pixels);
 
     /// <summary>Coordinate dimensions D: 1 for audio, 2 for an image.</summary>
     public int Dimensions => Shape.Count;
 
+    /// <summary>Grid points: the product of <see cref="Shape"/>.</summary>
     public int SampleCount => Shape.Aggregate(1, (a, s) => a * s);
 
     /// <summary>The image this signal is; only for 2-D signals.</summary>

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Text.Json;
 using NeuralLab.Common;
 using NeuralLab.NeuralFields.Supervision;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace NeuralLab.NeuralFields;
@@ -13,10 +12,15 @@ public sealed record FitEvaluation(long Step, double Seconds, double Psnr, doubl
 /// <summary>The outcome of <see cref="FieldTrainer"/>'s Fit; owns <see cref="Model"/>.</summary>
 public sealed class FitResult : IDisposable
 {
+    /// <summary>The fitted field; this result owns and disposes it.</summary>
     public required CoordinateMlp Model { get; init; }
+    /// <summary>The configuration it was fitted with.</summary>
     public required FitConfig Config { get; init; }
+    /// <summary>Optimiser steps taken.</summary>
     public required long Steps { get; init; }
+    /// <summary>Wall time of the fit, evaluations included.</summary>
     public required double Seconds { get; init; }
+    /// <summary>PSNR (dB) of the final field on the whole signal.</summary>
     public required double Psnr { get; init; }
     /// <summary>Why training ended: the budget of steps, the target PSNR, or a cancellation.</summary>
     public required StopReason StoppedBecause { get; init; }
@@ -29,16 +33,18 @@ public sealed class FitResult : IDisposable
     };
     /// <summary>Training loss (minibatch MSE) of every step.</summary>
     public required IReadOnlyList<float> StepLosses { get; init; }
+    /// <summary>Every evaluation, in step order.</summary>
     public required IReadOnlyList<FitEvaluation> Evaluations { get; init; }
 
     /// <summary>First evaluation at or above <paramref name="db"/>, if any.</summary>
     public FitEvaluation? FirstReaching(double db) => Evaluations.FirstOrDefault(e => e.Psnr >= db);
 
+    /// <summary>Frees the model's libtorch tensors.</summary>
     public void Dispose() => Model.Dispose();
 }
 
 /// <summary>Fits a <see cref="CoordinateMlp"/> to an image with Adam on the MSE.</summary>
-public static class FieldTrainer
+internal static class FieldTrainer
 {
     /// <summary>Pixels per forward/backward chunk: a whole-image step is accumulated over chunks of this
     /// size. Same gradient (the loss is a mean, so each chunk's loss is weighted by its share), but each

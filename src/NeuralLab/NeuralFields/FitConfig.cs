@@ -17,7 +17,9 @@ public enum LearningRateSchedule
 /// <summary>Everything that decides a fit; stored in checkpoints and metrics.</summary>
 public sealed record FitConfig
 {
+    /// <summary>The network fitted.</summary>
     public FieldArchitecture Architecture { get; init; } = new();
+    /// <summary>Adam's (initial) learning rate.</summary>
     public double LearningRate { get; init; } = 1e-4;
     /// <summary>Optimiser steps; exclusive with <see cref="Epochs"/>.</summary>
     public int? Steps { get; init; }
@@ -25,7 +27,9 @@ public sealed record FitConfig
     public int? Epochs { get; init; }
     /// <summary>Pixels per step; null is the whole image per step.</summary>
     public int? Batch { get; init; } = 4096;
+    /// <summary>How the learning rate changes over the steps.</summary>
     public LearningRateSchedule Schedule { get; init; } = LearningRateSchedule.Constant;
+    /// <summary>Seed of the initial weights, the encodings and the batches.</summary>
     public int Seed { get; init; }
     /// <summary>Stop as soon as an evaluation reaches this PSNR (dB).</summary>
     public double? TargetPsnr { get; init; }
@@ -40,6 +44,8 @@ public sealed record FitConfig
     /// <summary>What the loss compares: the field's values, or its gradient or Laplacian (SIREN Sec. 4.1).</summary>
     public Supervision.FieldSupervision Supervision { get; init; } = NeuralFields.Supervision.FieldSupervision.Value;
 
+    /// <summary>Throws <see cref="BadInputException"/> naming the CLI option of the first setting outside its range or
+    /// combination that cannot be fitted.</summary>
     public void Validate()
     {
         Architecture.Validate();
@@ -84,13 +90,15 @@ public sealed record FitConfig
 /// <summary>The homework's three recipes, with exactly its hyperparameters.</summary>
 public static class FitPresets
 {
-    public static readonly IReadOnlyDictionary<string, FitConfig> All = new Dictionary<string, FitConfig>
+    internal static readonly IReadOnlyDictionary<string, FitConfig> All = new Dictionary<string, FitConfig>
     {
         ["relu"] = new() { Architecture = new(FieldActivation.Relu), Epochs = 300, LearningRate = 1e-3, Batch = 64 },
         ["tanh"] = new() { Architecture = new(FieldActivation.Tanh), Epochs = 300, LearningRate = 1e-3, Batch = 100 },
         ["sine"] = new() { Architecture = new(FieldActivation.Sine), Epochs = 200, LearningRate = 1e-4, Batch = 2048 },
     };
 
+    /// <summary>The preset <paramref name="preset"/> (relu, tanh or sine; any case).</summary>
+    /// <exception cref="ArgumentException">No preset has that name.</exception>
     public static FitConfig Get(string preset) =>
         All.TryGetValue(preset.ToLowerInvariant(), out var config)
             ? config

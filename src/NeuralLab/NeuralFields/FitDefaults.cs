@@ -10,8 +10,10 @@ namespace NeuralLab.NeuralFields;
 /// </summary>
 public static class FitDefaults
 {
+    /// <summary>Longest side in pixels an image is shrunk to by default (box filter; a smaller one keeps its size).</summary>
     public const int Size = 256;
 
+    /// <summary>The default configuration.</summary>
     public static FitConfig Config { get; } = new()
     {
         Architecture = new FieldArchitecture(FieldActivation.Sine),

@@ -6,7 +6,7 @@ namespace NeuralLab.NeuralFields;
 /// Discrete derivatives of the target image, in the same units as the field's (per unit of field
 /// coordinate, with pixel spacing h = 2/(longer side − 1)), to set beside the field's autograd ones.
 /// </summary>
-public static class GroundTruthOperators
+internal static class GroundTruthOperators
 {
     /// <summary>Sobel gradient (H·W, 2) as (∂/∂x, ∂/∂y) of the channel-mean image; replicate padding.</summary>
     public static Tensor SobelGradient(FieldImage image)

@@ -13,10 +13,13 @@ namespace NeuralLab.NeuralFields;
 /// </summary>
 public sealed class NeuralFieldsReportSection : IReportSection
 {
+    /// <inheritdoc/>
     public int Number => 5;
 
+    /// <inheritdoc/>
     public string Title => "Neural fields: fitting an image with ReLU, Tanh and SIREN";
 
+    /// <inheritdoc/>
     public SectionResult Run(ReportContext context)
     {
         var clock = Stopwatch.StartNew();

@@ -1,5 +1,3 @@
-using NeuralLab.Common;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace NeuralLab.Recurrence;
@@ -7,9 +5,13 @@ namespace NeuralLab.Recurrence;
 /// <summary>The scalar nonlinearity σ of the homework's RNN.</summary>
 public enum Activation
 {
+    /// <summary>σ(z) = z: the linear RNN.</summary>
     Identity,
+    /// <summary>σ(z) = tanh z.</summary>
     Tanh,
+    /// <summary>σ(z) = max(0, z).</summary>
     Relu,
+    /// <summary>σ(z) = 1/(1 + e^(−z)).</summary>
     Sigmoid,
 }
 
@@ -19,13 +21,16 @@ public enum Activation
 /// </summary>
 public enum RnnForm
 {
+    /// <summary>h_t = w·σ(y_t).</summary>
     Outer,
+    /// <summary>h_t = σ(w·y_t).</summary>
     Inner,
 }
 
+/// <summary>σ and its parsing and naming for <see cref="Activation"/> and <see cref="RnnForm"/>.</summary>
 public static class ActivationFunctions
 {
-    public static double Apply(this Activation activation, double v) => activation switch
+    internal static double Apply(this Activation activation, double v) => activation switch
     {
         Activation.Identity => v,
         Activation.Tanh => Math.Tanh(v),
@@ -47,7 +52,7 @@ public static class ActivationFunctions
         _ => throw new ArgumentOutOfRangeException(nameof(activation)),
     };
 
-    public static Tensor Apply(this Activation activation, Tensor v) => activation switch
+    internal static Tensor Apply(this Activation activation, Tensor v) => activation switch
     {
         Activation.Identity => v,
         Activation.Tanh => v.tanh(),
@@ -85,5 +90,6 @@ public static class ActivationFunctions
         throw new ArgumentException($"unknown form '{text}' (expected outer or inner)", parameter);
     }
 
+    /// <summary>The form as the CLI spells it: "outer" or "inner".</summary>
     public static string Name(this RnnForm form) => form.ToString().ToLowerInvariant();
 }

@@ -1,4 +1,3 @@
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace NeuralLab.Recurrence;
@@ -7,17 +6,22 @@ namespace NeuralLab.Recurrence;
 /// <typeparam name="T">Numbers, libtorch tensors, graph nodes, polynomials.</typeparam>
 public interface IRnnAlgebra<T>
 {
+    /// <summary>The number <paramref name="value"/>; <paramref name="name"/> labels it (a graph node, a
+    /// tensor).</summary>
     T Constant(double value, string name);
 
+    /// <summary>a + b, labelled <paramref name="name"/>.</summary>
     T Add(T a, T b, string name);
 
+    /// <summary>a·b, labelled <paramref name="name"/>.</summary>
     T Multiply(T a, T b, string name);
 
+    /// <summary>σ(a), labelled <paramref name="name"/>.</summary>
     T Activate(Activation sigma, T a, string name);
 }
 
 /// <summary>Plain float64 arithmetic.</summary>
-public sealed class DoubleAlgebra : IRnnAlgebra<double>
+internal sealed class DoubleAlgebra : IRnnAlgebra<double>
 {
     public static readonly DoubleAlgebra Instance = new();
 
@@ -31,7 +35,7 @@ public sealed class DoubleAlgebra : IRnnAlgebra<double>
 }
 
 /// <summary>libtorch ops on 0-d tensors, so autograd records the unrolled graph.</summary>
-public sealed class TensorAlgebra : IRnnAlgebra<Tensor>
+internal sealed class TensorAlgebra : IRnnAlgebra<Tensor>
 {
     public static readonly TensorAlgebra Instance = new();
 

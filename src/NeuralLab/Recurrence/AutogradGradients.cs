@@ -1,10 +1,9 @@
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace NeuralLab.Recurrence;
 
 /// <summary>The same gradients as <see cref="BackpropThroughTime"/>, by libtorch's autograd in float64.</summary>
-public static class AutogradGradients
+internal static class AutogradGradients
 {
     /// <summary>df/dw and df/dh_t (t = 1..T) for f = h_T, from one backward pass through the unrolled graph.</summary>
     public static BpttGradients OfOutput(ScalarRnn rnn, IReadOnlyList<double> x)

@@ -4,19 +4,19 @@ namespace NeuralLab.Recurrence;
 /// <param name="Y">y_t.</param>
 /// <param name="PreActivation">The argument of σ: y_t in the outer form, w·y_t in the inner form.</param>
 /// <param name="H">h_t.</param>
-public readonly record struct StepRecord(double Y, double PreActivation, double H);
+internal readonly record struct StepRecord(double Y, double PreActivation, double H);
 
 /// <summary>Gradients of a loss L(h_1..h_T) from the hand-written backward pass.</summary>
 /// <param name="DLossDw">dL/dw, summed over every step that uses the shared w.</param>
 /// <param name="DLossDh">dL/dh_t for t = 1..T (index t−1): the total derivative, through all later steps.</param>
-public sealed record BpttGradients(double DLossDw, double[] DLossDh);
+internal sealed record BpttGradients(double DLossDw, double[] DLossDh);
 
 /// <summary>
 /// Backpropagation through time written out by hand, micrograd style: each step's backward sits
 /// beside its forward, and the backward pass is the explicit recursion
 /// dL/dh_{t−1} = ∂L/∂h_{t−1} (direct) + dL/dh_t · ∂h_t/∂h_{t−1}, run from t = T down to 1.
 /// </summary>
-public static class BackpropThroughTime
+internal static class BackpropThroughTime
 {
     public static StepRecord[] Forward(ScalarRnn rnn, IReadOnlyList<double> x)
     {

@@ -1,7 +1,7 @@
 namespace NeuralLab.Recurrence;
 
 /// <summary>The homework's closed forms (2.2–2.4), evaluated on numbers.</summary>
-public static class ClosedForms
+internal static class ClosedForms
 {
     /// <summary>2.2, linear case: h_t = Σ_{j=1..t} w^{t−j+1} x_j (h_3 = w x_3 + w² x_2 + w³ x_1).</summary>
     public static double LinearState(double w, IReadOnlyList<double> x, int t)

@@ -6,7 +6,7 @@ namespace NeuralLab.Recurrence;
 /// ~1e-32 of f's scale instead of float64's 1e-16: a derivative six orders of magnitude smaller than f
 /// (a vanishing ∂h_T/∂h_1) is then still resolved to 1e-10 relative.
 /// </summary>
-public readonly record struct DoubleDouble(double Hi, double Lo)
+internal readonly record struct DoubleDouble(double Hi, double Lo)
 {
     public static implicit operator DoubleDouble(double v) => new(v, 0);
 
@@ -105,7 +105,7 @@ public readonly record struct DoubleDouble(double Hi, double Lo)
 }
 
 /// <summary>The RNN's step in double-double arithmetic.</summary>
-public sealed class DoubleDoubleAlgebra : IRnnAlgebra<DoubleDouble>
+internal sealed class DoubleDoubleAlgebra : IRnnAlgebra<DoubleDouble>
 {
     public static readonly DoubleDoubleAlgebra Instance = new();
 

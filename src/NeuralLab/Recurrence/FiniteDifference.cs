@@ -8,7 +8,7 @@ namespace NeuralLab.Recurrence;
 /// differences are extrapolated to h → 0 by Ridders' method (Numerical Recipes §5.7), a Neville
 /// tableau of central differences at shrinking steps that also estimates its own error.
 /// </summary>
-public static class FiniteDifference
+internal static class FiniteDifference
 {
     const double Shrink = 1.4, Safe = 2;
     const int TableSize = 12;
@@ -61,7 +61,7 @@ public static class FiniteDifference
         var wide = Wide(x);
         var pattern = ActivePattern(rnn, x);
         return Derivative(w => rnn.Unroll(DoubleDoubleAlgebra.Instance, w, wide)[^1], rnn.W, 0.1 * Math.Max(1, Math.Abs(rnn.W)),
-            pattern == null ? null : w => ActivePattern(rnn.WithWeight(w), x)!.SequenceEqual(pattern));
+            pattern == null ? null : w => ActivePattern(rnn.WithWeight(w), x).SequenceEqual(pattern));
     }
 
     /// <summary>df/dh_k of f = h_T (1-based k), perturbing h_k and rerunning steps k+1..T.</summary>

@@ -52,6 +52,9 @@ public sealed record GradientCheck(
     public static double RelativeError(double a, double b) =>
         a == b ? 0 : Math.Abs(a - b) / Math.Max(Math.Abs(a), Math.Abs(b));
 
+    /// <summary>Runs <paramref name="rnn"/> on the inputs <paramref name="x"/> (x_1..x_T) and computes df/dw, ∂h_T/∂h_1
+    /// and df/dh_t by the hand-written BPTT, libtorch's autograd and central finite differences, with their largest
+    /// relative disagreement. Overflow is reported in <see cref="NonFinite"/>, not thrown.</summary>
     public static GradientCheck Compute(ScalarRnn rnn, IReadOnlyList<double> x)
     {
         var h = rnn.States(x);

@@ -1,5 +1,4 @@
 using NeuralLab.Common;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace NeuralLab.Recurrence;
@@ -39,6 +38,7 @@ public sealed record RemedyTask(
     RnnForm Form = RnnForm.Outer,
     int Seed = 0)
 {
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first field outside its range.</summary>
     public void Validate()
     {
         if (Length < 2 || Length > 10_000) throw new ArgumentOutOfRangeException(nameof(Length), Length, "must be between 2 and 10000");
@@ -76,6 +76,7 @@ public sealed record RemedyResult(RemedyTask Task, string Engine, IReadOnlyList<
 /// <param name="Overflowed">Runs whose loss or gradient overflowed.</param>
 public sealed record RemedySurvey(string Remedy, int Runs, int Converged, int Overflowed);
 
+/// <summary>What computes the gradients of the remedies' training runs.</summary>
 public enum TrainingEngine
 {
     /// <summary>libtorch's autograd through the unrolled graph, <see cref="Sgd"/> on a tensor w.</summary>
@@ -84,6 +85,8 @@ public enum TrainingEngine
     Manual,
 }
 
+/// <summary>Homework 2.6: training w on a long sequence with plain SGD, gradient clipping and truncated BPTT, and a
+/// survey over random sequences of which remedy converges or overflows.</summary>
 public static class GradientRemedies
 {
     /// <summary>Throws unless <paramref name="surveySeeds"/> is a survey size <see cref="Run"/> accepts (check before spending).</summary>

@@ -9,6 +9,13 @@ namespace NeuralLab.Recurrence;
 /// <param name="LogAbsW">ln|w|, the slope the linear case must have.</param>
 public sealed record SweepCurve(string Activation, double W, double[] AbsDhTDh1, double Slope, double LogAbsW);
 
+/// <summary>|∂h_T/∂h_1| against T for each (σ, w).</summary>
+/// <param name="Form">Where σ sits: "outer" or "inner".</param>
+/// <param name="MaxT">Longest sequence length T.</param>
+/// <param name="Seed">Seed of the standard normal inputs.</param>
+/// <param name="X">The inputs x_1..x_maxT shared by every curve.</param>
+/// <param name="Curves">One curve per (σ, w).</param>
+/// <param name="Seconds">Wall time of the sweep.</param>
 public sealed record SweepResult(string Form, int MaxT, int Seed, double[] X, IReadOnlyList<SweepCurve> Curves, double Seconds);
 
 /// <summary>
@@ -18,9 +25,9 @@ public sealed record SweepResult(string Form, int MaxT, int Seed, double[] X, IR
 /// </summary>
 public static class GradientSweep
 {
-    public static readonly double[] HomeworkWeights = [0.5, 0.9, 1.0, 1.1, 1.5];
+    internal static readonly double[] HomeworkWeights = [0.5, 0.9, 1.0, 1.1, 1.5];
 
-    public static readonly Activation[] HomeworkActivations = [Activation.Identity, Activation.Tanh];
+    internal static readonly Activation[] HomeworkActivations = [Activation.Identity, Activation.Tanh];
 
     /// <summary>Standard normal inputs from <paramref name="random"/> (Box–Muller).</summary>
     public static double[] GaussianInputs(Random random, int length) =>
@@ -32,6 +39,15 @@ public static class GradientSweep
         if (maxT < 2 || maxT > 100_000) throw new ArgumentOutOfRangeException(nameof(maxT), maxT, "must be between 2 and 100000");
     }
 
+    /// <summary>|∂h_T/∂h_1| for T = 2..<paramref name="maxT"/>, each by a full backward pass on the first T
+    /// inputs.</summary>
+    /// <param name="maxT">Longest T, 2..100000.</param>
+    /// <param name="weights">Values of w; null: the homework's 0.5, 0.9, 1, 1.1, 1.5.</param>
+    /// <param name="activations">Values of σ; null: identity and tanh.</param>
+    /// <param name="form">Where σ sits.</param>
+    /// <param name="seed">Seed of the standard normal inputs.</param>
+    /// <param name="progress">Progress sink, may be null.</param>
+    /// <exception cref="ArgumentOutOfRangeException">maxT is outside 2..100000.</exception>
     public static SweepResult Run(int maxT = 200, IReadOnlyList<double>? weights = null, IReadOnlyList<Activation>? activations = null,
         RnnForm form = RnnForm.Outer, int seed = 0, IProgress<ProgressReport>? progress = null)
     {

@@ -6,7 +6,7 @@ namespace NeuralLab.Recurrence;
 /// A polynomial Σ c·w^a·x_j, linear in the inputs: what the linear RNN's states are (homework 2.2).
 /// Keys are (power of w, index j of x, 0 for no x).
 /// </summary>
-public sealed class LinearPolynomial
+internal sealed class LinearPolynomial
 {
     public IReadOnlyDictionary<(int WPower, int Input), double> Terms { get; }
 
@@ -74,7 +74,7 @@ public sealed class LinearPolynomial
 }
 
 /// <summary>Runs the model's own step over polynomials: the linear RNN's states expanded symbolically.</summary>
-public sealed class LinearExpansion : IRnnAlgebra<LinearPolynomial>
+internal sealed class LinearExpansion : IRnnAlgebra<LinearPolynomial>
 {
     public static readonly LinearExpansion Instance = new();
 

@@ -10,30 +10,33 @@ namespace NeuralLab.Recurrence;
 /// </summary>
 public sealed class RecurrenceReportSection : IReportSection
 {
+    /// <inheritdoc/>
     public int Number => 2;
 
+    /// <inheritdoc/>
     public string Title => "Recurrence: the scalar RNN and backpropagation through time";
 
     /// <summary>The checks of answers 2.2–2.5, in the solution's order.</summary>
     public static (UnrolledStatesClaim States, LinearGradientClaim Gradient, GradientFormulaClaim Formula, ExplodingVanishingClaim Sweep) Checks() =>
         (new(), new(), new(), new());
 
-    public SectionResult Run(ReportContext ctx)
+    /// <inheritdoc/>
+    public SectionResult Run(ReportContext context)
     {
         var clock = Stopwatch.StartNew();
         var checks = Checks();
-        var figures = new List<Figure> { DrawGraph(ctx) };
-        var claims = new List<Claim> { checks.States.Run(ctx), checks.Gradient.Run(ctx), checks.Formula.Run(ctx) };
+        var figures = new List<Figure> { DrawGraph(context) };
+        var claims = new List<Claim> { checks.States.Run(context), checks.Gradient.Run(context), checks.Formula.Run(context) };
 
         var sweepClock = Stopwatch.StartNew();
-        var sweep = checks.Sweep.Measure(ctx);
+        var sweep = checks.Sweep.Measure(context);
         claims.Add(checks.Sweep.Judge(sweep));
-        RecurrencePlots.SaveSweep(sweep.Sweep, Path.Combine(ctx.FigureDirectory, "recurrence-sweep.png"));
+        RecurrencePlots.SaveSweep(sweep.Sweep, Path.Combine(context.FigureDirectory, "recurrence-sweep.png"));
         figures.Add(new Figure("recurrence-sweep.png",
-            $"2.5: |∂h_T/∂h₁| for T = 1..{ExplodingVanishingClaim.MaxT} on h_t = w·σ(x_t + h_{{t−1}}) (N(0,1) inputs, seed {ctx.Seed}), each point a full hand-written " +
+            $"2.5: |∂h_T/∂h₁| for T = 1..{ExplodingVanishingClaim.MaxT} on h_t = w·σ(x_t + h_{{t−1}}) (N(0,1) inputs, seed {context.Seed}), each point a full hand-written " +
             $"backward pass; w ∈ {{{string.Join(", ", sweep.Weights)}}}, σ = identity (slopes ln|w|), tanh and sigmoid. {sweepClock.Elapsed.TotalSeconds:F1} s."));
 
-        var (remedies, remedyFigure) = Remedies(ctx);
+        var (remedies, remedyFigure) = Remedies(context);
         figures.Add(remedyFigure);
         string markdown =
             "The network is the homework's scalar RNN h_t = w·σ(x_t + h_{t−1}), h₀ = 0, f = h_T: no public copy of section 2's question was found, so this form " +
@@ -43,11 +46,11 @@ public sealed class RecurrenceReportSection : IReportSection
         return new SectionResult(claims, figures, markdown, clock.Elapsed.TotalSeconds) { Reproductions = [remedies] };
     }
 
-    static Figure DrawGraph(ReportContext ctx)
+    static Figure DrawGraph(ReportContext context)
     {
         var clock = Stopwatch.StartNew();
         var graph = UnrolledGraph.Build(new ScalarRnn(1, Activation.Tanh, RnnForm.Outer), 3);
-        string Path(string ext) => System.IO.Path.Combine(ctx.FigureDirectory, $"recurrence-graph.{ext}");
+        string Path(string ext) => System.IO.Path.Combine(context.FigureDirectory, $"recurrence-graph.{ext}");
         var renderer = GraphFigure.Write(graph, Path("dot"), Path("svg"), Path("png"));
         return new Figure("recurrence-graph.png",
             $"2.1: the RNN unrolled over T = 3 steps ({graph.Nodes.Count} nodes, {graph.Edges.Count} edges), recorded by running the model's own step " +
@@ -56,15 +59,15 @@ public sealed class RecurrenceReportSection : IReportSection
     }
 
     /// <summary>Remedies for exploding and vanishing gradients on a training task: a reproduction beyond 2.5's statement, not a claim.</summary>
-    static (Reproduction, Figure) Remedies(ReportContext ctx)
+    static (Reproduction, Figure) Remedies(ReportContext context)
     {
         var clock = Stopwatch.StartNew();
-        var task = new RemedyTask(Steps: 200, Seed: ctx.Seed);
-        var engine = ctx.Profile == ReportProfile.Test ? TrainingEngine.Manual : TrainingEngine.Autograd;
-        int seeds = ctx.Profile switch { ReportProfile.Test => 6, ReportProfile.Quick => 20, _ => 50 };
-        var remedies = GradientRemedies.Run(task, seeds, engine, ctx.Progress);
+        var task = new RemedyTask(Steps: 200, Seed: context.Seed);
+        var engine = context.Profile == ReportProfile.Test ? TrainingEngine.Manual : TrainingEngine.Autograd;
+        int seeds = context.Profile switch { ReportProfile.Test => 6, ReportProfile.Quick => 20, _ => 50 };
+        var remedies = GradientRemedies.Run(task, seeds, engine, context.Progress);
         double engineGap = EngineGap(remedies);
-        RecurrencePlots.SaveRemedies(remedies, Path.Combine(ctx.FigureDirectory, "recurrence-remedies.png"));
+        RecurrencePlots.SaveRemedies(remedies, Path.Combine(context.FigureDirectory, "recurrence-remedies.png"));
         string remedyText = string.Join("; ", remedies.Survey.Select(s => $"{s.Remedy}: {s.Converged}/{s.Runs} converge, {s.Overflowed} overflow"));
         var evidence = new Dictionary<string, object?>();
         foreach (var s in remedies.Survey)

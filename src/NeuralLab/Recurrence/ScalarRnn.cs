@@ -1,4 +1,3 @@
-using NeuralLab.Common;
 
 namespace NeuralLab.Recurrence;
 
@@ -13,6 +12,9 @@ namespace NeuralLab.Recurrence;
 /// </remarks>
 public sealed record ScalarRnn
 {
+    /// <summary>The RNN with weight <paramref name="w"/>, nonlinearity <paramref name="activation"/> and form <paramref
+    /// name="form"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">w is not finite.</exception>
     public ScalarRnn(double w, Activation activation = Activation.Identity, RnnForm form = RnnForm.Outer)
     {
         if (!double.IsFinite(w)) throw new ArgumentOutOfRangeException(nameof(w), w, "the weight must be a finite number");
@@ -21,10 +23,13 @@ public sealed record ScalarRnn
         Form = form;
     }
 
+    /// <summary>The shared weight w.</summary>
     public double W { get; }
 
+    /// <summary>The nonlinearity σ.</summary>
     public Activation Activation { get; }
 
+    /// <summary>Where σ sits in a step.</summary>
     public RnnForm Form { get; }
 
     /// <summary>With σ = identity both forms are the linear RNN h_t = w·(x_t + h_{t−1}).</summary>
@@ -79,5 +84,6 @@ public sealed record ScalarRnn
     /// <summary>The same network with another weight (finite differences in w, the sweep).</summary>
     public ScalarRnn WithWeight(double w) => new(w, Activation, Form);
 
+    /// <inheritdoc/>
     public override string ToString() => $"ScalarRnn(w={W}, σ={Activation.Name()}, {Form.Name()})";
 }

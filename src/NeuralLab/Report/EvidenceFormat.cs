@@ -5,7 +5,7 @@ using System.Text.Json.Nodes;
 namespace NeuralLab.Report;
 
 /// <summary>Evidence values as JSON and as short text for the tables.</summary>
-public static class EvidenceFormat
+internal static class EvidenceFormat
 {
     /// <summary>
     /// A copy whose every value System.Text.Json can write: primitives stay as they are, anything else

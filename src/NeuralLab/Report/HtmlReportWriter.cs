@@ -8,7 +8,7 @@ namespace NeuralLab.Report;
 /// only XML's five entities) so a test can parse it as XML. A tiny inline script counts the images
 /// that failed to decode into body[data-broken-images], for the headless-browser test.
 /// </summary>
-public static class HtmlReportWriter
+internal static class HtmlReportWriter
 {
     /// <param name="report">The run.</param>
     /// <param name="readFigure">Bytes of a figure by its path relative to the report directory, or null if absent.</param>
@@ -24,7 +24,7 @@ public static class HtmlReportWriter
         h.Append("<main>\n");
         ClaimsTable(h, report);
         Timings(h, report);
-        foreach (var section in report.Sections) Section(h, report, section, readFigure);
+        foreach (var section in report.Sections) Section(h, section, readFigure);
         h.Append("</main>\n<footer>\n<h2 id=\"verdicts\">How the verdicts are derived</h2>\n<p>")
          .Append(MarkdownToHtml.Inline(ReportText.HowVerdictsAreDerived)).Append("</p>\n<p>Reproduce this page with <code>")
          .Append(E(ReportText.Invocation(report))).Append("</code>. ").Append(E(ReportProfiles.Describe(report.Profile)))
@@ -80,7 +80,7 @@ public static class HtmlReportWriter
                 h.Append("</td><td>").Append(c.Correction == null ? "—" : MarkdownToHtml.Inline(c.Correction)).Append("</td><td class=\"fig\">");
                 if (c.Figure != null && figureByPath.TryGetValue(c.Figure, out var f))
                     h.Append("<a href=\"#").Append(f.Anchor).Append("\">").Append(E(f.Label)).Append("</a>");
-                else h.Append("—");
+                else h.Append('—');
                 h.Append("</td></tr>\n");
             }
             else
@@ -106,7 +106,7 @@ public static class HtmlReportWriter
     }
 
     /// <summary>Measurements beyond the numbered answers: shown, never counted as claims.</summary>
-    static void Reproductions(StringBuilder h, ReportOutcome r, IReadOnlyDictionary<string, FigureRecord> figureByPath)
+    static void Reproductions(StringBuilder h, ReportOutcome r, Dictionary<string, FigureRecord> figureByPath)
     {
         var rows = r.Reproductions;
         if (rows.Count == 0) return;
@@ -122,7 +122,7 @@ public static class HtmlReportWriter
             h.Append("</td><td class=\"fig\">");
             if (p.Figure != null && figureByPath.TryGetValue(p.Figure, out var f))
                 h.Append("<a href=\"#").Append(f.Anchor).Append("\">").Append(E(f.Label)).Append("</a>");
-            else h.Append("—");
+            else h.Append('—');
             h.Append("</td></tr>\n");
         }
         h.Append("</tbody>\n</table>\n");
@@ -150,7 +150,7 @@ public static class HtmlReportWriter
          .Append(E(ReportText.Seconds(r.Seconds))).Append("</td></tr>\n</tbody>\n</table>\n</section>\n");
     }
 
-    static void Section(StringBuilder h, ReportOutcome r, SectionOutcome s, Func<string, byte[]?> readFigure)
+    static void Section(StringBuilder h, SectionOutcome s, Func<string, byte[]?> readFigure)
     {
         string cls = s.Status switch { SectionStatus.Failed => "hw failed", SectionStatus.Missing or SectionStatus.NotSelected => "hw missing", _ => "hw" };
         h.Append("<section class=\"").Append(cls).Append("\" id=\"").Append(s.Anchor).Append("\">\n<h2>")

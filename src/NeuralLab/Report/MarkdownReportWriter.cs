@@ -3,7 +3,7 @@ using System.Text;
 namespace NeuralLab.Report;
 
 /// <summary>report.md: the same page as Markdown, with the figures as files in figures/ beside it.</summary>
-public static class MarkdownReportWriter
+internal static class MarkdownReportWriter
 {
     public static string Write(ReportOutcome r)
     {
@@ -93,7 +93,7 @@ public static class MarkdownReportWriter
                 md.Append($"**{label}.** {f.Caption.ReplaceLineEndings(" ")}\n\n");
             }
         }
-        md.Append("\n## How the verdicts are derived\n\n").Append(ReportText.HowVerdictsAreDerived).Append("\n");
+        md.Append("\n## How the verdicts are derived\n\n").Append(ReportText.HowVerdictsAreDerived).Append('\n');
         return md.ToString();
     }
 

@@ -12,7 +12,7 @@ namespace NeuralLab.Report;
 /// Blocks: paragraphs, headings, bullet and numbered lists, block quotes, fenced code, pipe tables, rules.
 /// Inline: `code`, **strong**, *emphasis*, [links](url), backslash escapes.
 /// </summary>
-public static partial class MarkdownToHtml
+internal static partial class MarkdownToHtml
 {
     /// <param name="markdown">Section prose.</param>
     /// <param name="headingOffset">Added to heading levels: the page's sections are h2, so "#" becomes h3 by default.</param>
@@ -56,7 +56,7 @@ public static partial class MarkdownToHtml
             {
                 i = RenderTable(lines, i, html);
             }
-            else if ((m = ListItem().Match(line)).Success)
+            else if (ListItem().IsMatch(line))
             {
                 i = RenderList(lines, i, html);
             }
@@ -170,7 +170,7 @@ public static partial class MarkdownToHtml
         while (i < s.Length)
         {
             char c = s[i];
-            if (c == '\\' && i + 1 < s.Length && char.IsAsciiLetterOrDigit(s[i + 1]) == false && s[i + 1] < 128 && !char.IsWhiteSpace(s[i + 1]))
+            if (c == '\\' && i + 1 < s.Length && !char.IsAsciiLetterOrDigit(s[i + 1]) && s[i + 1] < 128 && !char.IsWhiteSpace(s[i + 1]))
             {
                 html.Append(Escape(s[i + 1].ToString()));
                 i += 2;

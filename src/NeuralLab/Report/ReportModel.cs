@@ -57,6 +57,7 @@ public sealed record ReproductionRecord(string Id, string What, string Result, I
 /// <param name="Available">False when the section named a file it did not write, or one that is not an image.</param>
 public sealed record FigureRecord(string FileName, string RelativePath, string Caption, int? HomeworkFigure, string Anchor, string Label, bool Available);
 
+/// <summary>How a section's run ended.</summary>
 public enum SectionStatus
 {
     /// <summary>Ran to completion (whatever its verdicts).</summary>
@@ -103,6 +104,7 @@ public sealed record ReportOutcome(
     string? Invocation,
     IReadOnlyList<string> BrokenClaims)
 {
+    /// <summary>True when no section failed (the CLI exits 1 otherwise).</summary>
     public bool AllSectionsRan => Sections.All(s => s.Status != SectionStatus.Failed);
 
     /// <summary>Every section's reproductions, in section order.</summary>
@@ -114,17 +116,21 @@ public sealed record ReportOutcome(
     /// <summary>Absolute path of index.html once written.</summary>
     public string IndexPath { get; init; } = "";
 
+    /// <summary>Absolute path of report.md once written.</summary>
     public string MarkdownPath { get; init; } = "";
 
+    /// <summary>Absolute path of claims.json once written.</summary>
     public string ClaimsPath { get; init; } = "";
 }
 
 /// <summary>The spellings of verdicts in claims.json and on the page (binding: the issue names them).</summary>
 public static class VerdictText
 {
+    /// <summary>The five verdict spellings, as claims.json and the page write them.</summary>
     public const string Holds = "holds", HoldsWithErrorInWorking = "holds with an error in the working",
         HoldsUnderCondition = "holds under a condition", DoesNotHold = "does not hold", NotChecked = "not checked";
 
+    /// <summary>The spelling of <paramref name="verdict"/>.</summary>
     public static string Of(Verdict verdict) => verdict switch
     {
         Verdict.Holds => Holds,
@@ -148,9 +154,10 @@ public static class VerdictText
 /// <summary>What each profile spends, in words for the page.</summary>
 public static class ReportProfiles
 {
+    /// <summary>The profile as the CLI spells it: "test", "quick", "full".</summary>
     public static string Name(ReportProfile profile) => profile.ToString().ToLowerInvariant();
 
-    public static string Describe(ReportProfile profile) => profile switch
+    internal static string Describe(ReportProfile profile) => profile switch
     {
         ReportProfile.Test =>
             "Test profile (for the test suite only): tiny images, networks and step budgets, a few seconds per section. " +

@@ -12,6 +12,7 @@ namespace NeuralLab.Report;
 /// </summary>
 public static partial class ReportRunner
 {
+    /// <summary>File and folder names of a report inside its output directory.</summary>
     public const string IndexFile = "index.html", MarkdownFile = "report.md", ClaimsFile = "claims.json", FiguresFolder = "figures";
 
     /// <param name="options">Profile, seed, output directory, fault injection.</param>
@@ -190,7 +191,7 @@ public static partial class ReportRunner
 
     static Exception Unwrap(Exception e)
     {
-        while (e is TargetInvocationException or AggregateException && e.InnerException != null) e = e.InnerException!;
+        while (e is TargetInvocationException or AggregateException && e.InnerException != null) e = e.InnerException;
         return e;
     }
 

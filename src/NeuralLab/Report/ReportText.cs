@@ -7,13 +7,13 @@ namespace NeuralLab.Report;
 /// <summary>Wording shared by the HTML and Markdown pages, so both say the same thing.</summary>
 public static class ReportText
 {
-    public const string Title = "NeuralLab report: the homework's written solution, checked by computation";
+    internal const string Title = "NeuralLab report: the homework's written solution, checked by computation";
 
-    public const string Lead =
+    internal const string Lead =
         "Each of the homework's five sections is run here, and every numbered answer of the written solution is checked " +
         "against the numbers of this run.";
 
-    public const string HowVerdictsAreDerived =
+    internal const string HowVerdictsAreDerived =
         "Every verdict is computed by the section from this run's numbers, by a criterion written before the run and shown with the claim, " +
         "never typed in advance. A claim **holds** when its conclusion and its working are right; **holds with an error in the working** when " +
         "the conclusion is right but a step, formula, vector or word of the working is wrong (the correction names it with numbers); **holds " +
@@ -22,14 +22,14 @@ public static class ReportText
         "tally counts the solution's 23 numbered answers (2.1, a figure not in the text, is drawn but not judged); the Reproductions table " +
         "holds measurements beyond them and is not counted. The test suite corrupts one computation on purpose and checks that its verdict changes.";
 
-    public static string Seconds(double s)
+    internal static string Seconds(double s)
     {
         if (s < 60) return s.ToString(s < 1 ? "0.00" : s < 10 ? "0.0" : "0", CultureInfo.InvariantCulture) + " s";
         if (s < 3600) return $"{(int)(s / 60)} min {(int)(s % 60):00} s";
         return $"{(int)(s / 3600)} h {(int)(s % 3600 / 60):00} min";
     }
 
-    public static string Machine() =>
+    internal static string Machine() =>
         $"{Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}, NeuralLab {Version()}";
 
     static string Version()
@@ -38,7 +38,7 @@ public static class ReportText
         return v?.Split('+')[0] ?? "?";
     }
 
-    public static string Invocation(ReportOutcome r) =>
+    internal static string Invocation(ReportOutcome r) =>
         r.Invocation ?? $"neurallab report --{ReportProfiles.Name(r.Profile)} --seed {r.Seed}";
 
     /// <summary>The tally over the numbered answers only.</summary>
@@ -72,7 +72,7 @@ public static class ReportText
         ? "This section was not selected for this run (the report was asked for a subset of the sections)."
         : "No implementation of this section is in this build.";
 
-    public static string StatusWord(SectionOutcome s) => s.Status switch
+    internal static string StatusWord(SectionOutcome s) => s.Status switch
     {
         SectionStatus.Ran => "ran",
         SectionStatus.Failed => "failed",

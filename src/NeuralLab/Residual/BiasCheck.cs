@@ -1,6 +1,5 @@
 using NeuralLab.Common;
 using TorchSharp;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace NeuralLab.Residual;
@@ -9,7 +8,7 @@ namespace NeuralLab.Residual;
 /// The bias experiment: the homework's network against the same network with biases before every BatchNorm,
 /// from the same initial weights, in float64.
 /// </summary>
-public static class BiasCheck
+internal static class BiasCheck
 {
     public static BiasCheckResult Run(DigitsData train, DigitsData test, BiasCheckOptions options, IProgress<ProgressReport>? progress = null,
         ResourceBudget? budget = null)

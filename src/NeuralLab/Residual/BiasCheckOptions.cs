@@ -25,6 +25,7 @@ public sealed record BiasCheckOptions : ResNetRunOptions
     /// <summary>float64 rounding stays near 1e-13 even with biases of 100; anything above this is not rounding.</summary>
     public const double Tolerance = 1e-9;
 
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first option outside its range.</summary>
     public void Validate()
     {
         if (Channels < 1 || Channels > 512) throw new ArgumentOutOfRangeException(nameof(Channels), Channels, "must be 1..512");

@@ -6,7 +6,7 @@ namespace NeuralLab.Residual;
 /// is a factor 3.5, so an integer block mean (or libtorch's adaptive_avg_pool2d, which rounds the
 /// blocks outward to whole pixels) would not do.
 /// </summary>
-public static class BoxFilter
+internal static class BoxFilter
 {
     /// <summary>Resizes a (height, width) image to (outHeight, outWidth).</summary>
     public static float[] Resize(ReadOnlySpan<float> image, int height, int width, int outHeight, int outWidth)

@@ -22,6 +22,8 @@ public sealed class ConvNorm : nn.Module<Tensor, Tensor>
     readonly BatchNorm2d norm;
     readonly Parameter? shift;
 
+    /// <summary>A 3×3 convolution (padding 1) from <paramref name="inChannels"/> to <paramref name="outChannels"/>
+    /// channels with <paramref name="stride"/>, then BatchNorm2d; <paramref name="bias"/> places the bias.</summary>
     public ConvNorm(long inChannels, long outChannels, long stride, ConvBias bias) : base(nameof(ConvNorm))
     {
         conv = nn.Conv2d(inChannels, outChannels, kernel_size: 3, stride: stride, padding: 1, bias: bias == ConvBias.BeforeNorm);
@@ -33,8 +35,10 @@ public sealed class ConvNorm : nn.Module<Tensor, Tensor>
     /// <summary>The bias this unit adds (conv bias or post-norm shift), or null for the homework's network.</summary>
     public Tensor? Bias => conv.bias is { } b ? b : shift;
 
+    /// <summary>The batch normalisation.</summary>
     public BatchNorm2d Norm => norm;
 
+    /// <summary>The convolution (its bias is the conv bias of <see cref="ConvBias.BeforeNorm"/>).</summary>
     public Conv2d Conv => conv;
 
     /// <summary>
@@ -43,6 +47,7 @@ public sealed class ConvNorm : nn.Module<Tensor, Tensor>
     /// </summary>
     public bool DenseSmallMaps { get; set; } = true;
 
+    /// <inheritdoc/>
     public override Tensor forward(Tensor x)
     {
         bool dense = DenseSmallMaps && conv.stride[0] == 1 && SmallMapConvolution.Applies(x);

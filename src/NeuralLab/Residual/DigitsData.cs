@@ -11,10 +11,12 @@ namespace NeuralLab.Residual;
 /// <param name="Source">Where the images came from, for captions and messages.</param>
 public sealed record DigitsData(float[] Pixels, int[] Labels, int Height, int Width, string Source)
 {
-    public const int Classes = 10;
+    internal const int Classes = 10;
 
+    /// <summary>Number of images.</summary>
     public int Count => Labels.Length;
 
+    /// <summary>Pixels of one image, height·width.</summary>
     public int PixelsPerImage => Height * Width;
 
     /// <summary>The images at <paramref name="indices"/>, in that order.</summary>

@@ -12,8 +12,8 @@ namespace NeuralLab.Residual;
 /// </summary>
 public static class DigitsReader
 {
-    public const int Side = 8;
-    public const int CsvColumns = Side * Side + 1;
+    internal const int Side = 8;
+    internal const int CsvColumns = Side * Side + 1;
     /// <summary>UCI pixels count the inked cells of a 4×4 block of a 32×32 bitmap.</summary>
     public const double CsvMaxPixel = 16;
     const string ResourceName = "NeuralLab.Residual.Data.digits.csv.gz";

@@ -9,7 +9,7 @@ namespace NeuralLab.Residual;
 /// are magic 0x00000801, count, then one byte each. The header is checked against the bytes actually
 /// present before anything is sized from it.
 /// </summary>
-public static class IdxReader
+internal static class IdxReader
 {
     const int ImagesMagic = 0x00000803, LabelsMagic = 0x00000801;
 

@@ -1,4 +1,3 @@
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace NeuralLab.Residual;
@@ -6,8 +5,11 @@ namespace NeuralLab.Residual;
 /// <summary>A data set as tensors: images (n, 1, H, W) float32 and labels (n) int64.</summary>
 public sealed class LabelledTensors : IDisposable
 {
+    /// <summary>(n, 1, H, W) float32 intensities in [0, 1].</summary>
     public Tensor Images { get; }
+    /// <summary>(n) int64 classes 0..9.</summary>
     public Tensor Labels { get; }
+    /// <summary>Number of images n.</summary>
     public int Count { get; }
     readonly int[] _indices;
 
@@ -19,7 +21,7 @@ public sealed class LabelledTensors : IDisposable
         _indices = Enumerable.Range(0, count).ToArray();
     }
 
-    public static LabelledTensors From(DigitsData data, ScalarType dtype = ScalarType.Float32)
+    internal static LabelledTensors From(DigitsData data, ScalarType dtype = ScalarType.Float32)
     {
         using var scope = NewDisposeScope();
         var images = tensor(data.Pixels, [data.Count, 1, data.Height, data.Width]).to_type(dtype); // (n, 1, H, W)
@@ -45,6 +47,7 @@ public sealed class LabelledTensors : IDisposable
         return (Images.index_select(0, index), Labels.index_select(0, index));
     }
 
+    /// <summary>Frees both tensors.</summary>
     public void Dispose()
     {
         Images.Dispose();

@@ -9,7 +9,7 @@ namespace NeuralLab.Residual;
 /// takes 2.5× less CPU time and max-pool 2.6× less. TorchSharp 0.107 has no memory_format argument,
 /// so the layout is made by permuting to NHWC, copying, and permuting back (same shape, NHWC strides).
 /// </summary>
-public static class MemoryLayout
+internal static class MemoryLayout
 {
     /// <summary>A view with NHWC strides of an NHWC copy of <paramref name="t"/> (N, C, H, W); differentiable.</summary>
     public static Tensor ChannelsLast(Tensor t) => t.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2);

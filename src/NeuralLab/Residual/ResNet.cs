@@ -1,11 +1,10 @@
-using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace NeuralLab.Residual;
 
 /// <summary>The homework's residual block: conv → BN → ReLU → conv → BN → add the input → ReLU; shape-preserving.</summary>
-public sealed class ResidualBlock : nn.Module<Tensor, Tensor>
+internal sealed class ResidualBlock : nn.Module<Tensor, Tensor>
 {
     readonly ConvNorm first, second;
 
@@ -44,6 +43,9 @@ public sealed class ResNet : nn.Module<Tensor, Tensor>
     readonly AdaptiveAvgPool2d average;
     readonly Linear head;
 
+    /// <summary>The homework's small ResNet with <paramref name="channels"/> channels throughout and <paramref
+    /// name="classes"/> outputs; <paramref name="bias"/> places the conv biases (none in the homework).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">channels is below 1.</exception>
     public ResNet(int channels, int classes = DigitsData.Classes, ConvBias bias = ConvBias.None) : base(nameof(ResNet))
     {
         if (channels < 1) throw new ArgumentOutOfRangeException(nameof(channels), "a ResNet needs at least one channel");
@@ -57,8 +59,10 @@ public sealed class ResNet : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
+    /// <summary>Channels C of every convolution.</summary>
     public int Channels { get; }
 
+    /// <summary>Where the convolutions' biases sit.</summary>
     public ConvBias Bias { get; }
 
     /// <summary>The three conv+BatchNorm units in forward order: stem, block's first, block's second.</summary>
@@ -74,6 +78,7 @@ public sealed class ResNet : nn.Module<Tensor, Tensor>
         set { foreach (var u in Units) u.DenseSmallMaps = value; }
     }
 
+    /// <inheritdoc/>
     public override Tensor forward(Tensor x) => Forward(x, null);
 
     /// <summary>

@@ -12,13 +12,13 @@ public sealed record CheckpointInfo(int Channels, int Classes, ConvBias Bias, in
 /// </summary>
 public static class ResNetCheckpoint
 {
-    public static void Save(ResNet model, CheckpointInfo info, string weightsPath)
+    internal static void Save(ResNet model, CheckpointInfo info, string weightsPath)
     {
         model.save(weightsPath);
         File.WriteAllText(InfoPath(weightsPath), Json.Serialize(info));
     }
 
-    public static (ResNet Model, CheckpointInfo Info) Load(string weightsPath)
+    internal static (ResNet Model, CheckpointInfo Info) Load(string weightsPath)
     {
         string infoPath = InfoPath(weightsPath);
         if (!File.Exists(weightsPath) || !File.Exists(infoPath))
@@ -53,5 +53,5 @@ public static class ResNetCheckpoint
             options.Iterations, options.BatchSize, options.LearningRate, options.Seed, data), weights);
     };
 
-    public static string InfoPath(string weightsPath) => Path.ChangeExtension(weightsPath, ".json");
+    internal static string InfoPath(string weightsPath) => Path.ChangeExtension(weightsPath, ".json");
 }

@@ -7,7 +7,7 @@ namespace NeuralLab.Residual;
 /// from its shape: the stem's 3×3 convolution on 4×4 maps, then the residual block's two 3×3 C→C convolutions on 2×2
 /// maps. In doubles: hostile widths and batch sizes overflow a long.
 /// </summary>
-public static class ResNetCost
+internal static class ResNetCost
 {
     /// <summary>Weights of a width-<paramref name="channels"/> ResNet (convolutions, BatchNorm scales and shifts, the head).</summary>
     public static double Parameters(double channels) => 9 * channels + 2 * 9 * channels * channels + 3 * 2 * channels + 11 * channels;

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using NeuralLab.Common;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace NeuralLab.Residual;
@@ -41,13 +40,16 @@ public sealed record ResNetTrainingOptions : ResNetRunOptions
         BatchSize = 128;
     }
 
+    /// <summary>SGD iterations (one minibatch each).</summary>
     public int Iterations { get; init; } = 4000;
     /// <summary>Every this many iterations the training-batch loss and the test loss are recorded.</summary>
     public int EvaluateEvery { get; init; } = 25;
     /// <summary>Checkpoint every this many iterations (0: only at the end).</summary>
     public int CheckpointEvery { get; init; }
+    /// <summary>Where the convolutions' biases sit (none in the homework).</summary>
     public ConvBias Bias { get; init; } = ConvBias.None;
 
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first option outside its range.</summary>
     public void Validate()
     {
         if (Channels < 1) throw new ArgumentOutOfRangeException(nameof(Channels), Channels, "a ResNet needs at least 1 channel");
@@ -82,6 +84,7 @@ public sealed record ResNetTrainingResult(
 /// <summary>Test-set loss, accuracy and confusion of a model, in evaluation mode.</summary>
 public sealed record Evaluation(double Loss, double Accuracy, int[][] ConfusionMatrix);
 
+/// <summary>Trains the homework's ResNet on the digits and evaluates it.</summary>
 public static class ResNetTraining
 {
     /// <summary>

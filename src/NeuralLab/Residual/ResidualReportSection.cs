@@ -11,8 +11,10 @@ namespace NeuralLab.Residual;
 /// </summary>
 public sealed class ResidualReportSection : IReportSection
 {
+    /// <inheritdoc/>
     public int Number => 4;
 
+    /// <inheritdoc/>
     public string Title => "Residual networks";
 
     static readonly int[] NarrowWidths = [1, 2, 4];
@@ -30,23 +32,24 @@ public sealed class ResidualReportSection : IReportSection
         _ => new Budget(HomeworkIterations, 16, 300, 128),
     };
 
-    public SectionResult Run(ReportContext ctx)
+    /// <inheritdoc/>
+    public SectionResult Run(ReportContext context)
     {
         var clock = Stopwatch.StartNew();
-        var budget = For(ctx.Profile);
+        var budget = For(context.Profile);
         var digits = DigitsReader.LoadEmbedded();
-        var (train, test) = digits.SplitInHalf(ctx.Seed);
+        var (train, test) = digits.SplitInHalf(context.Seed);
         var claim = new BiasBeforeNormClaim(train, test, new BiasCheckOptions
         {
             Channels = budget.BiasChannels,
             Steps = budget.BiasSteps,
             BatchSize = budget.BiasBatch,
-            Seed = ctx.Seed,
+            Seed = context.Seed,
         });
-        var check = claim.Measure(ctx);
+        var check = claim.Measure(context);
         var runs = NarrowWidths.Append(WideWidth).Select(c => ResNetTraining.Train(train, test,
-            new ResNetTrainingOptions { Channels = c, Iterations = budget.Iterations, Seed = ctx.Seed }, ctx.Progress)).ToList();
-        var figures = WriteFigures(ctx, runs, check, budget, train.Count, test.Count);
+            new ResNetTrainingOptions { Channels = c, Iterations = budget.Iterations, Seed = context.Seed }, context.Progress)).ToList();
+        var figures = WriteFigures(context, runs, check, budget, train.Count, test.Count);
         return new SectionResult([claim.Judge(check)], figures, Markdown(runs, check, budget, train.Count, test.Count), clock.Elapsed.TotalSeconds)
         {
             Reproductions = [Accuracy(runs, budget)],
@@ -69,11 +72,11 @@ public sealed class ResidualReportSection : IReportSection
             evidence, "resnet-risk-c64.png");
     }
 
-    static List<Figure> WriteFigures(ReportContext ctx, List<ResNetTrainingResult> runs, BiasCheckResult check, Budget budget, int trainCount, int testCount)
+    static List<Figure> WriteFigures(ReportContext context, List<ResNetTrainingResult> runs, BiasCheckResult check, Budget budget, int trainCount, int testCount)
     {
-        string Dir(string name) => Path.Combine(ctx.FigureDirectory, name);
+        string Dir(string name) => Path.Combine(context.FigureDirectory, name);
         string shortened = budget.Iterations < HomeworkIterations ? $" (shortened for this profile; the homework trains {HomeworkIterations})" : "";
-        string recipe = $"SGD step 0.1, random minibatches of 128, {budget.Iterations} iterations{shortened}, {trainCount} training / {testCount} test digits, seed {ctx.Seed}";
+        string recipe = $"SGD step 0.1, random minibatches of 128, {budget.Iterations} iterations{shortened}, {trainCount} training / {testCount} test digits, seed {context.Seed}";
         var narrow = runs.Where(r => r.Channels != WideWidth).ToList();
         var wide = runs.Single(r => r.Channels == WideWidth);
         ResidualFigures.RiskCurves(narrow, $"ResNet risk, C = 1, 2, 4 ({budget.Iterations} iterations)", Dir("resnet-risk-c1-2-4.png"));
@@ -92,7 +95,7 @@ public sealed class ResidualReportSection : IReportSection
                 $"Confusion matrix of C = 64 on the {testCount} test digits (rows: true class, columns: predicted); colour is the square root of the row fraction so single errors show."),
             new Figure("resnet-bias-check.png",
                 $"The same network with and without conv biases before BatchNorm (C = {check.Channels}, float64), trained side by side from the same weights on the same batches for {check.Steps} SGD steps " +
-                $"(batch {budget.BiasBatch}, step 0.1, seed {ctx.Seed}, {check.Seconds:F1} s): the losses coincide to {check.MaxLossDifference:G2} and the bias gradients stay below {check.MaxBiasGradient:G2}."),
+                $"(batch {budget.BiasBatch}, step 0.1, seed {context.Seed}, {check.Seconds:F1} s): the losses coincide to {check.MaxLossDifference:G2} and the bias gradients stay below {check.MaxBiasGradient:G2}."),
         ];
     }
 

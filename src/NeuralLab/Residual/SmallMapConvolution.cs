@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace NeuralLab.Residual;
@@ -14,7 +13,7 @@ namespace NeuralLab.Residual;
 /// half the CPU time of libtorch's convolution forward and backward (measured in docs/residual.md).
 /// The result equals torch.nn.functional.conv2d to rounding, gradients included (tests compare both).
 /// </summary>
-public static class SmallMapConvolution
+internal static class SmallMapConvolution
 {
     static readonly ConcurrentDictionary<(long H, long W), Tensor> TapIndices = new();
 

@@ -1,6 +1,5 @@
 using NeuralLab.Attention;
 using NeuralLab.Common;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace NeuralLab.Tests.Attention;

@@ -1,5 +1,4 @@
 using NeuralLab.Attention;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace NeuralLab.Tests.Attention;

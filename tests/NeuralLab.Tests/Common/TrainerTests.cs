@@ -1,5 +1,4 @@
 using NeuralLab.Common;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace NeuralLab.Tests.Common;
@@ -19,7 +18,7 @@ public class TrainerTests
             seen.Add(step.BatchIndices().data<long>().ToArray());
             return 1;
         });
-        using var generator = new Generator((ulong)seed);
+        using var generator = new Generator(seed);
         var expected = new List<long[]>();
         for (int epoch = 0; epoch < 3; epoch++)
         {

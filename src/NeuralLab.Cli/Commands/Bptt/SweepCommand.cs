@@ -112,7 +112,7 @@ sealed class SweepCommand() : NeuralLabCommand("sweep", """
         o.WriteLine($"{"remedy",-12} {"final w",12} {"final loss",14} {"max |dL/dw|",14} {"outcome",-24}");
         foreach (var s in r.Remedies)
             o.WriteLine($"{s.Remedy,-12} {s.FinalW,12:F6} {Short(s.FinalLoss),14} {Short(s.MaxGradientNorm),14} {(s.DivergedAtStep is int d ? $"overflowed at step {d}" : $"{s.StepsTaken} steps"),-24}");
-        o.WriteLine($"Over {r.Survey.FirstOrDefault()?.Runs ?? 0} input sequences (seeds {r.Seed}..): " +
+        o.WriteLine($"Over {(r.Survey.Count > 0 ? r.Survey[0].Runs : 0)} input sequences (seeds {r.Seed}..): " +
             string.Join(", ", r.Survey.Select(s => $"{s.Remedy} converges on {s.Converged}, overflows on {s.Overflowed}")));
         o.WriteLine($"({r.Seconds:F1} s, main runs by {r.Engine})");
         foreach (var f in r.Files) o.WriteLine($"  {f}");

@@ -20,7 +20,7 @@ internal sealed class ResnetDataOptions
     /// <summary>--data and --labels, in --help order.</summary>
     public IEnumerable<Symbol> Symbols => [Data, Labels];
 
-    /// <summary>What the ResNet runs on without --threads (the library's own default, <see cref="ResNetTrainingOptions.Threads"/>).</summary>
+    /// <summary>What the ResNet runs on without --threads (the library's own default, <see cref="ResNetRunOptions.Threads"/>).</summary>
     public const string ThreadsDefault = "1: the ResNet's ops are tiny and OpenMP threads spin-wait between them, so 1 is fastest here";
 
     public DigitsData Read(ParseResult parsed) => DigitsReader.Load(parsed.GetValue(Data), parsed.GetValue(Labels));

@@ -15,6 +15,7 @@ public sealed class SaturationClaim(AttentionCheckSizes sizes) : ClaimCheck<Satu
     /// <summary>Largest score gap at which float64 still represents e^(−g) far from underflow: the range where exact arithmetic is tested.</summary>
     const double ExactRange = 30;
 
+    /// <inheritdoc/>
     public override string Criterion =>
         $"softmax weights (libtorch, float64) over 64 random score vectors of {SaturationCheck.RandomKeys} keys and over a top score g = 0..{ExactRange} above " +
         $"n − 1 = {sizes.SaturationKeys - 1} zeros: the conclusion (weights in (0, 1), summing to 1 within 1e-14, αᵢ non-decreasing in g, Σ_(j≠i) αⱼ within 1e-12 " +
@@ -28,6 +29,7 @@ public sealed class SaturationClaim(AttentionCheckSizes sizes) : ClaimCheck<Satu
         return SaturationCheck.Run(sizes.SaturationKeys, context.IsBroken(Id));
     }
 
+    /// <inheritdoc/>
     public override Claim Judge(SaturationResult r)
     {
         bool conclusion = r.MinAlpha > 0 && r.MaxAlpha < 1 && r.MaxSumError <= 1e-14 && r.MaxComplementRelativeError <= 1e-12 && r.TopWeightMonotone;
@@ -80,6 +82,7 @@ public sealed class CopyingClaim(AttentionCheckSizes sizes) : ClaimCheck<Copying
     /// <summary>c counts as vᵢ when ‖c − vᵢ‖ is below this fraction of max‖vⱼ‖.</summary>
     public const double CopyTolerance = 1e-3;
 
+    /// <inheritdoc/>
     public override string Criterion =>
         $"n = {sizes.CopyKeys} orthonormal keys in d = {sizes.CopyDimension}, q = s·kᵢ for s = 0..30, float64. The statement needs c → vᵢ: it does not hold " +
         "unless ‖c − vᵢ‖ stays under its bound (n−1)e^(−s)/(1+(n−1)e^(−s))·max‖vⱼ − vᵢ‖ (+1e-14·max‖v‖), matches the closed form within 1e-9 relative, and " +
@@ -93,6 +96,7 @@ public sealed class CopyingClaim(AttentionCheckSizes sizes) : ClaimCheck<Copying
         return CopyingCheck.Run(sizes.CopyKeys, sizes.CopyDimension, broken: context.IsBroken(Id));
     }
 
+    /// <inheritdoc/>
     public override Claim Judge(CopyingResult r)
     {
         bool converges = r.WorstBoundExcess <= 1e-14 && r.MaxClosedFormRelativeError <= 1e-9 && r.Error[^1] / r.ValueScale <= 1e-10;
@@ -138,6 +142,7 @@ public sealed class CopyingClaim(AttentionCheckSizes sizes) : ClaimCheck<Copying
 public sealed class AveragingClaim(AttentionCheckSizes sizes) : ClaimCheck<AveragingResult>("3.3",
     "With q = 100d·(k₁ + k₂): α₁ = α₂ = exp(100d)/(2exp(100d) + d − 2) ≈ ½ and the others ≈ 0, so c ≈ (v₁ + v₂)/2.")
 {
+    /// <inheritdoc/>
     public override string Criterion =>
         $"The solution's own q = 100d·(k₁ + k₂), n = d orthonormal keys (the standard basis), d ∈ {{{string.Join(", ", sizes.AverageDimensions)}}}, libtorch's softmax in float64: " +
         "holds if α₁ and α₂ equal the solution's closed form (evaluated stably as 1/(2 + (d−2)e^(−100d))) within 1e-12 relative and " +
@@ -150,6 +155,7 @@ public sealed class AveragingClaim(AttentionCheckSizes sizes) : ClaimCheck<Avera
         return AveragingCheck.Run(sizes.AverageDimensions, broken: context.IsBroken(Id));
     }
 
+    /// <inheritdoc/>
     public override Claim Judge(AveragingResult r)
     {
         double weightError = r.Solution.Max(s => s.WeightRelativeError);
@@ -187,6 +193,7 @@ public sealed class AveragingClaim(AttentionCheckSizes sizes) : ClaimCheck<Avera
 public sealed class RbfKernelClaim(AttentionCheckSizes sizes) : ClaimCheck<RbfKernelResult>("3.4",
     "zᵢ = exp(−‖q − kᵢ‖²/(2σ)) = exp(−(‖q‖² + 1)/(2σ))·exp(qᵀkᵢ), so softmax(Kq) = z/Σz: dot-product attention is RBF-kernel attention.")
 {
+    /// <inheritdoc/>
     public override string Criterion =>
         $"n = {sizes.RbfKeys} keys in d = {sizes.RbfDimension}, 16 queries, float64, σ ∈ {{{string.Join(", ", sizes.Bandwidths)}}}: the solution's plain softmax(Kq) " +
         "against the normalised RBF weights computed from distances. Holds if they agree within 1e-12 for every σ with unit-norm keys; holds under a " +
@@ -199,6 +206,7 @@ public sealed class RbfKernelClaim(AttentionCheckSizes sizes) : ClaimCheck<RbfKe
         return RbfKernelCheck.Run(sizes.RbfKeys, sizes.RbfDimension, sizes.Bandwidths, broken: context.IsBroken(Id));
     }
 
+    /// <inheritdoc/>
     public override Claim Judge(RbfKernelResult r)
     {
         int one = r.Bandwidths.ToList().IndexOf(1.0);
@@ -244,6 +252,7 @@ public sealed class RbfKernelClaim(AttentionCheckSizes sizes) : ClaimCheck<RbfKe
 public sealed class LowRankClaim(AttentionCheckSizes sizes) : ClaimCheck<LowRankResult>("3.5",
     "If P = softmax(QKᵀ) = AΣBᵀ has rank k, PV = A(Σ(BV)) is computed in O(nkd) time.")
 {
+    /// <inheritdoc/>
     public override string Criterion =>
         $"Given a row-stochastic P of rank exactly {sizes.LowRank.ExactRank} (n = {sizes.LowRank.N}, float64) and its rank-k SVD factors, A(Σ(BᵀV)) must equal PV " +
         $"within 1e-10 relative; and timed on one thread (float32, k = {sizes.LowRank.TimingRank}, n ∈ {{{string.Join(", ", sizes.LowRank.TimingSizes)}}}, minimum of " +
@@ -258,6 +267,7 @@ public sealed class LowRankClaim(AttentionCheckSizes sizes) : ClaimCheck<LowRank
         return LowRankCheck.Run(sizes.LowRank, context.IsBroken(Id), context.Progress);
     }
 
+    /// <inheritdoc/>
     public override Claim Judge(LowRankResult r)
     {
         bool exact = r.FactoredRelativeError <= 1e-10;

@@ -1,5 +1,3 @@
-using NeuralLab.Common;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace NeuralLab.Attention;
@@ -36,6 +34,8 @@ public sealed record AveragingCurve(int Dimension, IReadOnlyList<double> Error, 
 /// <param name="NaiveFloat32">The same in float32.</param>
 public sealed record SolutionQuery(int Dimension, double Alpha1, double Alpha2, double ClosedForm, double OutputError, double NaiveFloat64, double NaiveFloat32)
 {
+    /// <summary>Largest relative error of the two computed attention weights α₁, α₂ against the closed form (a
+    /// fraction, 0 is exact).</summary>
     public double WeightRelativeError => Math.Max(Math.Abs(Alpha1 - ClosedForm), Math.Abs(Alpha2 - ClosedForm)) / ClosedForm;
 }
 
@@ -58,7 +58,7 @@ public sealed record AveragingResult(IReadOnlyList<double> Scales, IReadOnlyList
 /// c − (v₁+v₂)/2 = e^{−s}/(2+(n−2)e^{−s}) · (Σ_{j&gt;2} vⱼ − (n−2)(v₁+v₂)/2): the error shrinks like e^{−s}
 /// but grows with n = d, so the s needed for a given error grows like ln d.
 /// </summary>
-public static class AveragingCheck
+internal static class AveragingCheck
 {
     /// <param name="dimensions">The d to try; n = d keys each.</param>
     /// <param name="maxScale">Largest s; s runs over 0, 1, …, maxScale.</param>

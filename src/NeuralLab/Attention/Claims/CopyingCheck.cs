@@ -1,5 +1,3 @@
-using NeuralLab.Common;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace NeuralLab.Attention;
@@ -25,14 +23,14 @@ public sealed record CopyingResult(int Keys, int Dimension, IReadOnlyList<double
     /// </summary>
     public double MaxClosedFormRelativeError => Error.Zip(ClosedForm, (e, c) => c > 1e-4 * ValueScale ? Math.Abs(e - c) / c : 0).Max();
 
-    public double ErrorAt(double s) => Error[Array.IndexOf(Scales.ToArray(), s)];
+    internal double ErrorAt(double s) => Error[Array.IndexOf(Scales.ToArray(), s)];
 }
 
 /// <summary>
 /// Claim 3.2: c − vᵢ = Σ_{j≠i} αⱼ(vⱼ − vᵢ) with αⱼ = e^{−s}/(1+(n−1)e^{−s}) for j ≠ i, so
 /// ‖c − vᵢ‖ ≤ (1 − αᵢ) max_{j≠i}‖vⱼ − vᵢ‖ ≤ (n−1)e^{−s} max_{j≠i}‖vⱼ − vᵢ‖ → 0.
 /// </summary>
-public static class CopyingCheck
+internal static class CopyingCheck
 {
     /// <param name="keys">n ≤ d.</param>
     /// <param name="dimension">d.</param>

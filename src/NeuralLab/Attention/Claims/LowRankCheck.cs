@@ -1,5 +1,4 @@
 using NeuralLab.Common;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace NeuralLab.Attention;
@@ -40,8 +39,12 @@ public sealed record LowRankResult(LowRankSettings Settings,
     IReadOnlyList<double> FullSeconds, IReadOnlyList<double> LowRankSeconds,
     IReadOnlyList<double> FactoredSeconds, IReadOnlyList<double> GivenPSeconds, bool WorkingProductDefined, double RankTolerance)
 {
+    /// <summary>Slope of log seconds against log n for the factored low-rank product (≈ 1 when it is linear in
+    /// n).</summary>
     public double FactoredSlope => LogLogSlope(Settings.TimingSizes, FactoredSeconds);
 
+    /// <summary>Slope of log seconds against log n when the n×n attention matrix P is given and only multiplied (≈
+    /// 2).</summary>
     public double GivenPSlope => LogLogSlope(Settings.TimingSizes, GivenPSeconds);
 
     /// <summary>Least-squares slope of log time against log n.</summary>
@@ -55,15 +58,17 @@ public sealed record LowRankResult(LowRankSettings Settings,
         return sxy / sxx;
     }
 
+    /// <summary>Slope of log seconds against log n for full softmax attention (≈ 2: the n×n score matrix).</summary>
     public double FullSlope => LogLogSlope(Settings.TimingSizes, FullSeconds);
 
+    /// <summary>Slope of log seconds against log n for the low-rank approximation built from the scores.</summary>
     public double LowRankSlope => LogLogSlope(Settings.TimingSizes, LowRankSeconds);
 
-    public ErrorCurve Curve(string method) => Curves.First(c => c.Method == method);
+    internal ErrorCurve Curve(string method) => Curves.First(c => c.Method == method);
 }
 
 /// <summary>Claim 3.5: exact factored product, full rank of real softmax matrices, error against k, and cost against n.</summary>
-public static class LowRankCheck
+internal static class LowRankCheck
 {
     /// <param name="settings">Sizes.</param>
     /// <param name="broken">Fault injection: the factored product drops Σ, computing A(BᵀV).</param>

@@ -1,5 +1,3 @@
-using NeuralLab.Common;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace NeuralLab.Attention;
@@ -31,7 +29,7 @@ public sealed record RbfKernelResult(int Keys, int Dimension, IReadOnlyList<doub
 /// cancels in the normalisation, leaving softmax(Kq/σ). With unequal norms a factor exp(−‖kᵢ‖²/(2σ)) per key remains.
 /// The two sides are computed independently: one from dot products, one from distances.
 /// </summary>
-public static class RbfKernelCheck
+internal static class RbfKernelCheck
 {
     /// <summary>Normalised RBF weights exp(−‖q − kᵢ‖²/(2σ)) / Σⱼ exp(−‖q − kⱼ‖²/(2σ)), from distances.</summary>
     /// <param name="keys">K, (n, d).</param>

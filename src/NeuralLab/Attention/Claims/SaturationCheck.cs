@@ -1,5 +1,3 @@
-using NeuralLab.Common;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace NeuralLab.Attention;
@@ -40,7 +38,7 @@ public sealed record SaturationResult(
 /// one score pulls ahead. In exact arithmetic no weight ever reaches 0 or 1; in floating point they do,
 /// at score gaps measured here by bisection.
 /// </summary>
-public static class SaturationCheck
+internal static class SaturationCheck
 {
     /// <summary>Keys per random score vector.</summary>
     public const int RandomKeys = 16;

@@ -4,7 +4,7 @@ using NeuralLab.Common;
 namespace NeuralLab.Expressivity;
 
 /// <summary>What the checks of 1.1–1.4 share: verifying a set-weight network against its target, and the wording of numbers.</summary>
-public static class ConstructionClaimText
+internal static class ConstructionClaimText
 {
     /// <summary>Verifies <paramref name="construction"/> on 20001 points of [−5, 5] plus its kinks, then frees its network.</summary>
     public static ConstructionCheck Verify(Construction construction)
@@ -60,6 +60,7 @@ public static class ConstructionClaimText
 public sealed class IdentityClaim() : ClaimCheck<ConstructionCheck>("1.1",
     "f(x) = x is computed by one hidden ReLU layer without biases: w0 = [1, −1], w1 = [1, −1] gives σ(x) − σ(−x) = x.")
 {
+    /// <inheritdoc/>
     public override string Criterion =>
         "The solution's weights, evaluated literally in float64 on 20,001 points of [−5, 5] and at the kink x = 0: holds if max |f(x) − x| ≤ 1e-12, does not hold otherwise.";
 
@@ -67,6 +68,7 @@ public sealed class IdentityClaim() : ClaimCheck<ConstructionCheck>("1.1",
     public override ConstructionCheck Measure(ReportContext context) =>
         ConstructionClaimText.Verify(Constructions.Identity(context.IsBroken(Id) ? [1, 1] : Constructions.SolutionOutputWeights));
 
+    /// <inheritdoc/>
     public override Claim Judge(ConstructionCheck c)
     {
         string weights = $"w0 = {ConstructionClaimText.Vector(c.Weights.W0)}, w1 = {ConstructionClaimText.Vector(c.Weights.W1)}";
@@ -97,6 +99,7 @@ public sealed class AffineClaim() : ClaimCheck<IReadOnlyList<ConstructionCheck>>
     /// <summary>(m, b): a kink inside the checked interval, one outside it, a negative slope, and a flat line.</summary>
     public static readonly (double M, double B)[] Cases = [(2, -1), (-0.5, 6), (-3, 2), (0, 2)];
 
+    /// <inheritdoc/>
     public override string Criterion =>
         $"The solution's weights, evaluated literally in float64 for (m, b) = {string.Join(", ", Cases.Select(c => $"({ConstructionClaimText.Number(c.M)}, {ConstructionClaimText.Number(c.B)})"))} on 20,001 points of [−5, 5] " +
         "and at the kink −b/m: holds if max |f(x) − (mx + b)| ≤ 1e-12 in every case, does not hold otherwise. The working's \"w0 x = [mx + b, −mx − b]\" " +
@@ -109,6 +112,7 @@ public sealed class AffineClaim() : ClaimCheck<IReadOnlyList<ConstructionCheck>>
         return Cases.Select(c => ConstructionClaimText.Verify(Constructions.Affine(c.M, c.B, w1))).ToList();
     }
 
+    /// <inheritdoc/>
     public override Claim Judge(IReadOnlyList<ConstructionCheck> checks)
     {
         bool holds = checks.All(c => c.Exact);
@@ -146,6 +150,7 @@ public sealed class ConstantClaim() : ClaimCheck<ConstantMeasurement>("1.3",
     /// <summary>The constants b checked, of both signs.</summary>
     public static readonly double[] Constants = [1.5, -2, 0.25];
 
+    /// <inheritdoc/>
     public override string Criterion =>
         $"The homework prescribes σ = the logistic sigmoid. One hidden unit, w0 = 0, w1 = 2b, evaluated literally in float64 for b = {string.Join(", ", Constants.Select(ConstructionClaimText.Number))} " +
         "on 20,001 points of [−5, 5]: holds if max |f(x) − b| ≤ 1e-12 for every b, does not hold otherwise. The loose \"[b ½]\" notation (two units) and " +
@@ -163,6 +168,7 @@ public sealed class ConstantClaim() : ClaimCheck<ConstantMeasurement>("1.3",
         return new ConstantMeasurement(sigmoid, relu, twoUnits, scale);
     }
 
+    /// <inheritdoc/>
     public override Claim Judge(ConstantMeasurement m)
     {
         bool holds = m.Sigmoid.All(c => c.Exact);
@@ -196,6 +202,7 @@ public sealed class HatClaim() : ClaimCheck<HatMeasurement>("1.4",
 {
     static readonly double[] Kinks = [-2, 0, 2];
 
+    /// <inheritdoc/>
     public override string Criterion =>
         "The target is the hat through (−2, 0), (0, 6), (2, 0), zero outside, as the solution's own f1 + f2 + f3 describes it. The stated vectors are " +
         "evaluated literally (20,001 points of [−5, 5] and the kinks, float64): holds if they compute the target within 1e-12; holds with an error in the " +
@@ -212,6 +219,7 @@ public sealed class HatClaim() : ClaimCheck<HatMeasurement>("1.4",
         return new HatMeasurement(ConstructionClaimText.Verify(stated), statedPieces, ConstructionClaimText.Verify(decomposition), decompositionPieces);
     }
 
+    /// <inheritdoc/>
     public override Claim Judge(HatMeasurement m)
     {
         var verdict = m.Stated.Exact ? Verdict.Holds : m.Decomposition.Exact ? Verdict.HoldsWithErrorInWorking : Verdict.DoesNotHold;

@@ -7,6 +7,7 @@ namespace NeuralLab.Expressivity;
 public sealed class HomogeneityClaim(ExpressivityBudget budget) : ClaimCheck<HomogeneityStudy>("1.5",
     "No bias-free ReLU network computes x² exactly: such a network satisfies f(cx) = c·f(x) for c ≥ 0, so f(4) = 2·f(2) = 8 where x² = 16.")
 {
+    /// <inheritdoc/>
     public override string Criterion =>
         "Holds if every random bias-free network (depths 1–4, widths 3/16/64, 1,000 (x, c) pairs) satisfies |f(cx) − c·f(x)| ≤ 1e-12 relative, " +
         "and no bias-free network trained by Adam on x² at 401 points of [−2, 2] gets below the least MSE any positively homogeneous function can reach " +
@@ -16,6 +17,7 @@ public sealed class HomogeneityClaim(ExpressivityBudget budget) : ClaimCheck<Hom
     public override HomogeneityStudy Measure(ReportContext context) =>
         Homogeneity.Run(budget, context.Seed, addBiases: context.IsBroken(Id), context.Progress);
 
+    /// <inheritdoc/>
     public override Claim Judge(HomogeneityStudy study)
     {
         bool homogeneous = study.MaxRelativeDeviation <= Homogeneity.Tolerance;
@@ -57,6 +59,7 @@ public sealed class OutsideGrowthClaim(ExpressivityBudget budget) : ClaimCheck<O
     /// <summary>The ε of the counter-example to the working: x² on [0, 1] by a finite network.</summary>
     public const double CounterExampleEps = 1e-3;
 
+    /// <inheritdoc/>
     public override string Criterion =>
         "Conclusion: x² is fitted on [−L, L] for growing L (exact interpolation and Adam); it holds if for every fit the error grows from inside to 2L, 10L and " +
         "100L, and the error at 2L grows with L for each method. Argument: it is refuted if a finite one-hidden-layer ReLU network is certified within ε = 1e-3 of the nonlinear x² on [0, 1] " +
@@ -72,6 +75,7 @@ public sealed class OutsideGrowthClaim(ExpressivityBudget budget) : ClaimCheck<O
         return new OutsideGrowthMeasurement(fits, approximation.Units, IntervalCertificate.ForSquare(approximation.Network, 0, 1, CounterExampleEps));
     }
 
+    /// <inheritdoc/>
     public override Claim Judge(OutsideGrowthMeasurement m)
     {
         bool eachGrows = m.Fits.All(f => f.GrowsOutside);
@@ -145,6 +149,7 @@ public sealed class ApproximatorClaim(ExpressivityBudget budget) : ClaimCheck<Ap
     /// <summary>The construction aims at (1 − 1/64)·ε, leaving the certificate room for the between-points and rounding terms.</summary>
     public const double Margin = AdaptiveApproximator.CertificateMargin;
 
+    /// <inheritdoc/>
     public override string Criterion =>
         "For each ε of the sweep, x² on [0, 1] is split into linear pieces (the furthest knot whose chord stays within (1 − 1/64)ε) and turned into a ReLU " +
         "network; the network is then certified on its own, independent of the knots: N is evaluated on 16,385 equal points plus its kinks read from its " +
@@ -171,6 +176,7 @@ public sealed class ApproximatorClaim(ExpressivityBudget budget) : ClaimCheck<Ap
         return new ApproximatorMeasurement(square, study);
     }
 
+    /// <inheritdoc/>
     public override Claim Judge(ApproximatorMeasurement m)
     {
         int certified = m.Square.Count(s => s.Certificate.Meets);

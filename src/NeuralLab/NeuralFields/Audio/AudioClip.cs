@@ -12,13 +12,18 @@ public sealed class AudioClip
     /// <summary>Default budget: 10 million samples (all channels), about 3.8 minutes of 44.1 kHz stereo.</summary>
     public const long DefaultMaxSamples = 10_000_000;
 
+    /// <summary>Samples per second per channel (Hz).</summary>
     public int SampleRate { get; }
+    /// <summary>1 (mono) or 2 (stereo).</summary>
     public int Channels { get; }
     /// <summary>Interleaved samples: index frame · Channels + channel.</summary>
     public float[] Samples { get; }
     /// <summary>The file's encoding, e.g. "16-bit PCM".</summary>
     public string Encoding { get; }
 
+    /// <summary>A clip of interleaved <paramref name="samples"/> in [−1, 1].</summary>
+    /// <exception cref="ArgumentException">The rate is not positive, channels is not 1 or 2, or the samples are not a
+    /// whole, positive number of frames.</exception>
     public AudioClip(int sampleRate, int channels, float[] samples, string encoding = "32-bit float")
     {
         if (sampleRate <= 0) throw new ArgumentException("sample rate must be positive");
@@ -27,7 +32,9 @@ public sealed class AudioClip
         (SampleRate, Channels, Samples, Encoding) = (sampleRate, channels, samples, encoding);
     }
 
+    /// <summary>Samples per channel.</summary>
     public int Frames => Samples.Length / Channels;
+    /// <summary>Duration in seconds.</summary>
     public double Seconds => (double)Frames / SampleRate;
 
     /// <summary>Largest |sample|; the field is fitted to the clip divided by it, as SIREN's audio loader does.</summary>
@@ -156,7 +163,7 @@ public sealed class AudioClip
     /// <summary>Writes 16-bit PCM: each sample rounded from s · 32768 and clipped to [−32768, 32767].</summary>
     public void WritePcm16(string path) => WritePcm16(path, SampleRate, Channels, Samples);
 
-    public static void WritePcm16(string path, int sampleRate, int channels, IReadOnlyList<float> samples)
+    internal static void WritePcm16(string path, int sampleRate, int channels, IReadOnlyList<float> samples)
     {
         var pcm = new short[samples.Count];
         for (int i = 0; i < pcm.Length; i++)

@@ -8,13 +8,17 @@ namespace NeuralLab.NeuralFields.Audio;
 /// </summary>
 public static class AudioDemo
 {
-    public const int SampleRate = 16000;
+    internal const int SampleRate = 16000;
+    /// <summary>Length of the demo clip when none is given, in seconds.</summary>
     public const double DefaultSeconds = 3.0;
+    /// <summary>How metrics and messages name the demo clip.</summary>
     public const string Name = "demo clip (generated: plucked melody over a 200 Hz–4 kHz chirp, 16 kHz)";
 
     // A (440), C#, E, A, E, C#, B, A: an arpeggio that exercises 440 Hz–2.6 kHz through the harmonics.
     static readonly double[] Melody = [440.00, 554.37, 659.25, 880.00, 659.25, 554.37, 493.88, 440.00];
 
+    /// <summary>The demo clip: mono, 16 kHz, <paramref name="seconds"/> long.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">seconds is not in (0, 60].</exception>
     public static AudioClip Create(double seconds = DefaultSeconds)
     {
         if (!(seconds > 0) || seconds > 60) throw new ArgumentOutOfRangeException(nameof(seconds));

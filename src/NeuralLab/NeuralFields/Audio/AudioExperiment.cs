@@ -10,25 +10,43 @@ public sealed record AudioMetrics
     public required double Psnr { get; init; }
     /// <summary>10·log10(Σ signal² / Σ error²).</summary>
     public required double Snr { get; init; }
+    /// <summary>Optimiser steps taken.</summary>
     public required long Steps { get; init; }
+    /// <summary>Wall time of the fit in seconds, evaluations included.</summary>
     public required double Seconds { get; init; }
+    /// <summary>Why training ended: "budget", "target_psnr" or "cancelled".</summary>
     public required string StoppedBecause { get; init; }
+    /// <summary>The clip's name (its file name, or the demo's).</summary>
     public required string Clip { get; init; }
+    /// <summary>The file's sample encoding, e.g. "16-bit PCM".</summary>
     public required string Encoding { get; init; }
+    /// <summary>Samples per second per channel (Hz).</summary>
     public required int SampleRate { get; init; }
+    /// <summary>1 (mono) or 2 (stereo).</summary>
     public required int Channels { get; init; }
     /// <summary>Frames (samples per channel).</summary>
     public required int Samples { get; init; }
+    /// <summary>Length of the clip in seconds.</summary>
     public required double DurationSeconds { get; init; }
+    /// <summary>Largest |sample| of the clip; the field is fitted to the clip divided by it.</summary>
     public required double Peak { get; init; }
+    /// <summary>The field's activation: "sine", "relu", ….</summary>
     public required string Activation { get; init; }
+    /// <summary>Units per hidden layer.</summary>
     public required int Hidden { get; init; }
+    /// <summary>Hidden layers.</summary>
     public required int Layers { get; init; }
+    /// <summary>ω0 of the sine layers after the first.</summary>
     public required double Omega0 { get; init; }
+    /// <summary>ω0 of the first sine layer (t in [−1, 1] spans the whole clip).</summary>
     public required double FirstOmega0 { get; init; }
+    /// <summary>Adam's (initial) learning rate.</summary>
     public required double LearningRate { get; init; }
+    /// <summary>Samples per step, or "full".</summary>
     public required string Batch { get; init; }
+    /// <summary>The learning-rate schedule: "constant", "step" or "cosine".</summary>
     public required string Schedule { get; init; }
+    /// <summary>Seed of the fit.</summary>
     public required int Seed { get; init; }
     /// <summary>Seconds to first reach 30, 40 and 50 dB PSNR (null if never).</summary>
     public required IReadOnlyDictionary<string, double?> SecondsTo { get; init; }
@@ -37,8 +55,11 @@ public sealed record AudioMetrics
 /// <summary>SIREN's audio recipe (Sitzmann et al. 2020, Sec. 4.2 and explore_siren): 256×3 sine layers, ω0 = 3000 on the first.</summary>
 public static class AudioDefaults
 {
+    /// <summary>ω0 of the first layer in SIREN's audio recipe.</summary>
     public const double FirstOmega0 = 3000;
 
+    /// <summary>The recipe as a configuration: Adam 1e-4 with a cosine decay, batches of 8192 samples, 2000
+    /// steps.</summary>
     public static FitConfig Config { get; } = new()
     {
         Architecture = new FieldArchitecture(FieldActivation.Sine, Inputs: 1, FirstOmega0: FirstOmega0),
@@ -52,12 +73,25 @@ public static class AudioDefaults
 /// <summary>Fits a clip with a 1-D field on <see cref="FieldTrainer"/> and writes the sound, pictures, metrics and checkpoint.</summary>
 public static class AudioExperiment
 {
+    /// <summary>PSNRs (dB) whose first-reaching time metrics.json records.</summary>
+    static readonly int[] SecondsToDecibels = [30, 40, 50];
+
+    /// <summary>Every file <see cref="Run"/> writes into its output directory.</summary>
     public static readonly string[] OutputFiles =
     [
         "reconstruction.wav", "ground_truth.wav", "waveform.png", "spectrogram.png", "curves.png", "metrics.json",
         FieldCheckpoint.ConfigFile, FieldCheckpoint.WeightsFile,
     ];
 
+    /// <summary>Fits <paramref name="clip"/> scaled to peak 1 and measures the fit; writes into <paramref
+    /// name="output"/> when given (the caller commits).</summary>
+    /// <param name="clip">The clip; its channel count overrides the configuration's.</param>
+    /// <param name="clipName">How metrics name the clip.</param>
+    /// <param name="config">The fit; the field takes 1 coordinate.</param>
+    /// <param name="output">Where the outputs go; null writes nothing.</param>
+    /// <param name="progress">Progress sink, may be null.</param>
+    /// <param name="cancel">Ends training early; the field so far is still measured and written.</param>
+    /// <exception cref="BadInputException">The clip is silent, or the configuration is invalid.</exception>
     public static (AudioMetrics Metrics, FitResult Fit) Run(AudioClip clip, string clipName, FitConfig config,
         OutputDirectory? output, IProgress<ProgressReport>? progress = null, CancellationToken cancel = default)
     {
@@ -120,7 +154,7 @@ public static class AudioExperiment
             Batch = config.Batch?.ToString() ?? "full",
             Schedule = config.Schedule.ToString().ToLowerInvariant(),
             Seed = config.Seed,
-            SecondsTo = new[] { 30, 40, 50 }.ToDictionary(db => $"{db}db", db => fit.FirstReaching(db)?.Seconds),
+            SecondsTo = SecondsToDecibels.ToDictionary(db => $"{db}db", db => fit.FirstReaching(db)?.Seconds),
         };
         if (output != null)
         {

@@ -1,12 +1,11 @@
 using ScottPlot;
 using SkiaSharp;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace NeuralLab.NeuralFields.Audio;
 
 /// <summary>Pictures of an audio fit: the waveforms (signal, fit, error, a zoom) and a pair of spectrograms.</summary>
-public static class AudioFigures
+internal static class AudioFigures
 {
     /// <summary>Four stacked panels of the first channel: signal, fit, error (same vertical scale), and 20 ms of signal and fit overlaid.</summary>
     public static void SaveWaveform(float[] signal, float[] fit, int channels, int sampleRate, string title, string path)
@@ -97,7 +96,7 @@ public static class AudioFigures
     static double[] FirstChannel(float[] interleaved, int channels) =>
         Enumerable.Range(0, interleaved.Length / channels).Select(i => (double)interleaved[i * channels]).ToArray();
 
-    static void Stack(IReadOnlyList<Plot> plots, int w, int h, string title, string path)
+    static void Stack(List<Plot> plots, int w, int h, string title, string path)
     {
         using var figure = new FigureCanvas(w, plots.Count * h + 36);
         figure.Title(title, 18, 10, 24);

@@ -8,7 +8,7 @@ namespace NeuralLab.NeuralFields.Claims;
 /// twice as long (5.5). Full is exactly the recipes; Quick keeps each recipe's lr and batch for a
 /// stated fraction of its epochs; Test is a 32² crop and a small network for the test suite.
 /// </summary>
-public sealed record FieldSectionPlan(
+internal sealed record FieldSectionPlan(
     ReportProfile Profile,
     int ImageSize,
     bool Crop,

@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 namespace NeuralLab.NeuralFields.Claims;
 
 /// <summary>The image's own values and derivatives, in float64, for the section's checks.</summary>
-public sealed record ImageReference(int Height, int Width, double[] Values, double[] SobelX, double[] SobelY)
+internal sealed record ImageReference(int Height, int Width, double[] Values, double[] SobelX, double[] SobelY)
 {
     /// <summary>The MSE of the best constant output (the image's variance on [−1, 1]).</summary>
     public double Variance => FieldStatistics.Variance(Values);
@@ -19,7 +19,7 @@ public sealed record ImageReference(int Height, int Width, double[] Values, doub
 }
 
 /// <summary>Float64 statistics of maps on a pixel grid (row-major, H·W).</summary>
-public static class FieldStatistics
+internal static class FieldStatistics
 {
     public static double[] ToDoubles(Tensor t) => t.to_type(ScalarType.Float64).contiguous().data<double>().ToArray();
 

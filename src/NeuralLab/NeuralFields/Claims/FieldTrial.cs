@@ -4,7 +4,7 @@ namespace NeuralLab.NeuralFields.Claims;
 /// One fit the section ran, as the checks see it: its metrics and curve, the field's maps on the pixel
 /// grid, and (for ReLU fields) the hidden layers' weights, copied out so the model can be disposed.
 /// </summary>
-public sealed record FieldTrial(
+internal sealed record FieldTrial(
     string Name,
     FitConfig Config,
     FitMetrics Metrics,

@@ -7,7 +7,7 @@ namespace NeuralLab.NeuralFields.Claims;
 /// The conclusion is checked on the autograd Laplacian; the exception set against where the kinks really lie:
 /// where some unit's pre-activation is 0, lines and piecewise-linear curves across the plane.
 /// </summary>
-public sealed class ReluLaplacianCheck(FieldTrial relu, ImageReference image) : ClaimCheck("5.4",
+internal sealed class ReluLaplacianCheck(FieldTrial relu, ImageReference image) : ClaimCheck("5.4",
     "With ReLU the Laplacian of the output with respect to the input is all black: zero except where the input is 0, which is non-differentiable.")
 {
     public const double MinExactZero = 0.99;
@@ -58,7 +58,7 @@ public sealed class ReluLaplacianCheck(FieldTrial relu, ImageReference image) : 
 }
 
 /// <summary>5.5 (Q7): reduce the learning rate (learning-rate decay) and probably add more epochs — both halves, on the sine recipe.</summary>
-public sealed class DecayAndEpochsCheck(FieldTrial constant, FieldTrial decayed, FieldTrial longer) : ClaimCheck("5.5",
+internal sealed class DecayAndEpochsCheck(FieldTrial constant, FieldTrial decayed, FieldTrial longer) : ClaimCheck("5.5",
     "To fit better, reduce the learning rate during training (learning-rate decay) and probably add more epochs.")
 {
     public const double MinGainDb = 0.5;
@@ -96,7 +96,7 @@ public sealed class DecayAndEpochsCheck(FieldTrial constant, FieldTrial decayed,
 }
 
 /// <summary>5.6 (Q8): with libtorch's default initialisation the sine network's loss is stuck at 0.32 and its output is totally noise.</summary>
-public sealed class DefaultInitCheck(FieldTrial defaultInit, FieldTrial sirenInit, ImageReference image) : ClaimCheck("5.6",
+internal sealed class DefaultInitCheck(FieldTrial defaultInit, FieldTrial sirenInit, ImageReference image) : ClaimCheck("5.6",
     "With default initialisation the sine network's loss is stuck at 0.32 and cannot go down; its output is totally noise (Figure 5).")
 {
     public const double StatedPlateau = 0.32, PlateauTolerance = 0.03, FailFractionOfVariance = 0.8, MaxPlateauGainDb = 0.5;

@@ -7,7 +7,7 @@ namespace NeuralLab.NeuralFields.Claims;
 /// the claim is that the recipe fits the 256² cameraman as that figure would show. Each subclass owns its PSNR band,
 /// the figure's properties and its fault injection (docs/neural-fields.md, "The report's section 5").
 /// </summary>
-public abstract class RecipeCheck(FieldTrial trial, ImageReference image, string id, string statement) : ClaimCheck(id, statement)
+internal abstract class RecipeCheck(FieldTrial trial, ImageReference image, string id, string statement) : ClaimCheck(id, statement)
 {
     protected FieldTrial Trial => trial;
     protected ImageReference Image => image;
@@ -47,7 +47,7 @@ public abstract class RecipeCheck(FieldTrial trial, ImageReference image, string
 /// 5.1 and 5.2: the ReLU and Tanh recipes both give a recognisable but blurred fit (a PSNR band, little high-frequency
 /// energy); what their Laplacians must look like, and how each is corrupted, is the activation's own.
 /// </summary>
-public abstract class BlurredRecipeCheck(FieldTrial trial, ImageReference image, string id, string statement)
+internal abstract class BlurredRecipeCheck(FieldTrial trial, ImageReference image, string id, string statement)
     : RecipeCheck(trial, image, id, statement)
 {
     public const double MinPsnr = 18, MaxPsnr = 30, MaxHighFrequencyRatio = 0.5;
@@ -84,7 +84,7 @@ public abstract class BlurredRecipeCheck(FieldTrial trial, ImageReference image,
 }
 
 /// <summary>5.1: ReLU, 300 epochs, lr 1e-3, batch 64.</summary>
-public sealed class ReluRecipeCheck(FieldTrial trial, ImageReference image)
+internal sealed class ReluRecipeCheck(FieldTrial trial, ImageReference image)
     : BlurredRecipeCheck(trial, image, "5.1",
         "A ReLU field fits the 256² cameraman with 300 epochs, learning rate 0.001 and batch size 64 (Figure 2).")
 {
@@ -107,7 +107,7 @@ public sealed class ReluRecipeCheck(FieldTrial trial, ImageReference image)
 }
 
 /// <summary>5.2: Tanh, 300 epochs, lr 1e-3, batch 100.</summary>
-public sealed class TanhRecipeCheck(FieldTrial trial, ImageReference image)
+internal sealed class TanhRecipeCheck(FieldTrial trial, ImageReference image)
     : BlurredRecipeCheck(trial, image, "5.2",
         "A Tanh field fits the 256² cameraman with 300 epochs, learning rate 0.001 and batch size 100 (Figure 3).")
 {
@@ -130,7 +130,7 @@ public sealed class TanhRecipeCheck(FieldTrial trial, ImageReference image)
 }
 
 /// <summary>5.3: sine (SIREN), 200 epochs, lr 1e-4, batch 2048.</summary>
-public sealed class SineRecipeCheck(FieldTrial trial, ImageReference image)
+internal sealed class SineRecipeCheck(FieldTrial trial, ImageReference image)
     : RecipeCheck(trial, image, "5.3",
         "A sine (SIREN) field fits the 256² cameraman with 200 epochs, learning rate 0.0001 and batch size 2048 (Figure 4).")
 {

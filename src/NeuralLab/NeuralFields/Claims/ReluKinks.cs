@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 namespace NeuralLab.NeuralFields.Claims;
 
 /// <summary>One hidden layer's weights (Out × In, row-major) and biases, copied out of a fitted field in float64.</summary>
-public sealed record LayerWeights(int Out, int In, double[] Weight, double[] Bias);
+internal sealed record LayerWeights(int Out, int In, double[] Weight, double[] Bias);
 
 /// <summary>Where a fitted ReLU field is not differentiable, on the image's square [−extent, extent]².</summary>
 /// <param name="FirstLayerUnits">Units of the first hidden layer.</param>
@@ -11,14 +11,14 @@ public sealed record LayerWeights(int Out, int In, double[] Weight, double[] Bia
 /// <param name="KinksOnCentralRow">Zero crossings of any unit's pre-activation (all layers) along the row y = 0.</param>
 /// <param name="RowSamples">Points sampled along that row.</param>
 /// <param name="OriginDistanceToNearestKink">min over units of |z(0)| / ‖∇z(0)‖: the first-order distance from the input (0, 0) to the nearest kink.</param>
-public sealed record ReluKinkCensus(int FirstLayerUnits, int FirstLayerLinesCrossing, int KinksOnCentralRow, int RowSamples, double OriginDistanceToNearestKink);
+internal sealed record ReluKinkCensus(int FirstLayerUnits, int FirstLayerLinesCrossing, int KinksOnCentralRow, int RowSamples, double OriginDistanceToNearestKink);
 
 /// <summary>
 /// The non-differentiable set of a ReLU coordinate MLP: unit u of layer l has a kink where its
 /// pre-activation z_u(x) = 0 — a straight line for the first layer, a piecewise-linear curve deeper —
 /// and nowhere else; between kinks the field is affine, so its Laplacian is exactly 0.
 /// </summary>
-public static class ReluKinks
+internal static class ReluKinks
 {
     /// <summary>The hidden layers of <paramref name="model"/> (not the linear output layer), in order.</summary>
     public static IReadOnlyList<LayerWeights> HiddenLayers(CoordinateMlp model)

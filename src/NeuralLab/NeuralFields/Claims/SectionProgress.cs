@@ -12,7 +12,7 @@ namespace NeuralLab.NeuralFields.Claims;
 /// cost of launching ~40 small kernels and Adam's update, which dominates at batch 64); a fit's measurement
 /// (render, double-backprop gradient and Laplacian) costs <see cref="MeasurePassesPerPixel"/> passes over the image.
 /// </remarks>
-public sealed class SectionProgress(IProgress<ProgressReport>? sink, IReadOnlyList<(string Name, FitConfig Config)> runs, int pixels)
+internal sealed class SectionProgress(IProgress<ProgressReport>? sink, IReadOnlyList<(string Name, FitConfig Config)> runs, int pixels)
 {
     public const double StepOverheadPixels = 128, MeasurePassesPerPixel = 6;
 

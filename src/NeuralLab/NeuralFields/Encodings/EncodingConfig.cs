@@ -20,6 +20,7 @@ public enum EncodingKind
 /// </summary>
 public sealed record EncodingConfig
 {
+    /// <summary>Which encoding; the other properties configure only their own kind.</summary>
     public EncodingKind Kind { get; init; } = EncodingKind.None;
     /// <summary>m: number of random frequencies; the encoding has 2m outputs.</summary>
     public int FourierFeatures { get; init; } = 256;
@@ -36,6 +37,8 @@ public sealed record EncodingConfig
     /// <summary>T: entries per level at most; a level with more vertices is spatially hashed into T entries.</summary>
     public int GridTable { get; init; } = 4096;
 
+    /// <summary>Throws <see cref="BadInputException"/> naming the CLI option of the first setting of <see cref="Kind"/>
+    /// outside its range.</summary>
     public void Validate()
     {
         switch (Kind)
@@ -76,7 +79,7 @@ public sealed record EncodingConfig
     /// <summary>Trainable parameters of the encoding alone (Fourier's B is a fixed buffer).</summary>
     public long Parameters => Kind == EncodingKind.Grid ? GridLevelSizes().Sum() * GridFeatures : 0;
 
-    public string Describe() => Kind switch
+    internal string Describe() => Kind switch
     {
         EncodingKind.Fourier => $"fourier (m {FourierFeatures}, σ {FourierScale:G4})",
         EncodingKind.Grid => $"grid (L {GridLevels}, F {GridFeatures}, N {GridMin}→{GridMax}, T {GridTable})",

@@ -4,14 +4,14 @@ using ScottPlot;
 namespace NeuralLab.NeuralFields.Encodings;
 
 /// <summary>One field's run in a comparison: quality against time, size, and derivative fidelity.</summary>
-public sealed record FieldRun(string Name, FitMetrics Metrics, IReadOnlyList<FitEvaluation> Curve);
+internal sealed record FieldRun(string Name, FitMetrics Metrics, IReadOnlyList<FitEvaluation> Curve);
 
 /// <summary>
 /// Fields side by side on one image, each for the same wall-clock budget: the time-to-PSNR
 /// comparison, with each field's gradient and Laplacian correlation beside its PSNR (a fast field whose
 /// Laplacian is noise is not the winner). Used by the benchmark and by the report.
 /// </summary>
-public static class FieldComparison
+internal static class FieldComparison
 {
     /// <summary>
     /// The contenders as <c>fit</c> builds them: ReLU and Tanh (fit's defaults with that activation and the

@@ -9,7 +9,7 @@ namespace NeuralLab.NeuralFields.Encodings;
 /// built from libtorch ops only, so autograd differentiates it twice (gradient and Laplacian maps,
 /// derivative losses) without a hand-written backward.
 /// </summary>
-public abstract class FieldEncoding(string name) : nn.Module<Tensor, Tensor>(name)
+internal abstract class FieldEncoding(string name) : nn.Module<Tensor, Tensor>(name)
 {
     public static FieldEncoding? Create(EncodingConfig config)
     {
@@ -28,7 +28,7 @@ public abstract class FieldEncoding(string name) : nn.Module<Tensor, Tensor>(nam
 /// from libtorch's (seeded) generator and kept as a buffer, so it is saved with the weights (Tancik et al.
 /// 2020, Sec. 6). Every output is C^∞ in u, so the field is as smooth as its decoder.
 /// </summary>
-public sealed class FourierEncoding : FieldEncoding
+internal sealed class FourierEncoding : FieldEncoding
 {
     readonly Tensor frequencies; // B: (m, 2), cycles per unit of u
 
@@ -69,7 +69,7 @@ public sealed class FourierEncoding : FieldEncoding
 /// point's corners and weights from <see cref="GridPlanCache"/>: on a fixed pixel grid they are constants, computed
 /// on a chunk's second sighting and reused by every later step (docs/benchmarks.md, "Field encodings", for the A/B).
 /// </summary>
-public sealed class GridEncoding : FieldEncoding
+internal sealed class GridEncoding : FieldEncoding
 {
     /// <summary>The second prime of Müller et al.'s spatial hash (the first is 1).</summary>
     public const long HashPrime = 2654435761L;
@@ -124,7 +124,7 @@ public sealed class GridEncoding : FieldEncoding
     bool Plannable(Tensor coordinates) =>
         coordinates.dtype == table.dtype && (table.dtype is ScalarType.Float32 or ScalarType.Float64) && coordinates.device_type == DeviceType.CPU
         && coordinates.dim() == 2 && coordinates.shape[1] == 2 && coordinates.shape[0] > 0 && layout.Rows * layout.Features < int.MaxValue
-        && (long)layout.Levels * coordinates.shape[0] * 4 < int.MaxValue;
+        && layout.Levels * coordinates.shape[0] * 4 < int.MaxValue;
 
     GridPlan<T> Plan<T>(Tensor coordinates) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {

@@ -1,4 +1,3 @@
-using NeuralLab.Common;
 
 namespace NeuralLab.NeuralFields.Encodings;
 
@@ -16,7 +15,7 @@ public static class FieldParameters
         return encoding.Parameters + decoder;
     }
 
-    public static long Count(FitConfig config) => Count(config.Architecture, config.Encoding);
+    internal static long Count(FitConfig config) => Count(config.Architecture, config.Encoding);
 
     /// <summary>
     /// The largest field of <paramref name="config"/>'s kind within <paramref name="maxParameters"/>: the grid's

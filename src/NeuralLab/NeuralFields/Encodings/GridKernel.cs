@@ -7,7 +7,7 @@ using static TorchSharp.torch;
 namespace NeuralLab.NeuralFields.Encodings;
 
 /// <summary>How <see cref="GridEncoding"/> computes its features when no derivative with respect to the coordinates is asked.</summary>
-public enum GridKernel
+internal enum GridKernel
 {
     /// <summary>libtorch ops: a gather (index_select) and a weighted sum, autograd's backward (index_add); without a cached
     /// plan, about twenty more ops on (N, L, 4) tensors compute the corners (index arithmetic, hash) and weights first.</summary>

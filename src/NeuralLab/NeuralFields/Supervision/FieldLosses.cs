@@ -1,11 +1,17 @@
-using NeuralLab.Common;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace NeuralLab.NeuralFields.Supervision;
 
 /// <summary>What the training loss compares with the target: the field's values, or its derivatives (SIREN Sec. 4.1).</summary>
-public enum FieldSupervision { Value, Gradient, Laplacian }
+public enum FieldSupervision
+{
+    /// <summary>The field's values against the pixels (MSE).</summary>
+    Value,
+    /// <summary>The field's autograd gradient against the image's Sobel gradient.</summary>
+    Gradient,
+    /// <summary>The field's autograd Laplacian against the image's discrete Laplacian.</summary>
+    Laplacian,
+}
 
 /// <summary>
 /// The one hook of <see cref="FieldTrainer"/>: per-sample targets (N, K), the field's matching quantity at a
@@ -14,6 +20,7 @@ public enum FieldSupervision { Value, Gradient, Laplacian }
 /// </summary>
 public interface IFieldLoss : IDisposable
 {
+    /// <summary>What this loss compares.</summary>
     FieldSupervision Supervision { get; }
 
     /// <summary>(N, K), in the order of the signal's samples.</summary>
@@ -30,7 +37,7 @@ public interface IFieldLoss : IDisposable
 }
 
 /// <summary>The ordinary loss: the field's values against the signal's.</summary>
-public sealed class ValueLoss(FieldSignal signal) : IFieldLoss
+internal sealed class ValueLoss(FieldSignal signal) : IFieldLoss
 {
     public FieldSupervision Supervision => FieldSupervision.Value;
     public Tensor Targets { get; } = signal.ToTensor();                      // (N, C)
@@ -45,7 +52,7 @@ public sealed class ValueLoss(FieldSignal signal) : IFieldLoss
 /// gradient map (N, C·D) ordered (channel, axis), in field units. The value error is taken after the
 /// least-squares constant, over the samples with weight 1 in <paramref name="valueWeights"/> (all when null).
 /// </summary>
-public sealed class GradientLoss(Tensor targets, Tensor? valueWeights = null) : IFieldLoss
+internal sealed class GradientLoss(Tensor targets, Tensor? valueWeights = null) : IFieldLoss
 {
     public FieldSupervision Supervision => FieldSupervision.Gradient;
     public Tensor Targets { get; } = targets;
@@ -76,7 +83,7 @@ public sealed class GradientLoss(Tensor targets, Tensor? valueWeights = null) : 
 /// differentiated a third time) against a target map (N, C). The value error is taken after the
 /// least-squares harmonic polynomial of degree ≤ 1 (constant + plane).
 /// </summary>
-public sealed class LaplacianLoss(Tensor targets) : IFieldLoss
+internal sealed class LaplacianLoss(Tensor targets) : IFieldLoss
 {
     public FieldSupervision Supervision => FieldSupervision.Laplacian;
     public Tensor Targets { get; } = targets;
@@ -101,6 +108,7 @@ public sealed class LaplacianLoss(Tensor targets) : IFieldLoss
     public void Dispose() => Targets.Dispose();
 }
 
+/// <summary>The training losses of each <see cref="FieldSupervision"/>.</summary>
 public static class FieldLosses
 {
     /// <summary>The loss for <paramref name="supervision"/> on <paramref name="signal"/>, with its targets computed.</summary>
@@ -113,6 +121,9 @@ public static class FieldLosses
         return supervision == FieldSupervision.Gradient ? new GradientLoss(SobelTargets(image)) : new LaplacianLoss(LaplacianTargets(image));
     }
 
+    /// <summary>The supervision named <paramref name="supervision"/>: value(s), gradient/grad, laplacian/laplace, any
+    /// case.</summary>
+    /// <exception cref="ArgumentException">Another name.</exception>
     public static FieldSupervision Parse(string supervision) => supervision.ToLowerInvariant() switch
     {
         "value" or "values" => FieldSupervision.Value,

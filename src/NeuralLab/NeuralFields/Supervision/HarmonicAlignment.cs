@@ -1,4 +1,3 @@
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace NeuralLab.NeuralFields.Supervision;
@@ -7,7 +6,7 @@ namespace NeuralLab.NeuralFields.Supervision;
 /// <param name="Degree">Highest degree of the harmonic polynomials removed (0: the constant only).</param>
 /// <param name="Coefficients">(basis functions, channels), float64.</param>
 /// <param name="Mse">Mean squared error of field + fit against the values, over the weighted samples.</param>
-public sealed record AlignmentFit(int Degree, double[,] Coefficients, double Mse)
+internal sealed record AlignmentFit(int Degree, double[,] Coefficients, double Mse)
 {
     /// <summary>The constant per channel (the coefficient of the basis function 1).</summary>
     public double[] Constant => Enumerable.Range(0, Coefficients.GetLength(1)).Select(c => Coefficients[0, c]).ToArray();
@@ -20,7 +19,7 @@ public sealed record AlignmentFit(int Degree, double[,] Coefficients, double Mse
 /// k ≤ degree (degree 0: the constant; 1: constant + plane). On a 1-D grid harmonic means affine.
 /// Sums are in float64 and chunked, so memory stays that of one chunk.
 /// </summary>
-public static class HarmonicAlignment
+internal static class HarmonicAlignment
 {
     public static string Describe(int degree) => degree switch
     {

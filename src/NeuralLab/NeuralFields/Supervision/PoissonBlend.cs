@@ -1,5 +1,4 @@
 using NeuralLab.Common;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace NeuralLab.NeuralFields.Supervision;
@@ -7,27 +6,44 @@ namespace NeuralLab.NeuralFields.Supervision;
 /// <summary>What <c>neurallab blend</c> reports.</summary>
 public sealed record BlendMetrics
 {
+    /// <summary>Name of the base image (the surroundings).</summary>
     public required string Base { get; init; }
+    /// <summary>Name of the image pasted in.</summary>
     public required string Insert { get; init; }
+    /// <summary>Name of the mask image, or what stood in for it (the whole insert).</summary>
     public required string Mask { get; init; }
+    /// <summary>Rows of the base at the fitted size.</summary>
     public required int Height { get; init; }
+    /// <summary>Columns of the base at the fitted size.</summary>
     public required int Width { get; init; }
+    /// <summary>1 (grayscale) or 3 (RGB).</summary>
     public required int Channels { get; init; }
     /// <summary>Top-left corner of the insert in the base, in pixels of the fitted size.</summary>
     public required int AtX { get; init; }
+    /// <summary>Top row of the insert in the base, in pixels of the fitted size.</summary>
     public required int AtY { get; init; }
+    /// <summary>Pixels inside the mask.</summary>
     public required int MaskPixels { get; init; }
+    /// <summary>Optimiser steps taken.</summary>
     public required long Steps { get; init; }
+    /// <summary>Wall time of the fit in seconds.</summary>
     public required double Seconds { get; init; }
+    /// <summary>Why training ended: "budget", "target_psnr" or "cancelled".</summary>
     public required string StoppedBecause { get; init; }
     /// <summary>PSNR of the composite against the base outside the mask, after the constant fixed there.</summary>
     public required double PsnrOutsideMask { get; init; }
     /// <summary>Mean squared difference between the field's gradient and the composite target gradient (the loss's measure).</summary>
     public required double GradientMse { get; init; }
+    /// <summary>√(<see cref="GradientMse"/> / mean square of the target gradient): the gradient error as a fraction of
+    /// the gradient (NaN for a flat target).</summary>
     public required double GradientRelativeError { get; init; }
+    /// <summary>The constant added per channel, fitted by least squares to the base outside the mask.</summary>
     public required double[] Constant { get; init; }
+    /// <summary>Adam's (initial) learning rate.</summary>
     public required double LearningRate { get; init; }
+    /// <summary>Pixels per step, or "full".</summary>
     public required string Batch { get; init; }
+    /// <summary>Seed of the fit.</summary>
     public required int Seed { get; init; }
 }
 
@@ -39,6 +55,7 @@ public sealed record BlendMetrics
 /// </summary>
 public static class PoissonBlend
 {
+    /// <summary>Every file a blend writes into its output directory.</summary>
     public static readonly string[] OutputFiles = ["composite.png", "naive.png", "mask.png", "curves.png", "metrics.json"];
 
     /// <summary>

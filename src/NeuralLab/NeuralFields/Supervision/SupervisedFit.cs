@@ -6,11 +6,14 @@ namespace NeuralLab.NeuralFields.Supervision;
 /// <summary>How a field fitted from derivatives compares with the image (metrics.json's "supervision").</summary>
 public sealed record SupervisionMetrics
 {
+    /// <summary>What the loss compared: "value", "gradient" or "laplacian".</summary>
     public required string Supervision { get; init; }
     /// <summary>The ground-truth operator the loss compared the field's autograd derivative with.</summary>
     public required string Target { get; init; }
     /// <summary>What was removed before the headline PSNR (fit's "psnr") was measured.</summary>
     public required string PsnrAfter { get; init; }
+    /// <summary>PSNR (dB) after removing the least-squares constant per channel, which derivatives cannot
+    /// see.</summary>
     public required double PsnrAfterConstant { get; init; }
     /// <summary>Laplacian supervision only: after the least-squares constant + plane (the headline).</summary>
     public double? PsnrAfterPlane { get; init; }
@@ -29,7 +32,7 @@ public sealed record SupervisionMetrics
 /// the checkpoint and <c>render</c> give the image itself), measures PSNR after the constant (and, for the
 /// Laplacian, after a plane and after degree-4 harmonic polynomials) and the loss's own error.
 /// </summary>
-public static class SupervisedFit
+internal static class SupervisedFit
 {
     /// <summary>The extra output of a Laplacian-supervised fit: field + least-squares plane.</summary>
     public const string AlignedReconstruction = "reconstruction_aligned.png";

@@ -14,7 +14,7 @@ namespace NeuralLab.NeuralFields.Tiles;
 /// <see cref="TileLayout.Validate"/>). w_k is 0 outside tile k's pixel centres, so each field is used only where it was
 /// fitted; beyond the image the first and last tiles keep weight 1.
 /// </summary>
-public static class PartitionOfUnity
+internal static class PartitionOfUnity
 {
     /// <summary>The quintic smoothstep q(t) on t clamped to [0, 1].</summary>
     public static Tensor Smoothstep(Tensor t)

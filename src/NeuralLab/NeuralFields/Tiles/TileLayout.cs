@@ -1,4 +1,3 @@
-using NeuralLab.Common;
 
 namespace NeuralLab.NeuralFields.Tiles;
 
@@ -27,6 +26,7 @@ public sealed record TileLayout(int Height, int Width, int TileSize, int Overlap
         if (2 * Overlap > TileSize) throw new ArgumentOutOfRangeException(nameof(Overlap), Overlap, $"is more than half of the tile's {TileSize} pixels");
     }
 
+    /// <summary>Pixels from one tile's start to the next: TileSize − Overlap.</summary>
     public int Stride => TileSize - Overlap;
 
     /// <summary>First pixel of each tile along an axis of <paramref name="length"/> pixels.</summary>
@@ -40,10 +40,13 @@ public sealed record TileLayout(int Height, int Width, int TileSize, int Overlap
     /// <summary>Pixels of each tile along an axis of <paramref name="length"/> pixels.</summary>
     public int[] Lengths(int length) => Starts(length).Select(s => Math.Min(TileSize, length - s)).ToArray();
 
+    /// <summary>Tiles down the image.</summary>
     public int Rows => Starts(Height).Length;
 
+    /// <summary>Tiles across the image.</summary>
     public int Columns => Starts(Width).Length;
 
+    /// <summary>Rows · Columns.</summary>
     public int Count => Rows * Columns;
 
     /// <summary>Every tile, row-major.</summary>

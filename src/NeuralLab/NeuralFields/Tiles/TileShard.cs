@@ -11,9 +11,10 @@ namespace NeuralLab.NeuralFields.Tiles;
 /// </summary>
 public sealed record TileShard(int Index, int Count)
 {
-    public const string SlurmTaskId = "SLURM_ARRAY_TASK_ID", SlurmTaskCount = "SLURM_ARRAY_TASK_COUNT",
+    internal const string SlurmTaskId = "SLURM_ARRAY_TASK_ID", SlurmTaskCount = "SLURM_ARRAY_TASK_COUNT",
         SlurmTaskMin = "SLURM_ARRAY_TASK_MIN", SlurmTaskStep = "SLURM_ARRAY_TASK_STEP", KubernetesIndex = "JOB_COMPLETION_INDEX";
 
+    /// <summary>The one shard that owns every tile (no sharding).</summary>
     public static TileShard All { get; } = new(0, 1);
 
     /// <summary>Where the shard came from: "--shard", "slurm", "kubernetes" or "all".</summary>
@@ -22,8 +23,9 @@ public sealed record TileShard(int Index, int Count)
     /// <summary>The <see cref="Source"/> of a shard the user gave (<see cref="Parse"/>).</summary>
     const string FlagSource = "--shard";
 
-    public bool Owns(int tileIndex) => tileIndex % Count == Index;
+    internal bool Owns(int tileIndex) => tileIndex % Count == Index;
 
+    /// <inheritdoc/>
     public override string ToString() => $"{Index}/{Count}";
 
     /// <summary>"I/N" with 0 ≤ I &lt; N.</summary>

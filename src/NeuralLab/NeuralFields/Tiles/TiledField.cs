@@ -21,11 +21,17 @@ public sealed class TiledField : IDisposable
     readonly CoordinateMlp[] _models;
     readonly int[] _tops, _lefts, _heights, _widths;
 
+    /// <summary>The run's layout.json.</summary>
     public TileRun Run { get; }
+    /// <summary>Each tile's checkpoint, by tile index.</summary>
     public IReadOnlyList<FieldCheckpoint> Checkpoints { get; }
+    /// <summary>The network of every tile (tile 0's; all tiles share it).</summary>
     public FieldArchitecture Architecture => Checkpoints[0].Architecture;
+    /// <summary>Rows of the whole image.</summary>
     public int Height => Run.Height;
+    /// <summary>Columns of the whole image.</summary>
     public int Width => Run.Width;
+    /// <summary>Trainable parameters of all the tiles' fields together.</summary>
     public long Parameters => _models.Sum(m => m.parameters().Sum(p => p.numel()));
 
     TiledField(TileRun run, FieldCheckpoint[] checkpoints, CoordinateMlp[] models)
@@ -224,6 +230,7 @@ public sealed class TiledField : IDisposable
         });
     }
 
+    /// <summary>Frees every tile's model.</summary>
     public void Dispose()
     {
         foreach (var m in _models) m.Dispose();

@@ -13,28 +13,44 @@ public sealed record TileSource(string? Path, int? Size, int? Channels, long Max
 /// </summary>
 public sealed record TileRun
 {
+    /// <summary>layout.json's format tag, its file name in DIR, and the folder of the tiles' checkpoints
+    /// (DIR/tiles/&lt;index&gt;).</summary>
     public const string FormatTag = "neurallab-tiles", LayoutFile = "layout.json", TilesFolder = "tiles";
-    public const int CurrentVersion = 1;
+    internal const int CurrentVersion = 1;
 
+    /// <summary>Format tag; a layout.json with another tag is refused.</summary>
     public string Format { get; init; } = FormatTag;
+    /// <summary>Format version.</summary>
     public int Version { get; init; } = CurrentVersion;
+    /// <summary>The image's name (its file name, or the cameraman's).</summary>
     public required string Image { get; init; }
+    /// <summary>How <c>tiles merge</c> reads the image again for its PSNR; null when the caller gave none (no PSNR then).</summary>
     public TileSource? Source { get; init; }
+    /// <summary>Rows of the whole image.</summary>
     public required int Height { get; init; }
+    /// <summary>Columns of the whole image.</summary>
     public required int Width { get; init; }
+    /// <summary>1 (grayscale) or 3 (RGB).</summary>
     public required int Channels { get; init; }
+    /// <summary>Side of a tile in pixels (edge tiles are cropped).</summary>
     public required int Tile { get; init; }
+    /// <summary>Pixels shared by neighbouring tiles, where their fields are blended.</summary>
     public required int Overlap { get; init; }
+    /// <summary>Tiles down the image.</summary>
     public required int Rows { get; init; }
+    /// <summary>Tiles across the image.</summary>
     public required int Columns { get; init; }
+    /// <summary>Rows · Columns.</summary>
     public required int Tiles { get; init; }
     /// <summary>The run's seed; tile i's fit uses <see cref="TileLayout.TileSeed"/>(seed, i).</summary>
     public required int Seed { get; init; }
     /// <summary>The fit of every tile, with the run's seed (each tile's checkpoint holds its own).</summary>
     public required FitConfig Fit { get; init; }
 
+    /// <summary>The tile geometry of this run.</summary>
     public TileLayout Layout => new(Height, Width, Tile, Overlap);
 
+    /// <summary>DIR/tiles/&lt;index&gt;: where tile <paramref name="index"/>'s checkpoint goes.</summary>
     public static string TileDirectory(string root, int index) => System.IO.Path.Combine(root, TilesFolder, index.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
     /// <summary>Reads DIR/layout.json; anything that is not one of ours is a <see cref="BadInputException"/>.</summary>
@@ -71,7 +87,7 @@ public sealed record TileRun
 /// DIR/tiles/&lt;index&gt;/metrics.json: the tile's bounds, then how its fit went. The fit's keys are ordered after the
 /// bounds' (System.Text.Json writes a base's properties last unless told), so the file reads as it always has.
 /// </summary>
-public sealed record TileMetrics : TileBounds
+internal sealed record TileMetrics : TileBounds
 {
     /// <summary>The metrics of <paramref name="tile"/>'s fit, its bounds copied.</summary>
     public TileMetrics(TileBounds tile) : base(tile) { }
@@ -109,14 +125,19 @@ public abstract record TileRunResult
 /// <summary>What one shard did over one image.</summary>
 public sealed record TileShardResult : TileRunResult
 {
+    /// <summary>Tiles of the whole image.</summary>
     public required int Tiles { get; init; }
+    /// <summary>Indices of the tiles this shard owns.</summary>
     public required IReadOnlyList<int> Owned { get; init; }
+    /// <summary>Owned tiles fitted in this run.</summary>
     public required IReadOnlyList<int> Fitted { get; init; }
     /// <summary>Owned tiles found finished from an earlier run and not fitted again.</summary>
     public required IReadOnlyList<int> Skipped { get; init; }
+    /// <summary>Wall time of this shard in seconds.</summary>
     public required double Seconds { get; init; }
     /// <summary>Mean seconds of one tile's fit in this shard (null when it fitted none).</summary>
     public double? SecondsPerTile { get; init; }
+    /// <summary>Mean of the fitted tiles' PSNRs (dB); null when none was fitted.</summary>
     public double? MeanTilePsnr { get; init; }
     /// <summary>The PSNR of each tile fitted, by index.</summary>
     public required IReadOnlyDictionary<int, double> TilePsnrs { get; init; }
@@ -135,7 +156,7 @@ public sealed record TileShardResult : TileRunResult
 /// </summary>
 public static class TiledFit
 {
-    public static readonly string[] TileFiles = [FieldCheckpoint.ConfigFile, FieldCheckpoint.WeightsFile, "metrics.json"];
+    internal static readonly string[] TileFiles = [FieldCheckpoint.ConfigFile, FieldCheckpoint.WeightsFile, "metrics.json"];
 
     /// <summary>The layout.json of fitting <paramref name="image"/> with <paramref name="config"/> in tiles of <paramref name="layout"/>.</summary>
     public static TileRun Describe(FieldImageRows image, string imageName, TileSource? source, TileLayout layout, FitConfig config) => new()
@@ -154,7 +175,7 @@ public static class TiledFit
         Fit = config,
     };
 
-    public static bool IsFinished(string root, int index) => File.Exists(Path.Combine(TileRun.TileDirectory(root, index), TileFiles[^1]));
+    internal static bool IsFinished(string root, int index) => File.Exists(Path.Combine(TileRun.TileDirectory(root, index), TileFiles[^1]));
 
     /// <summary>
     /// Fits the tiles of <paramref name="run"/> that <paramref name="shard"/> owns and that are not finished in

@@ -19,18 +19,27 @@ public sealed record TileFolderOptions(int Tile, int Overlap, int? Size, int? Ch
 /// </summary>
 public sealed record TileFolder
 {
+    /// <summary>folder.json's format tag, its file name in DIR, and the folder of the images' own tile runs
+    /// (DIR/images/&lt;file&gt;).</summary>
     public const string FormatTag = "neurallab-tiles-folder", ManifestFile = "folder.json", ImagesFolder = "images";
-    public const int CurrentVersion = 1;
+    internal const int CurrentVersion = 1;
 
     /// <summary>What a folder's image files end with (case-insensitively); other files are not images and are left alone.</summary>
     public static readonly string[] Extensions = [".png", ".jpg", ".jpeg", ".webp"];
 
+    /// <summary>Format tag; a folder.json with another tag is refused.</summary>
     public string Format { get; init; } = FormatTag;
+    /// <summary>Format version.</summary>
     public int Version { get; init; } = CurrentVersion;
+    /// <summary>The folder of images (absolute path).</summary>
     public required string Folder { get; init; }
+    /// <summary>Tile, overlap and reading options, the same for every image.</summary>
     public required TileFolderOptions Options { get; init; }
+    /// <summary>The readable images in ordinal order of file name, each with the number of its first tile.</summary>
     public required IReadOnlyList<TileFolderImage> Images { get; init; }
+    /// <summary>Files with an image extension whose header cannot be read, and why.</summary>
     public required IReadOnlyList<TileFolderSkip> Unreadable { get; init; }
+    /// <summary>Tiles of all the images together.</summary>
     public required int Tiles { get; init; }
 
     /// <summary>DIR/images/&lt;file name&gt;: the image's own tiles run (layout.json, tiles/), which <c>tiles merge</c> reads.</summary>
@@ -91,9 +100,13 @@ public sealed record TileFolder
 /// <summary>One image of a folder as one shard saw it.</summary>
 public sealed record TileFolderImageResult
 {
+    /// <summary>The image's file name in the folder.</summary>
     public required string File { get; init; }
+    /// <summary>Tiles of this image.</summary>
     public required int Tiles { get; init; }
+    /// <summary>Indices (within the image) of its tiles fitted in this run.</summary>
     public required IReadOnlyList<int> Fitted { get; init; }
+    /// <summary>Indices (within the image) of owned tiles found finished from an earlier run.</summary>
     public required IReadOnlyList<int> Skipped { get; init; }
     /// <summary>"rows", "whole", or null when every owned tile was finished and the image was not opened.</summary>
     public string? Decoding { get; init; }
@@ -102,18 +115,25 @@ public sealed record TileFolderImageResult
 /// <summary>What one shard did over a folder.</summary>
 public sealed record TileFolderResult : TileRunResult
 {
+    /// <summary>Readable images in the folder.</summary>
     public required int Images { get; init; }
+    /// <summary>Tiles of all the images.</summary>
     public required int Tiles { get; init; }
     /// <summary>The images with tiles this shard owns.</summary>
     public required IReadOnlyList<TileFolderImageResult> Owned { get; init; }
+    /// <summary>Tiles fitted in this run.</summary>
     public required int FittedTiles { get; init; }
+    /// <summary>Owned tiles found finished from an earlier run.</summary>
     public required int SkippedTiles { get; init; }
     /// <summary>Files whose header cannot be read (the same list in every shard).</summary>
     public required IReadOnlyList<TileFolderSkip> Unreadable { get; init; }
     /// <summary>Images of this shard whose pixels could not be decoded; their tiles fitted before the fault stay.</summary>
     public required IReadOnlyList<TileFolderSkip> Failed { get; init; }
+    /// <summary>Wall time of this shard in seconds.</summary>
     public required double Seconds { get; init; }
+    /// <summary>Mean seconds of one tile's fit in this shard (null when it fitted none).</summary>
     public double? SecondsPerTile { get; init; }
+    /// <summary>The PSNR of the fitted tiles' MSEs weighted by their pixels (null when none was fitted).</summary>
     public double? PixelWeightedTilePsnr { get; init; }
 }
 

@@ -17,8 +17,8 @@ static class RecurrenceDraws
     public static double RandomWeight(Random random) => (random.NextDouble() < 0.5 ? -1 : 1) * (0.3 + 1.3 * random.NextDouble());
 
     /// <summary>The network whose numbers decide claim <paramref name="id"/>: with a wrong weight when the claim is marked broken.</summary>
-    public static ScalarRnn Network(ReportContext ctx, string id, double w, Activation sigma = Activation.Identity, RnnForm form = RnnForm.Outer) =>
-        new(ctx.IsBroken(id) ? w * CorruptionFactor : w, sigma, form);
+    public static ScalarRnn Network(ReportContext context, string id, double w, Activation sigma = Activation.Identity, RnnForm form = RnnForm.Outer) =>
+        new(context.IsBroken(id) ? w * CorruptionFactor : w, sigma, form);
 
     public static string E(double v) => v.ToString("G2", CultureInfo.InvariantCulture);
 }
@@ -30,14 +30,15 @@ public sealed record UnrolledStates(string[] Expanded, bool MatchesSolution, dou
 public sealed class UnrolledStatesClaim() : ClaimCheck<UnrolledStates>("2.2",
     "Linear case: h₁ = w x₁, h₂ = w x₂ + w² x₁, h₃ = w x₃ + w² x₂ + w³ x₁.")
 {
+    /// <inheritdoc/>
     public override string Criterion =>
         "The model's step run over polynomials in w, x₁, x₂, x₃ must equal the solution's expansions term by term, and the network's forward pass " +
         $"(σ = identity) must match the formulas to relative error < 1e-12 on {RecurrenceDraws.Draws} random (w, x) draws: holds if both, does not hold otherwise.";
 
     /// <summary>Fault injection: the forward pass runs with w·1.05.</summary>
-    public override UnrolledStates Measure(ReportContext ctx)
+    public override UnrolledStates Measure(ReportContext context)
     {
-        var random = new Random(ctx.Seed);
+        var random = new Random(context.Seed);
         var expanded = LinearExpansion.States(3);
         bool symbolic = Enumerable.Range(1, 3).All(t => expanded[t - 1].SameAs(LinearExpansion.Homework(t)));
         double worst = 0;
@@ -45,12 +46,13 @@ public sealed class UnrolledStatesClaim() : ClaimCheck<UnrolledStates>("2.2",
         {
             double w = RecurrenceDraws.RandomWeight(random);
             var x = RecurrenceDraws.Uniform(random, 3);
-            var h = RecurrenceDraws.Network(ctx, Id, w).States(x);
+            var h = RecurrenceDraws.Network(context, Id, w).States(x);
             for (int t = 1; t <= 3; t++) worst = Math.Max(worst, GradientCheck.RelativeError(h[t - 1], ClosedForms.LinearState(w, x, t)));
         }
         return new UnrolledStates(expanded.Select(e => e.ToString()).ToArray(), symbolic, worst);
     }
 
+    /// <inheritdoc/>
     public override Claim Judge(UnrolledStates m)
     {
         bool holds = m.MatchesSolution && m.MaxRelativeError < 1e-12;
@@ -76,6 +78,7 @@ public sealed class UnrolledStatesClaim() : ClaimCheck<UnrolledStates>("2.2",
 /// <summary>What 2.3's check computed.</summary>
 public sealed record LinearGradient(string Expanded, double Autograd, double Manual, double FiniteDifferences)
 {
+    /// <summary>The largest of the three relative errors against the expanded formula.</summary>
     public double Worst => Math.Max(Autograd, Math.Max(Manual, FiniteDifferences));
 }
 
@@ -83,21 +86,22 @@ public sealed record LinearGradient(string Expanded, double Autograd, double Man
 public sealed class LinearGradientClaim() : ClaimCheck<LinearGradient>("2.3",
     "Linear case: ∂h₃/∂w = x₃ + 2w x₂ + 3w² x₁.")
 {
+    /// <inheritdoc/>
     public override string Criterion =>
         $"The formula against libtorch's autograd, a hand-written backward pass and double-double finite differences on {RecurrenceDraws.Draws} random " +
         $"(w, x) draws: holds if the largest relative difference is < {GradientCheck.Tolerance:G}, does not hold otherwise.";
 
     /// <summary>Fault injection: the network runs with w·1.05.</summary>
-    public override LinearGradient Measure(ReportContext ctx)
+    public override LinearGradient Measure(ReportContext context)
     {
-        var random = new Random(ctx.Seed + 1);
+        var random = new Random(context.Seed + 1);
         var symbolic = LinearExpansion.States(3)[2].DerivativeInW();
         double autogradError = 0, manualError = 0, differenceError = 0;
         for (int d = 0; d < RecurrenceDraws.Draws; d++)
         {
             double w = RecurrenceDraws.RandomWeight(random);
             var x = RecurrenceDraws.Uniform(random, 3);
-            var rnn = RecurrenceDraws.Network(ctx, Id, w);
+            var rnn = RecurrenceDraws.Network(context, Id, w);
             double formula = ClosedForms.Homework23(w, x[0], x[1], x[2]);
             autogradError = Math.Max(autogradError, GradientCheck.RelativeError(AutogradGradients.OfOutput(rnn, x).DLossDw, formula));
             manualError = Math.Max(manualError, GradientCheck.RelativeError(BackpropThroughTime.OfOutput(rnn, x).DLossDw, formula));
@@ -106,6 +110,7 @@ public sealed class LinearGradientClaim() : ClaimCheck<LinearGradient>("2.3",
         return new LinearGradient(symbolic.ToString(), autogradError, manualError, differenceError);
     }
 
+    /// <inheritdoc/>
     public override Claim Judge(LinearGradient m)
     {
         bool holds = m.Worst < GradientCheck.Tolerance;
@@ -135,17 +140,18 @@ public sealed record GradientFormula(IReadOnlyDictionary<Activation, double> Out
 public sealed class GradientFormulaClaim() : ClaimCheck<GradientFormula>("2.4",
     "For h_t = w·σ(x_t + h_{t−1}): ∂h_T/∂h₁ = w^(T−1) ∏ₜ₌₂..T σ'(x_t + h_{t−1}).")
 {
-    public static readonly Activation[] Sigmas = [Activation.Tanh, Activation.Sigmoid, Activation.Relu, Activation.Identity];
+    internal static readonly Activation[] Sigmas = [Activation.Tanh, Activation.Sigmoid, Activation.Relu, Activation.Identity];
 
+    /// <inheritdoc/>
     public override string Criterion =>
         "The RNN is the homework's h_t = w·σ(x_t + h_{t−1}), h₀ = 0 (the form read from 2.4 itself; no public copy of the question was found). The formula " +
         $"against libtorch's autograd for σ = tanh, sigmoid, relu, identity, {RecurrenceDraws.Draws} random (w, x) draws each, T = 2..8: holds if the largest " +
         $"relative difference is < {GradientCheck.Tolerance:G}, does not hold otherwise. The inner form σ(w·y_t) is a side note.";
 
     /// <summary>Fault injection: the network runs with w·1.05 while the formula uses w.</summary>
-    public override GradientFormula Measure(ReportContext ctx)
+    public override GradientFormula Measure(ReportContext context)
     {
-        var random = new Random(ctx.Seed + 2);
+        var random = new Random(context.Seed + 2);
         var outer = new Dictionary<Activation, double>();
         double innerError = 0, innerOwn = 0;
         foreach (var sigma in Sigmas)
@@ -157,7 +163,7 @@ public sealed class GradientFormulaClaim() : ClaimCheck<GradientFormula>("2.4",
                 var x = RecurrenceDraws.Uniform(random, random.Next(2, 9));
                 foreach (var form in new[] { RnnForm.Outer, RnnForm.Inner })
                 {
-                    var rnn = RecurrenceDraws.Network(ctx, Id, w, sigma, form);
+                    var rnn = RecurrenceDraws.Network(context, Id, w, sigma, form);
                     var h = rnn.States(x);
                     double truth = AutogradGradients.OfOutput(rnn, x).DLossDh[0];
                     double error = GradientCheck.RelativeError(ClosedForms.SolutionDhTDh1(w, sigma, x, h), truth);
@@ -174,6 +180,7 @@ public sealed class GradientFormulaClaim() : ClaimCheck<GradientFormula>("2.4",
         return new GradientFormula(outer, innerError, innerOwn);
     }
 
+    /// <inheritdoc/>
     public override Claim Judge(GradientFormula m)
     {
         double worst = m.OuterError.Values.Max();
@@ -205,13 +212,14 @@ public sealed class ExplodingVanishingClaim() : ClaimCheck<ExplodingVanishing>("
     /// <summary>The weights swept, negative ones included: the statement is about w, not |w|.</summary>
     public static readonly double[] Weights = [-1.5, -0.5, 0.5, 0.9, 1.0, 1.1, 1.5, 2.0];
 
-    public static readonly Activation[] Sigmas = [Activation.Identity, Activation.Tanh, Activation.Sigmoid];
+    internal static readonly Activation[] Sigmas = [Activation.Identity, Activation.Tanh, Activation.Sigmoid];
 
     /// <summary>A curve explodes (vanishes) when ln|∂h_T/∂h₁| grows (falls) by more than this per step.</summary>
     public const double SlopeThreshold = 1e-3;
 
-    public const int MaxT = 200;
+    internal const int MaxT = 200;
 
+    /// <inheritdoc/>
     public override string Criterion =>
         $"|∂h_T/∂h₁| for T = 1..{MaxT} (each a full hand-written backward pass, N(0, 1) inputs) on the RNN h_t = w·σ(x_t + h_{{t−1}}) for " +
         $"w ∈ {{{string.Join(", ", Weights.Select(w => w.ToString(CultureInfo.InvariantCulture).Replace("-", "−")))}}} and σ = identity, tanh, sigmoid; a curve explodes if the least-squares slope of ln|∂h_T/∂h₁| against T is " +
@@ -220,10 +228,10 @@ public sealed class ExplodingVanishingClaim() : ClaimCheck<ExplodingVanishing>("
         "the nonlinear σ contradict it (the condition: σ' ≡ 1, which its own 2.4 does not have).";
 
     /// <summary>Fault injection: the sweep leaves out the negative weights (the sweep before this issue).</summary>
-    public override ExplodingVanishing Measure(ReportContext ctx)
+    public override ExplodingVanishing Measure(ReportContext context)
     {
-        var weights = ctx.IsBroken(Id) ? Weights.Where(w => w >= 0).ToArray() : Weights;
-        return new ExplodingVanishing(GradientSweep.Run(MaxT, weights, Sigmas, RnnForm.Outer, ctx.Seed, ctx.Progress), weights);
+        var weights = context.IsBroken(Id) ? Weights.Where(w => w >= 0).ToArray() : Weights;
+        return new ExplodingVanishing(GradientSweep.Run(MaxT, weights, Sigmas, RnnForm.Outer, context.Seed, context.Progress), weights);
     }
 
     /// <summary>+1 explodes, −1 vanishes, 0 neither.</summary>
@@ -232,6 +240,7 @@ public sealed class ExplodingVanishingClaim() : ClaimCheck<ExplodingVanishing>("
     /// <summary>What the statement as written predicts for w.</summary>
     public static int Predicted(double w) => w > 1 ? 1 : w < 1 ? -1 : 0;
 
+    /// <inheritdoc/>
     public override Claim Judge(ExplodingVanishing m)
     {
         var curves = m.Sweep.Curves;

@@ -3,11 +3,14 @@ using NeuralLab.Common;
 
 namespace NeuralLab.Recurrence;
 
+/// <summary>What lays out and draws the unrolled graph.</summary>
 public enum GraphRenderer
 {
     /// <summary>Graphviz when its dot program is on PATH, the built-in layout otherwise.</summary>
     Auto,
+    /// <summary>Graphviz's dot; a <see cref="BadInputException"/> when it is not on PATH.</summary>
     Graphviz,
+    /// <summary>The library's own layered layout (no external program).</summary>
     Builtin,
 }
 

@@ -10,7 +10,7 @@ namespace NeuralLab.Recurrence;
 /// Node and edge groups carry class="node"/"edge" and a &lt;title&gt; with the id, as Graphviz's SVG
 /// does, so both renderings can be read back the same way.
 /// </summary>
-public static class GraphPainter
+internal static class GraphPainter
 {
     const float FontSize = 13, PngScale = 2;
 

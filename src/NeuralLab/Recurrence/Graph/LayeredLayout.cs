@@ -1,14 +1,14 @@
 namespace NeuralLab.Recurrence;
 
-public readonly record struct Point2(double X, double Y);
+internal readonly record struct Point2(double X, double Y);
 
 /// <summary>A node's box, centred at (X, Y).</summary>
-public sealed record PlacedNode(GraphNode Node, double X, double Y, double Width, double Height);
+internal sealed record PlacedNode(GraphNode Node, double X, double Y, double Width, double Height);
 
 /// <summary>An edge as a polyline from the source's centre through bend points to the target's centre.</summary>
-public sealed record RoutedEdge(GraphEdge Edge, IReadOnlyList<Point2> Points);
+internal sealed record RoutedEdge(GraphEdge Edge, IReadOnlyList<Point2> Points);
 
-public sealed record GraphLayout(double Width, double Height, IReadOnlyList<PlacedNode> Nodes, IReadOnlyList<RoutedEdge> Edges);
+internal sealed record GraphLayout(double Width, double Height, IReadOnlyList<PlacedNode> Nodes, IReadOnlyList<RoutedEdge> Edges);
 
 /// <summary>
 /// A small Sugiyama-style layered layout (Sugiyama, Tagawa &amp; Toda 1981), used when Graphviz is not
@@ -17,7 +17,7 @@ public sealed record GraphLayout(double Width, double Height, IReadOnlyList<Plac
 /// reduce crossings, then a few relaxation passes that pull each node towards its neighbours.
 /// Layers run left to right, like Graphviz's rankdir=LR.
 /// </summary>
-public static class LayeredLayout
+internal static class LayeredLayout
 {
     const double LayerGap = 48, NodeGap = 22, Margin = 24, TitleHeight = 30;
 

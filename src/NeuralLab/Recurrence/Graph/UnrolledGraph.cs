@@ -2,6 +2,7 @@ using System.Text;
 
 namespace NeuralLab.Recurrence;
 
+/// <summary>The role of a node in the unrolled computation graph.</summary>
 public enum GraphNodeKind
 {
     /// <summary>An input x_t.</summary>
@@ -27,6 +28,10 @@ public enum GraphNodeKind
 /// <param name="Step">Time step t, 0 for w and h_0, T+1 for the output.</param>
 public sealed record GraphNode(string Id, string Symbol, string Label, GraphNodeKind Kind, int Step);
 
+/// <summary>A dependency: the value of node <paramref name="To"/> is computed from node <paramref
+/// name="From"/>.</summary>
+/// <param name="From">Id of the input node.</param>
+/// <param name="To">Id of the node computed from it.</param>
 public sealed record GraphEdge(string From, string To);
 
 /// <summary>
@@ -39,12 +44,16 @@ public sealed class UnrolledGraph
     readonly List<GraphNode> _nodes = [];
     readonly List<GraphEdge> _edges = [];
 
+    /// <summary>Every node: w and the inputs first, then each step's nodes in order, the output last.</summary>
     public IReadOnlyList<GraphNode> Nodes => _nodes;
 
+    /// <summary>Every dependency between <see cref="Nodes"/>.</summary>
     public IReadOnlyList<GraphEdge> Edges => _edges;
 
+    /// <summary>The network that was unrolled.</summary>
     public ScalarRnn Network { get; }
 
+    /// <summary>Time steps T unrolled.</summary>
     public int Length { get; }
 
     UnrolledGraph(ScalarRnn network, int length)
@@ -53,8 +62,12 @@ public sealed class UnrolledGraph
         Length = length;
     }
 
+    /// <summary>Longest unrolling drawn: beyond it the picture is unreadable.</summary>
     public const int MaxLength = 50;
 
+    /// <summary>The computation graph of <paramref name="network"/> unrolled over <paramref name="length"/> steps,
+    /// built by running the model's own step on graph nodes.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">length is outside 1..<see cref="MaxLength"/>.</exception>
     public static UnrolledGraph Build(ScalarRnn network, int length)
     {
         if (length < 1 || length > MaxLength) throw new ArgumentOutOfRangeException(nameof(length), length, $"must be between 1 and {MaxLength}");

@@ -10,6 +10,7 @@ namespace NeuralLab.Residual;
 public sealed class BiasBeforeNormClaim(DigitsData train, DigitsData test, BiasCheckOptions options) : ClaimCheck<BiasCheckResult>("4",
     "A bias in the Conv2d before BatchNorm2d is meaningless: BatchNorm centres (\"minus the median\") and divides by the standard deviation, removing any constant the bias adds.")
 {
+    /// <inheritdoc/>
     public override string Criterion =>
         $"The network with random conv biases (scales {string.Join(", ", options.BiasScales)}) against the same network without, float64: conclusion — in training " +
         $"mode outputs equal, bias gradients zero and side-by-side losses equal over the SGD steps, all within {BiasCheckOptions.Tolerance:G}; the working's word — " +
@@ -20,6 +21,7 @@ public sealed class BiasBeforeNormClaim(DigitsData train, DigitsData test, BiasC
     public override BiasCheckResult Measure(ReportContext context) =>
         BiasCheck.Run(train, test, context.IsBroken(Id) ? options with { Placement = ConvBias.AfterNorm } : options, context.Progress);
 
+    /// <inheritdoc/>
     public override Claim Judge(BiasCheckResult check)
     {
         var verdict = !check.Holds ? Verdict.DoesNotHold : check.SubtractsMeanNotMedian ? Verdict.HoldsWithErrorInWorking : Verdict.Holds;

@@ -1,5 +1,4 @@
 using NeuralLab.NeuralFields.Tiles;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace NeuralLab.Tests.NeuralFields.Tiles;
