@@ -52,26 +52,31 @@ public sealed class GradientSpans : IDisposable
         return (axis, 2 * position >= side - 1 ? -pixels : pixels);    // towards the centre
     }
 
-    /// <summary>The target column (N, 1) of one channel: the trapezoid line integral of its gradient (N, 2) along each pixel's span, ÷ ℓ.</summary>
+    /// <summary>The target column (N, 1) of one channel: the trapezoid line integral of its gradient (N, 2) along each pixel's span, ÷ ℓ.
+    /// Prefix sums along each row (column) make it O(N) whatever the spans' lengths.</summary>
     public Tensor Targets(Tensor gradient)
     {
-        var g = gradient.to_type(ScalarType.Float64).cpu().data<double>().ToArray(); // (N·2), (∂/∂x, ∂/∂y)
-        double G(int r, int c, int axis) => g[(r * _width + c) * 2 + axis];
+        var g = gradient.to_type(ScalarType.Float32).cpu().contiguous().data<float>().ToArray(); // (N·2), (∂/∂x, ∂/∂y)
         var targets = new float[_height * _width];
-        for (int r = 0; r < _height; r++)
-            for (int c = 0; c < _width; c++)
+        double scale = _spacing / Length;
+        var prefix = new double[Math.Max(_height, _width) + 1];
+        void Integrate(int lines, int length, Func<int, int, int> pixel, int axis, Func<int, int, (int Axis, int Pixels)> span)
+        {
+            for (int line = 0; line < lines; line++)
             {
-                var (axis, pixels) = Span(r, c);
-                if (pixels == 0) continue;
-                int direction = Math.Sign(pixels);
-                double sum = 0;
-                for (int k = 0; k <= Math.Abs(pixels); k++)
+                for (int k = 0; k < length; k++) prefix[k + 1] = prefix[k] + g[pixel(line, k) * 2 + axis];
+                for (int k = 0; k < length; k++)
                 {
-                    double value = axis == 0 ? G(r, c + direction * k, 0) : G(r + direction * k, c, 1);
-                    sum += k == 0 || k == Math.Abs(pixels) ? value / 2 : value;
+                    var (spanAxis, pixels) = span(line, k);
+                    if (spanAxis != axis || pixels == 0) continue;
+                    var (a, b) = pixels > 0 ? (k, k + pixels) : (k + pixels, k);
+                    double trapezoid = prefix[b + 1] - prefix[a] - (g[pixel(line, a) * 2 + axis] + g[pixel(line, b) * 2 + axis]) / 2.0;
+                    targets[pixel(line, k)] = (float)(Math.Sign(pixels) * trapezoid * scale);
                 }
-                targets[r * _width + c] = (float)(direction * sum * _spacing / Length);
             }
+        }
+        Integrate(_height, _width, (r, c) => r * _width + c, 0, (r, c) => Span(r, c));   // rows: horizontal spans
+        Integrate(_width, _height, (c, r) => r * _width + c, 1, (c, r) => Span(r, c));   // columns: vertical spans
         return tensor(targets, [_height * _width, 1]);
     }
 
