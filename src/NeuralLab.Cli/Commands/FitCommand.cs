@@ -28,7 +28,7 @@ public sealed class FitCommand() : NeuralLabCommand("fit", """
     readonly Option<bool> _audioDemo = new("--audio-demo") { Description = "Fit the generated demo clip (3 s, 16 kHz; see the docs) as audio; a .wav IMAGE argument is fitted as audio too." };
     readonly Option<long> _maxSamples = new("--max-samples") { Description = "Refuse WAV files with more samples (all channels) than this (checked from the header).", DefaultValueFactory = _ => AudioClip.DefaultMaxSamples };
 
-    readonly Option<string?> _gradientSpans = new("--gradient-spans") { Description = "With --supervise gradient: on | off: also fit the field's differences over long spans to the gradient's line integrals, so the image's large-scale brightness is not learned last (docs/neural-fields.md)." };
+    readonly Option<string?> _gradientSpans = new("--gradient-spans") { Description = "With --supervise gradient: on (default) | off: also fit the field's differences over long spans to the gradient's line integrals, so the image's large-scale brightness is not learned last (docs/neural-fields.md)." };
     protected override IEnumerable<Symbol> Symbols => [_image, .. _field.Symbols, _supervise, _gradientSpans, _audioDemo, _maxSamples];
 
     /// <summary>The trainer stops at the next step on Ctrl+C and the run still writes and prints what it reached.</summary>

@@ -8,10 +8,10 @@ namespace NeuralLab.NeuralFields.Supervision;
 /// whole image, is learned last (docs/benchmarks.md, "The gradient aim: what limits it"). Each pixel therefore also
 /// compares the field's difference over a long span, f(x + d) − f(x), with the line integral of the target gradient
 /// along d (trapezoid rule over the pixels the span crosses): an error at frequency ω ≪ 1/|d| then weighs
-/// |ω·d|²/ℓ² instead of |ω|², up to (|d|/ℓ)² times more, while no error weighs more than 4/ℓ² (at most a
-/// high-frequency error's gradient weight ω² ~ (π/h)², far less). The spans are axis-aligned (a checkerboard
-/// picks the axis) and point towards the centre, their lengths 2, 4, … up to half the side in pixels, cycled by
-/// row (horizontal spans) or column (vertical spans), so every length is used in every region.
+/// |ω·d|²/ℓ² in that column instead of |ω|², up to (|d|/ℓ)² times more, while no error weighs more than 4/ℓ² there
+/// — the gradient's own weight ω² at ω = 2/ℓ, so above that frequency the gradient term still rules. The spans are
+/// axis-aligned (a checkerboard picks the axis) and point towards the centre, their lengths 2, 4, … up to half the
+/// side in pixels, cycled by row (horizontal spans) or column (vertical spans), so every length is used in every region.
 /// </summary>
 public sealed class GradientSpans : IDisposable
 {
