@@ -15,7 +15,8 @@ namespace NeuralLab.Bench;
 /// Laplacian fits after the least-squares constant + plane (also shown: constant only, harmonic degree ≤ 4).
 /// <c>poisson bound</c> prints, instead, what a band-limited field whose exact gradient (Laplacian) matches the discrete
 /// operator at least squares would reach (<see cref="Bound"/>).
-/// Usage: poisson [all|gradient|laplacian|bound] [--encoding none|grid] [--steps N (both fits)] [--lr X] [--batch B|full] [--image PATH] [--threads T]
+/// The gradient fit uses fit's default loss for it, with <see cref="GradientSpans"/> (<c>--gradient-spans off</c>: the plain gradient loss).
+/// Usage: poisson [all|gradient|laplacian|bound] [--encoding none|grid] [--steps N (both fits)] [--lr X] [--batch B|full] [--gradient-spans on|off] [--image PATH] [--threads T]
 /// </summary>
 public sealed class PoissonBenchmark() : Benchmark("poisson",
     "256² cameraman from its gradient / Laplacian alone: PSNR after the constant (plane), time to 30 dB, value fit at equal time")
@@ -44,6 +45,7 @@ public sealed class PoissonBenchmark() : Benchmark("poisson",
                 Steps = options.TryGetValue("steps", out var s) ? int.Parse(s) : steps,
                 LearningRate = options.TryGetValue("lr", out var lr) ? double.Parse(lr, CultureInfo.InvariantCulture) : basis.LearningRate,
                 Batch = options.TryGetValue("batch", out var b) ? (b == "full" ? null : int.Parse(b)) : basis.Batch,
+                GradientSpans = options.TryGetValue("gradient-spans", out var spans) ? spans == "on" : basis.GradientSpans,
                 Encoding = basis.Encoding with { GridMax = Math.Max(target.Width, target.Height) },
             };
         }
@@ -144,5 +146,6 @@ public sealed class PoissonBenchmark() : Benchmark("poisson",
             : $"{config.Architecture.Activation.ToString().ToLowerInvariant()} {config.Architecture.Layers}×{config.Architecture.Hidden}";
 
     static string Training(FitConfig config) =>
-        $"{config.LearningRate:G3} {config.Schedule.ToString().ToLowerInvariant()}, batch {config.Batch?.ToString() ?? "full"}";
+        $"{config.LearningRate:G3} {config.Schedule.ToString().ToLowerInvariant()}, batch {config.Batch?.ToString() ?? "full"}" +
+        (config.Supervision == FieldSupervision.Gradient && config.GradientSpans ? ", long-span differences" : "");
 }

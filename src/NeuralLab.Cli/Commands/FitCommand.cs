@@ -28,7 +28,8 @@ public sealed class FitCommand() : NeuralLabCommand("fit", """
     readonly Option<bool> _audioDemo = new("--audio-demo") { Description = "Fit the generated demo clip (3 s, 16 kHz; see the docs) as audio; a .wav IMAGE argument is fitted as audio too." };
     readonly Option<long> _maxSamples = new("--max-samples") { Description = "Refuse WAV files with more samples (all channels) than this (checked from the header).", DefaultValueFactory = _ => AudioClip.DefaultMaxSamples };
 
-    protected override IEnumerable<Symbol> Symbols => [_image, .. _field.Symbols, _supervise, _audioDemo, _maxSamples];
+    readonly Option<string?> _gradientSpans = new("--gradient-spans") { Description = "With --supervise gradient: on (default) | off: also fit the field's differences over long spans to the gradient's line integrals, so the image's large-scale brightness is not learned last (docs/neural-fields.md)." };
+    protected override IEnumerable<Symbol> Symbols => [_image, .. _field.Symbols, _supervise, _gradientSpans, _audioDemo, _maxSamples];
 
     /// <summary>The trainer stops at the next step on Ctrl+C and the run still writes and prints what it reached.</summary>
     protected override bool StopsOnCancel => true;
@@ -45,6 +46,16 @@ public sealed class FitCommand() : NeuralLabCommand("fit", """
         if (audio && kind != EncodingKind.None) throw new BadInputException($"--encoding {c.Get(_field.Encoding)} encodes 2-D coordinates (images); audio is fitted with --encoding none");
         var basis = audio ? AudioDefaults.Config : _field.Basis(c, kind);
         var config = _field.Config(c, basis) with { Supervision = c.Get(_supervise) is string sv ? FieldLosses.Parse(sv) : basis.Supervision };
+        if (c.Get(_gradientSpans) is string spans)
+            config = config with
+            {
+                GradientSpans = spans.ToLowerInvariant() switch
+                {
+                    "on" => true,
+                    "off" => false,
+                    _ => throw new BadInputException($"--gradient-spans must be on or off, not '{spans}'"),
+                },
+            };
         return audio ? FitAudio(c, path, config) : FitImage(c, path, config);
     }
 
@@ -63,7 +74,7 @@ public sealed class FitCommand() : NeuralLabCommand("fit", """
             o.WriteLine($"mean |Laplacian| {metrics.LaplacianAbsMean:G4} (ground truth {metrics.GroundTruthLaplacianAbsMean:G4}); " +
                         $"gradient correlation with Sobel {metrics.GradientCorrelation:F3}");
             if (metrics.Supervision is { } sup)
-                o.WriteLine($"fitted from the {sup.Supervision} alone: PSNR {metrics.Psnr:F2} dB after the {sup.PsnrAfter}; " +
+                o.WriteLine($"fitted from the {sup.Supervision} alone{(sup.GradientSpans == true ? " (with long-span differences)" : "")}: PSNR {metrics.Psnr:F2} dB after the {sup.PsnrAfter}; " +
                             $"after the constant only {sup.PsnrAfterConstant:F2} dB; {sup.Supervision} error (the loss's) MSE {sup.SupervisedMse:G4}, relative {sup.SupervisedRelativeError:P1}");
             if (output != null) o.WriteLine($"wrote {string.Join(", ", FieldExperiment.OutputFiles)} to {output.Root}");
         });

@@ -82,7 +82,7 @@ internal static class FieldTrainer
             throw new BadInputException($"the network has {config.Architecture.Channels} output channel(s) but the signal has {signal.Channels}");
         if (config.Architecture.Inputs != signal.Dimensions)
             throw new BadInputException($"the network takes {config.Architecture.Inputs} coordinate(s) but the signal has {signal.Dimensions}");
-        using var ownedLoss = loss is null ? FieldLosses.Create(config.Supervision, signal) : null;
+        using var ownedLoss = loss is null ? FieldLosses.Create(config.Supervision, signal, config.GradientSpans) : null;
         using var trainer = new Trainer(Plan(config, signal.SampleCount)); // seeds before the model draws its weights
         var model = new CoordinateMlp(config.Architecture, config.Encoding);
         try

@@ -43,6 +43,9 @@ public sealed record FitConfig
     public double AdamEpsilon { get; init; } = 1e-8;
     /// <summary>What the loss compares: the field's values, or its gradient or Laplacian (SIREN Sec. 4.1).</summary>
     public Supervision.FieldSupervision Supervision { get; init; } = NeuralFields.Supervision.FieldSupervision.Value;
+    /// <summary>Gradient supervision only: also fit the field's differences over long spans to the gradient's line
+    /// integrals (<see cref="Supervision.GradientSpans"/>), the low-frequency preconditioner.</summary>
+    public bool GradientSpans { get; init; }
 
     /// <summary>Throws <see cref="BadInputException"/> naming the CLI option of the first setting outside its range or
     /// combination that cannot be fitted.</summary>

@@ -84,7 +84,7 @@ public static class RobustnessTable
         new(["fit"], [("--quick", null), ("--size", "16"), ("--hidden", "8"), ("--layers", "1"), ("--steps", "5")],
         [
             new("<IMAGE>", ValueKind.InputFile), .. FieldFit,
-            new("--supervise", ValueKind.Choice), new("--first-omega0", ValueKind.PositiveNumber), new("--audio-demo", ValueKind.Flag),
+            new("--supervise", ValueKind.Choice), new("--gradient-spans", ValueKind.Choice), new("--first-omega0", ValueKind.PositiveNumber), new("--audio-demo", ValueKind.Flag),
             new("--max-samples", ValueKind.PositiveInt),
             .. Common(),
         ]),

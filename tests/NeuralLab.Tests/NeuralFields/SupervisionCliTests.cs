@@ -23,11 +23,23 @@ public class SupervisionCliTests
         Assert.Equal(supervise, s.GetProperty("supervision").GetString());
         Assert.Contains(alignment, s.GetProperty("psnr_after").GetString());
         Assert.True(s.GetProperty("supervised_mse").GetDouble() > 0);
+        // fit's default for gradient supervision adds the long-span differences (FitDefaults), and says so.
+        if (supervise == "gradient") Assert.True(s.GetProperty("gradient_spans").GetBoolean());
         // The headline PSNR is after the stated alignment: at least the constant-only one.
         Assert.True(json.RootElement.GetProperty("psnr").GetDouble() >= s.GetProperty("psnr_after_constant").GetDouble() - 1e-9);
         // The constant is folded into the checkpoint: the checkpoint's config records the supervision.
         using var model = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir.Path, "model.json")));
         Assert.Equal(supervise, model.RootElement.GetProperty("fit").GetProperty("supervision").GetString());
+    }
+
+    [Fact]
+    public void GradientSpansCanBeTurnedOff()
+    {
+        using var dir = new TempDir();
+        var result = CliRunner.Run(["fit", .. Tiny, "--supervise", "gradient", "--gradient-spans", "off", "--json", "--out", dir.Path]);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        using var json = JsonDocument.Parse(result.Stdout);
+        Assert.False(json.RootElement.GetProperty("supervision").GetProperty("gradient_spans").GetBoolean());
     }
 
     [Fact]

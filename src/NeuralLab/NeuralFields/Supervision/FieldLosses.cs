@@ -49,23 +49,30 @@ internal sealed class ValueLoss(FieldSignal signal) : IFieldLoss
 
 /// <summary>
 /// Gradient supervision: ∇f of every channel (by autograd, differentiable: create_graph) against a target
-/// gradient map (N, C·D) ordered (channel, axis), in field units. The value error is taken after the
-/// least-squares constant, over the samples with weight 1 in <paramref name="valueWeights"/> (all when null).
+/// gradient map (N, C·D) ordered (channel, axis), in field units; with <paramref name="spans"/>, also the field's
+/// difference over each pixel's span against the gradient's line integral (one more column per channel, after the
+/// gradients: <see cref="GradientSpans"/>). The value error is taken after the least-squares constant, over the
+/// samples with weight 1 in <paramref name="valueWeights"/> (all when null).
 /// </summary>
-internal sealed class GradientLoss(Tensor targets, Tensor? valueWeights = null) : IFieldLoss
+internal sealed class GradientLoss(Tensor targets, Tensor? valueWeights = null, GradientSpans? spans = null) : IFieldLoss
 {
     public FieldSupervision Supervision => FieldSupervision.Gradient;
     public Tensor Targets { get; } = targets;
     public int AlignmentDegree => 0;
+
+    /// <summary>The long-span differences, if this loss has them.</summary>
+    public GradientSpans? Spans => spans;
 
     public Tensor Predict(CoordinateMlp model, Tensor x)
     {
         var input = x.detach().requires_grad_(true);                   // (B, D)
         var y = model.call(input);                                     // (B, C)
         long channels = y.shape[1];
-        if (channels == 1) return FieldDerivatives.Gradient(y, input); // (B, D)
-        return cat(Enumerable.Range(0, (int)channels)
-            .Select(c => FieldDerivatives.Gradient(y.narrow(1, c, 1), input)).ToList(), 1); // (B, C·D)
+        var gradient = channels == 1
+            ? FieldDerivatives.Gradient(y, input)                      // (B, D)
+            : cat(Enumerable.Range(0, (int)channels)
+                .Select(c => FieldDerivatives.Gradient(y.narrow(1, c, 1), input)).ToList(), 1); // (B, C·D)
+        return spans is null ? gradient : cat([gradient, spans.Predict(model, x, y)], 1);         // (B, C·D [+ C])
     }
 
     public double ValueMse(CoordinateMlp model, Tensor coordinates, Tensor values) =>
@@ -75,6 +82,7 @@ internal sealed class GradientLoss(Tensor targets, Tensor? valueWeights = null) 
     {
         Targets.Dispose();
         valueWeights?.Dispose();
+        spans?.Dispose();
     }
 }
 
@@ -111,14 +119,23 @@ internal sealed class LaplacianLoss(Tensor targets) : IFieldLoss
 /// <summary>The training losses of each <see cref="FieldSupervision"/>.</summary>
 public static class FieldLosses
 {
-    /// <summary>The loss for <paramref name="supervision"/> on <paramref name="signal"/>, with its targets computed.</summary>
-    public static IFieldLoss Create(FieldSupervision supervision, FieldSignal signal)
+    /// <summary>The loss for <paramref name="supervision"/> on <paramref name="signal"/>, with its targets computed; for
+    /// gradient supervision with <paramref name="spans"/>, also <see cref="GradientSpans"/>' long-span differences.</summary>
+    public static IFieldLoss Create(FieldSupervision supervision, FieldSignal signal, bool spans = false)
     {
         if (supervision == FieldSupervision.Value) return new ValueLoss(signal);
         if (signal.Dimensions != 2)
             throw new ArgumentOutOfRangeException(nameof(supervision), supervision.ToString().ToLowerInvariant(), "needs an image; audio is fitted from its values");
         var image = signal.ToImage();
-        return supervision == FieldSupervision.Gradient ? new GradientLoss(SobelTargets(image)) : new LaplacianLoss(LaplacianTargets(image));
+        if (supervision == FieldSupervision.Laplacian) return new LaplacianLoss(LaplacianTargets(image));
+        var gradient = SobelTargets(image);
+        if (!spans) return new GradientLoss(gradient);
+        var differences = new GradientSpans(image.Height, image.Width);
+        using var scope = NewDisposeScope();
+        var columns = Enumerable.Range(0, image.Channels).Select(c => differences.Targets(gradient.narrow(1, 2 * c, 2))).ToList();
+        var targets = cat([gradient, .. columns], 1).MoveToOuterDisposeScope();  // (N, 2C + C)
+        gradient.Dispose();
+        return new GradientLoss(targets, spans: differences);
     }
 
     /// <summary>The supervision named <paramref name="supervision"/>: value(s), gradient/grad, laplacian/laplace, any

@@ -111,7 +111,8 @@ public static class PoissonBlend
         using var disposeNaive = naivePaste;
         using var disposeInside = insideMap;
 
-        config = config with { Supervision = FieldSupervision.Gradient, Architecture = config.Architecture with { Channels = c, Inputs = 2 } };
+        // The plain gradient loss: blend's targets are built here, without GradientSpans (not measured on composites).
+        config = config with { Supervision = FieldSupervision.Gradient, GradientSpans = false, Architecture = config.Architecture with { Channels = c, Inputs = 2 } };
         using var loss = new GradientLoss(targetGradient, outsideWeights);
         var signal = FieldSignal.FromImage(baseImage);
         var fit = FieldTrainer.Fit(signal, config, progress, cancel, loss);

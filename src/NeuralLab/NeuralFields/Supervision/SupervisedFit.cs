@@ -23,6 +23,9 @@ public sealed record SupervisionMetrics
     public required double SupervisedMse { get; init; }
     /// <summary>√(SupervisedMse / mean square of the target): the relative error of the gradient or Laplacian.</summary>
     public required double SupervisedRelativeError { get; init; }
+    /// <summary>Gradient supervision only: whether the loss also fitted long-span differences (<see cref="GradientSpans"/>).
+    /// <see cref="SupervisedMse"/> is the gradient's error either way.</summary>
+    public bool? GradientSpans { get; init; }
     /// <summary>The least-squares constant per channel added to the field after training (folded into its output bias).</summary>
     public required double[] Constant { get; init; }
 }
@@ -46,7 +49,7 @@ internal static class SupervisedFit
         var signal = FieldSignal.FromImage(image);
         var coordinates = signal.CreateCoordinates(); // (N, 2)
         var values = signal.ToTensor();               // (N, C)
-        using var loss = FieldLosses.Create(supervision, signal);
+        using var loss = FieldLosses.Create(supervision, signal); // without spans: the error of the gradient itself
         double supervisedMse = FieldLosses.TargetMse(loss, fit.Model, coordinates);
         double meanSquare = FieldLosses.TargetMeanSquare(loss);
         var constant = HarmonicAlignment.Fit(fit.Model, coordinates, values, 0);
@@ -73,6 +76,7 @@ internal static class SupervisedFit
             PsnrAfterConstant = FieldTrainer.Psnr(constant.Mse),
             PsnrAfterPlane = plane,
             PsnrAfterHarmonicDegree4 = degree4,
+            GradientSpans = supervision == FieldSupervision.Gradient ? fit.Config.GradientSpans : null,
             SupervisedMse = supervisedMse,
             SupervisedRelativeError = meanSquare > 0 ? Math.Sqrt(supervisedMse / meanSquare) : double.NaN,
             Constant = constant.Constant,
