@@ -56,6 +56,9 @@ public sealed class FitCommand() : NeuralLabCommand("fit", """
                     _ => throw new BadInputException($"--gradient-spans must be on or off, not '{spans}'"),
                 },
             };
+        // The spans integrate a gradient target: a value or Laplacian fit has nothing for them to use, so the flag would do nothing.
+        if (c.Get(_gradientSpans) is not null && config.Supervision != FieldSupervision.Gradient)
+            throw new BadInputException($"--gradient-spans is for --supervise gradient, not {config.Supervision.ToString().ToLowerInvariant()}");
         return audio ? FitAudio(c, path, config) : FitImage(c, path, config);
     }
 

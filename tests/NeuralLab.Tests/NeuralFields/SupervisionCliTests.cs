@@ -42,6 +42,16 @@ public class SupervisionCliTests
         Assert.False(json.RootElement.GetProperty("supervision").GetProperty("gradient_spans").GetBoolean());
     }
 
+    [Theory]
+    [InlineData("value")]
+    [InlineData("laplacian")]
+    public void GradientSpansWithoutGradientSupervisionAreRefused(string supervise)
+    {
+        using var dir = new TempDir();
+        var result = CliRunner.Run(["fit", .. Tiny, "--supervise", supervise, "--gradient-spans", "on", "--out", dir.Path]);
+        CliRunner.AssertRefused(result, "--gradient-spans is for --supervise gradient", dir.Path);
+    }
+
     [Fact]
     public void UnknownSupervisionIsRefused()
     {
