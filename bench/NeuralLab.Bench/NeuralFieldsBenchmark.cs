@@ -141,18 +141,12 @@ public sealed class NeuralFieldsBenchmark() : Benchmark("fields",
             return nn.functional.linear(x, p[^2], p[^1]);
         }
         using var orders = randperm(coordinates.shape[0], generator: new Generator(7)).narrow(0, 0, batch * (long)steps);
-        float Step(int v, int i)
+        float Step(int v, int i) => MinibatchStep(orders, coordinates, values, batch, i, optimizers[v], (x, y) =>
         {
-            using var scope = NewDisposeScope();
-            var indices = orders.narrow(0, (long)i * batch, batch);
-            var x = coordinates.index_select(0, indices);
-            var y = values.index_select(0, indices);
-            optimizers[v].ZeroGrad();
             var loss = nn.functional.mse_loss(v == 0 ? Composed(models[v], x) : models[v].call(x), y);
             loss.backward();
-            optimizers[v].Step();
-            return loss.item<float>();
-        }
+            return loss;
+        });
         for (int v = 0; v < 2; v++) for (int i = 0; i < steps; i++) Step(v, i); // warm-up
         var wall = new[] { new List<double>(), new List<double>() };
         var cpu = new[] { new List<double>(), new List<double>() };
@@ -220,17 +214,7 @@ public sealed class NeuralFieldsBenchmark() : Benchmark("fields",
             l.backward();
             return l;
         }
-        float Step(int v, int i)
-        {
-            using var scope = NewDisposeScope();
-            var indices = orders.narrow(0, (long)i * batch, batch);
-            var x = coordinates.index_select(0, indices);
-            var y = values.index_select(0, indices);
-            optimizers[v].ZeroGrad();
-            var l = LossOf(v, x, y);
-            optimizers[v].Step();
-            return l.item<float>();
-        }
+        float Step(int v, int i) => MinibatchStep(orders, coordinates, values, batch, i, optimizers[v], (x, y) => LossOf(v, x, y));
         for (int v = 0; v < n; v++) for (int i = 0; i < steps; i++) Step(v, i); // warm-up
         var wall = variants.Select(_ => new List<double>()).ToArray();
         var cpu = variants.Select(_ => new List<double>()).ToArray();
@@ -312,6 +296,21 @@ public sealed class NeuralFieldsBenchmark() : Benchmark("fields",
     }
 
     /// <summary>Minor page faults of this process so far (/proc/self/stat, field 10).</summary>
+    /// <summary>One A/B step: batch <paramref name="i"/> of <paramref name="orders"/> (a fixed permutation, so every variant sees
+    /// the same batches), the gradients zeroed, <paramref name="lossAndGradients"/> (which leaves the gradients in place), one
+    /// optimiser step; the loss read back, as the trainer does every step.</summary>
+    static float MinibatchStep(Tensor orders, Tensor coordinates, Tensor values, int batch, int i, Optimizer optimizer, Func<Tensor, Tensor, Tensor> lossAndGradients)
+    {
+        using var scope = NewDisposeScope();
+        var indices = orders.narrow(0, (long)i * batch, batch);
+        var x = coordinates.index_select(0, indices);
+        var y = values.index_select(0, indices);
+        optimizer.ZeroGrad();
+        var loss = lossAndGradients(x, y);
+        optimizer.Step();
+        return loss.item<float>();
+    }
+
     static long MinorFaults()
     {
         string stat = File.ReadAllText("/proc/self/stat");
