@@ -28,7 +28,6 @@ public sealed class AudioBenchmark() : Benchmark("audio",
             EvalEvery = evalEvery,
         };
         var clip = AudioDemo.Create();
-        Console.WriteLine($"# audio benchmark, {Conditions()}");
         Console.WriteLine($"# {AudioDemo.Name}: {clip.Frames} samples; SIREN {config.Architecture.Layers}×{config.Architecture.Hidden}, first ω0 {config.Architecture.FirstLayerOmega0}, " +
                           $"lr {config.LearningRate:G3} {config.Schedule}, batch {config.Batch?.ToString() ?? "full"}, {config.Steps} steps, eval every {evalEvery}");
         var (metrics, fit) = AudioExperiment.Run(clip, AudioDemo.Name, config, output: null);

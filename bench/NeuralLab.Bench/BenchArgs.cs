@@ -22,6 +22,7 @@ public abstract class Benchmark(string name, string description) : IBenchmark
     {
         var arguments = new BenchArgs(args);
         using var threads = LibtorchThreads.Use(int.Parse(arguments.Options.GetValueOrDefault("threads", "2")));
+        Console.WriteLine($"# {name} benchmark, {arguments.Mode}, {Conditions()}");
         return Run(arguments.Mode, arguments.Options);
     }
 

@@ -36,7 +36,6 @@ public sealed class FieldEncodingsBenchmark() : Benchmark("encodings",
     {
         string outDir = options.GetValueOrDefault("out", "bench-out/encodings");
         Directory.CreateDirectory(outDir);
-        Console.WriteLine($"# encodings benchmark, {Conditions()}");
         var (camera, image, cameraName) = Target256(options);
         if (mode is "all" or "speed") Speed(camera);
         if (mode is "all" or "kernels") Kernels(camera, options);

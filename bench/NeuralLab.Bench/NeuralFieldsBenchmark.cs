@@ -29,7 +29,6 @@ public sealed class NeuralFieldsBenchmark() : Benchmark("fields",
     protected override int Run(string mode, IReadOnlyDictionary<string, string> options)
     {
         string peer = options.GetValueOrDefault("peer", "bench/peers/peer_siren_torch.py");
-        Console.WriteLine($"# fields benchmark, {Conditions()}");
         var (target, image, name) = Target256(options);
         Console.WriteLine($"# image {name} → {target.Width}×{target.Height}");
         if (mode is "all" or "throughput") Throughput(target, image, peer, options);

@@ -50,7 +50,6 @@ public sealed class PoissonBenchmark() : Benchmark("poisson",
             };
         }
         if (mode == "bound") return Bound(target);
-        Console.WriteLine($"# poisson benchmark, {Conditions()}");
         Console.WriteLine($"# {target.Width}×{target.Height}");
         Console.WriteLine("| supervision | field | lr, schedule, batch | steps | seconds | s/step | PSNR (dB) | after | 30 dB at | supervised rel. error |");
         Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|");

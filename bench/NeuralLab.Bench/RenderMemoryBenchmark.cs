@@ -22,8 +22,7 @@ public sealed class RenderMemoryBenchmark() : Benchmark("render-memory",
             ? FieldCheckpoint.Load(checkpoint).Model
             : new CoordinateMlp(new FieldArchitecture(FieldActivation.Sine, Hidden: 256, Layers: 3));
         using var _ = model;
-        Console.WriteLine($"# render-memory, {Conditions()}, " +
-                          $"{model.Architecture.Layers}×{model.Architecture.Hidden} {model.Architecture.Activation}, baseline RSS {ProcessMemory.CurrentRssBytes() / 1e6:F0} MB");
+        Console.WriteLine($"# {model.Architecture.Layers}×{model.Architecture.Hidden} {model.Architecture.Activation}, baseline RSS {ProcessMemory.CurrentRssBytes() / 1e6:F0} MB");
         Console.WriteLine("| what | size | pixels | seconds | Mpixels/s | peak RSS MB | target |");
         Console.WriteLine("|---|---|---|---|---|---|---|");
         string dir = Path.Combine(Path.GetTempPath(), "neurallab-render-memory-" + Guid.NewGuid().ToString("N"));

@@ -39,8 +39,8 @@ public sealed class TilesBenchmark() : Benchmark("tiles",
         var astronaut = FieldImage.Load(Path.Combine(root, "bench/data/astronaut.png"), channels: 3);
         string work = options.GetValueOrDefault("keep", Path.Combine(Path.GetTempPath(), "neurallab-tiles-bench-" + Guid.NewGuid().ToString("N")));
         Directory.CreateDirectory(work);
-        Console.WriteLine($"# tiles, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, {processes} processes × {threads} libtorch thread(s), " +
-                          $"field: {(field.Count > 0 ? string.Join(' ', field) : "fit's default (SIREN 3×256)")}, tile {tile}, overlap {overlap}, {steps} steps per tile, load average {LoadAverage()}");
+        Console.WriteLine($"# {processes} processes × {threads} libtorch thread(s), " +
+                          $"field: {(field.Count > 0 ? string.Join(' ', field) : "fit's default (SIREN 3×256)")}, tile {tile}, overlap {overlap}, {steps} steps per tile");
         // PSNR columns: the merge's whole-image PSNR; the tiles' own MSEs weighted by the pixels each owns after the blend, and by
         // their own pixels (TileErrorSummary: the merged PSNR is comparable with these); the plain mean of the tiles' PSNRs,
         // which by Jensen's inequality overstates the image's PSNR and must not be compared with the merge.

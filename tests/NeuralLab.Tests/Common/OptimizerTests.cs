@@ -80,24 +80,12 @@ public class OptimizerTests
     [InlineData(1e-15, false)]  // eps too small for it: the plain sqrt
     public void SkippingSlowSquareRootsChangesNoBit(double eps, bool clampApplies)
     {
-        Tensor[] Train(bool skip)
-        {
-            torch.random.manual_seed(3);
-            var net = nn.Sequential(nn.Linear(2, 16), nn.ReLU(), nn.Linear(16, 1));
-            using (no_grad()) ((TorchSharp.Modules.Linear)net[0]).bias!.narrow(0, 0, 8).fill_(-10);
-            using var adam = new NeuralLab.Common.Adam(net.parameters(), 1e-2, eps: eps) { SkipsSlowSquareRoots = skip };
-            var x = rand(64, 2) * 2 - 1;
-            var y = x.sum(1, keepdim: true).sin();
-            for (int step = 0; step < 50; step++)
+        Tensor[] Train(bool skip) => TrainWithDeadUnits(3, 50, ps => new NeuralLab.Common.Adam(ps, 1e-2, eps: eps) { SkipsSlowSquareRoots = skip },
+            atEnd: (adam, parameterCount) =>
             {
-                adam.ZeroGrad();
-                nn.functional.mse_loss(net.call(x), y).backward();
-                adam.Step();
-            }
-            long zeros = adam.State.Skip(net.parameters().Count()).Sum(v => (v == 0).sum().item<long>());
-            Assert.True(zeros >= 8 * 2 + 8, $"only {zeros} zero second moments");
-            return net.parameters().Select(p => p.detach().clone()).ToArray();
-        }
+                long zeros = adam.State.Skip(parameterCount).Sum(v => (v == 0).sum().item<long>());
+                Assert.True(zeros >= 8 * 2 + 8, $"only {zeros} zero second moments");
+            }).Parameters;
         var clamped = Train(skip: true);
         var plain = Train(skip: false);
         foreach (var (a, b) in clamped.Zip(plain))
@@ -148,32 +136,41 @@ public class OptimizerTests
     public void FusedAdamMatchesItsOpsBitForBit(double eps)
     {
         Assert.True(System.Runtime.Intrinsics.X86.Fma.IsSupported, "this x86-64 has no FMA: the fused update never runs here");
-        (Tensor[] Parameters, double Loss) Train(bool fuse)
-        {
-            torch.random.manual_seed(5);
-            var net = nn.Sequential(nn.Linear(2, 16), nn.ReLU(), nn.Linear(16, 1));
-            using (no_grad()) ((TorchSharp.Modules.Linear)net[0]).bias!.narrow(0, 0, 8).fill_(-10);
-            using var adam = new NeuralLab.Common.Adam(net.parameters(), 1e-2, eps: eps) { Fuses = fuse };
-            var x = rand(64, 2) * 2 - 1;
-            var y = x.sum(1, keepdim: true).sin();
-            double loss = 0;
-            for (int step = 0; step < 200; step++)
-            {
-                adam.ZeroGrad();
-                var l = nn.functional.mse_loss(net.call(x), y);
-                l.backward();
-                adam.Step();
-                Assert.Equal(fuse, adam.StepsFused);
-                loss = l.item<float>();
-            }
-            return (net.parameters().Select(p => p.detach().clone()).ToArray(), loss);
-        }
+        (Tensor[] Parameters, double Loss) Train(bool fuse) =>
+            TrainWithDeadUnits(5, 200, ps => new NeuralLab.Common.Adam(ps, 1e-2, eps: eps) { Fuses = fuse }, eachStep: adam => Assert.Equal(fuse, adam.StepsFused));
         var (fused, fusedLoss) = Train(fuse: true);
         var (ops, opsLoss) = Train(fuse: false);
         Assert.True(opsLoss < 0.05, $"the network did not train (loss {opsLoss})");
         Assert.Equal(opsLoss, fusedLoss);
         foreach (var (a, b) in fused.Zip(ops))
             Assert.Equal(b.data<float>().ToArray(), a.data<float>().ToArray());
+    }
+
+    /// <summary>
+    /// The optimiser oracles' problem: a float32 2-16-1 ReLU MLP fitting sin(x₁ + x₂) on 64 points, with half its hidden
+    /// units dead (a bias of −10, beyond any input), so a good share of Adam's second moments stays exactly 0.
+    /// </summary>
+    static (Tensor[] Parameters, double Loss) TrainWithDeadUnits(int seed, int steps, Func<IEnumerable<TorchSharp.Modules.Parameter>, NeuralLab.Common.Adam> newAdam,
+        Action<NeuralLab.Common.Adam>? eachStep = null, Action<NeuralLab.Common.Adam, int>? atEnd = null)
+    {
+        torch.random.manual_seed(seed);
+        var net = nn.Sequential(nn.Linear(2, 16), nn.ReLU(), nn.Linear(16, 1));
+        using (no_grad()) ((TorchSharp.Modules.Linear)net[0]).bias!.narrow(0, 0, 8).fill_(-10);
+        using var adam = newAdam(net.parameters());
+        var x = rand(64, 2) * 2 - 1;
+        var y = x.sum(1, keepdim: true).sin();
+        double loss = 0;
+        for (int step = 0; step < steps; step++)
+        {
+            adam.ZeroGrad();
+            var l = nn.functional.mse_loss(net.call(x), y);
+            l.backward();
+            adam.Step();
+            eachStep?.Invoke(adam);
+            loss = l.item<float>();
+        }
+        atEnd?.Invoke(adam, net.parameters().Count());
+        return (net.parameters().Select(p => p.detach().clone()).ToArray(), loss);
     }
 
     [Fact]

@@ -28,20 +28,31 @@ public class SupervisionTests
         return model.call(x);
     }
 
+    // h along one axis, as a (1, 2) shift of the points.
+    static Tensor Step(int axis, double h)
+    {
+        var step = zeros(1, 2, dtype: ScalarType.Float64);
+        step[0, axis] = h;
+        return step;
+    }
+
+    // What a loss compares with its target at x: the field's derivative by autograd, detached.
+    static Tensor Predicted(IFieldLoss loss, CoordinateMlp model, Tensor x)
+    {
+        using (loss) return loss.Predict(model, x).detach();
+    }
+
     [Fact]
     public void GradientLossPredictsTheFieldsGradientPerChannel()
     {
         using var model = SmallField(channels: 3, seed: 1);
         using var scope = NewDisposeScope();
         var x = Points(40, 2);
-        using var loss = new GradientLoss(zeros(40, 6, dtype: ScalarType.Float64));
-        var predicted = loss.Predict(model, x).detach();                         // (40, 6): (channel, axis)
+        var predicted = Predicted(new GradientLoss(zeros(40, 6, dtype: ScalarType.Float64)), model, x); // (40, 6): (channel, axis)
         const double h = 1e-5;
         for (int axis = 0; axis < 2; axis++)
         {
-            var step = zeros(1, 2, dtype: ScalarType.Float64);
-            step[0, axis] = h;
-            var difference = (Values(model, x + step) - Values(model, x - step)) / (2 * h); // (40, 3)
+            var difference = (Values(model, x + Step(axis, h)) - Values(model, x - Step(axis, h))) / (2 * h); // (40, 3)
             for (int c = 0; c < 3; c++)
             {
                 var ours = predicted[.., 2 * c + axis];
@@ -58,17 +69,12 @@ public class SupervisionTests
         using var model = SmallField(channels: 2, seed: 3);
         using var scope = NewDisposeScope();
         var x = Points(40, 4);
-        using var loss = new LaplacianLoss(zeros(40, 2, dtype: ScalarType.Float64));
-        var predicted = loss.Predict(model, x).detach(); // (40, 2)
+        var predicted = Predicted(new LaplacianLoss(zeros(40, 2, dtype: ScalarType.Float64)), model, x); // (40, 2)
         const double h = 1e-4;
         var centre = Values(model, x);
         var sum = zeros_like(centre);
         for (int axis = 0; axis < 2; axis++)
-        {
-            var step = zeros(1, 2, dtype: ScalarType.Float64);
-            step[0, axis] = h;
-            sum += Values(model, x + step) - 2 * centre + Values(model, x - step);
-        }
+            sum += Values(model, x + Step(axis, h)) - 2 * centre + Values(model, x - Step(axis, h));
         var difference = sum / (h * h);                   // (40, 2)
         double scale = difference.abs().max().item<double>();
         double error = (predicted - difference).abs().max().item<double>();

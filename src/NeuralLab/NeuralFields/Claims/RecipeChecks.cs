@@ -7,13 +7,14 @@ namespace NeuralLab.NeuralFields.Claims;
 /// the claim is that the recipe fits the 256² cameraman as that figure would show. Each subclass owns its PSNR band,
 /// the figure's properties and its fault injection (docs/neural-fields.md, "The report's section 5").
 /// </summary>
-internal abstract class RecipeCheck(FieldTrial trial, ImageReference image, string id, string statement) : ClaimCheck(id, statement)
+internal abstract class RecipeCheck(FieldTrial trial, ImageReference image, string id, string statement, (int Epochs, double LearningRate, int Batch) target)
+    : ClaimCheck(id, statement)
 {
     protected FieldTrial Trial => trial;
     protected ImageReference Image => image;
 
     /// <summary>The recipe the solution states: epochs, learning rate, batch.</summary>
-    public abstract (int Epochs, double LearningRate, int Batch) Target { get; }
+    public (int Epochs, double LearningRate, int Batch) Target => target;
 
     protected string Ran => Trial.Config.Epochs == Target.Epochs
         ? $"the recipe exactly ({Trial.Recipe})"
@@ -45,27 +46,42 @@ internal abstract class RecipeCheck(FieldTrial trial, ImageReference image, stri
 
 /// <summary>
 /// 5.1 and 5.2: the ReLU and Tanh recipes both give a recognisable but blurred fit (a PSNR band, little high-frequency
-/// energy); what their Laplacians must look like, and how each is corrupted, is the activation's own.
+/// energy); what their Laplacians must look like, and how each is corrupted, is the activation's own. The activation's name
+/// is the failure lines' ("ReLU"), the figure the one the claim points to. A ReLU field is piecewise linear, so its autograd
+/// Laplacian is exactly 0 almost everywhere (Q6); a Tanh field is smooth, so it is almost nowhere exactly 0.
 /// </summary>
-internal abstract class BlurredRecipeCheck(FieldTrial trial, ImageReference image, string id, string statement)
-    : RecipeCheck(trial, image, id, statement)
+internal abstract class BlurredRecipeCheck(FieldTrial trial, ImageReference image, string id, string statement,
+    (int Epochs, double LearningRate, int Batch) target, string activation, string figure, bool piecewiseLinear)
+    : RecipeCheck(trial, image, id, statement, target)
 {
     public const double MinPsnr = 18, MaxPsnr = 30, MaxHighFrequencyRatio = 0.5;
 
-    /// <summary>The activation's name in the failure lines ("ReLU").</summary>
-    protected abstract string Activation { get; }
+    /// <summary>A piecewise-linear field's Laplacian is exactly 0 on at least this fraction of pixels.</summary>
+    public const double MinExactZero = 0.99;
 
-    /// <summary>The figure the claim points to.</summary>
-    protected abstract string Figure { get; }
+    /// <summary>A smooth field's Laplacian is exactly 0 on less than this fraction of pixels.</summary>
+    public const double MaxExactZero = 0.01;
+
+    public sealed override string Criterion =>
+        $"Whole-image PSNR in [{MinPsnr}, {MaxPsnr}) dB (recognisable but blurred), a blurred fit (energy above half the Nyquist radius < {MaxHighFrequencyRatio} of the image's) " +
+        $"and {LaplacianCriterion}; otherwise does not hold.";
+
+    string LaplacianCriterion => piecewiseLinear
+        ? $"an autograd Laplacian exactly 0 on ≥ {MinExactZero:P0} of pixels"
+        : $"a smooth field's Laplacian (exactly 0 on < {MaxExactZero:P0} of pixels)";
 
     /// <summary>The fit's values and the truth they are compared with; the fault injection corrupts one of them.</summary>
     protected abstract (double[] Fit, double[] Truth) Compared(ReportContext context);
 
     /// <summary>Why the Laplacian, exactly 0 on <paramref name="zero"/> of the pixels, is not this activation's; null if it is.</summary>
-    protected abstract string? LaplacianFailure(double zero);
+    string? LaplacianFailure(double zero) => piecewiseLinear
+        ? zero < MinExactZero ? $"the Laplacian is exactly 0 on only {zero:P1} of pixels" : null
+        : zero >= MaxExactZero ? $"the Laplacian is exactly 0 on {zero:P1} of pixels: not a smooth field's" : null;
 
     /// <summary>The Laplacian's part of the summary when the claim holds.</summary>
-    protected abstract string LaplacianSummary(double zero);
+    string LaplacianSummary(double zero) => piecewiseLinear
+        ? $"Laplacian exactly 0 on {zero:P1} of pixels"
+        : $"a smooth Laplacian (exactly 0 on {zero:P1} of pixels)";
 
     public override Claim Run(ReportContext context)
     {
@@ -75,71 +91,44 @@ internal abstract class BlurredRecipeCheck(FieldTrial trial, ImageReference imag
         double zero = FieldStatistics.ExactZeroFraction(Trial.Maps.Laplacian);
         var failures = new List<string>();
         if (psnr < MinPsnr) failures.Add($"PSNR {Db(psnr)} is below {MinPsnr} dB: not a recognisable fit");
-        if (psnr >= MaxPsnr) failures.Add($"PSNR {Db(psnr)} is not a blurred {Activation} fit (≥ {MaxPsnr} dB)");
+        if (psnr >= MaxPsnr) failures.Add($"PSNR {Db(psnr)} is not a blurred {activation} fit (≥ {MaxPsnr} dB)");
         if (ratio >= MaxHighFrequencyRatio) failures.Add($"the fit keeps {ratio:F2} of the image's high-frequency energy: not blurred");
         if (LaplacianFailure(zero) is string laplacian) failures.Add(laplacian);
         return Judge(failures, Evidence(("psnr_db", psnr), ("high_frequency_ratio", ratio), ("laplacian_exact_zero_fraction", zero)),
-            $"{Db(psnr)}, blurred (high-frequency energy {ratio:F2} of the image's), {LaplacianSummary(zero)}", Figure);
+            $"{Db(psnr)}, blurred (high-frequency energy {ratio:F2} of the image's), {LaplacianSummary(zero)}", figure);
     }
 }
 
 /// <summary>5.1: ReLU, 300 epochs, lr 1e-3, batch 64.</summary>
 internal sealed class ReluRecipeCheck(FieldTrial trial, ImageReference image)
-    : BlurredRecipeCheck(trial, image, "5.1",
-        "A ReLU field fits the 256² cameraman with 300 epochs, learning rate 0.001 and batch size 64 (Figure 2).")
+    : BlurredRecipeCheck(trial, image, "5.1", "A ReLU field fits the 256² cameraman with 300 epochs, learning rate 0.001 and batch size 64 (Figure 2).",
+        FieldSectionPlan.ReluRecipe, "ReLU", "fields-relu.png", piecewiseLinear: true)
 {
-    public const double MinExactZero = 0.99;
-
-    public override string Criterion =>
-        $"Whole-image PSNR in [{MinPsnr}, {MaxPsnr}) dB (recognisable but blurred), a blurred fit (energy above half the Nyquist radius < {MaxHighFrequencyRatio} of the image's) " +
-        $"and an autograd Laplacian exactly 0 on ≥ {MinExactZero:P0} of pixels; otherwise does not hold.";
-    public override (int Epochs, double LearningRate, int Batch) Target => FieldSectionPlan.ReluRecipe;
-    protected override string Activation => "ReLU";
-    protected override string Figure => "fields-relu.png";
-
     /// <summary>Fault injection: the image upside down.</summary>
     protected override (double[] Fit, double[] Truth) Compared(ReportContext context) =>
         (Trial.Maps.Values, context.IsBroken(Id) ? FieldStatistics.FlipVertically(Image.Values, Image.Height, Image.Width) : Image.Values);
-
-    protected override string? LaplacianFailure(double zero) => zero < MinExactZero ? $"the Laplacian is exactly 0 on only {zero:P1} of pixels" : null;
-
-    protected override string LaplacianSummary(double zero) => $"Laplacian exactly 0 on {zero:P1} of pixels";
 }
 
 /// <summary>5.2: Tanh, 300 epochs, lr 1e-3, batch 100.</summary>
 internal sealed class TanhRecipeCheck(FieldTrial trial, ImageReference image)
-    : BlurredRecipeCheck(trial, image, "5.2",
-        "A Tanh field fits the 256² cameraman with 300 epochs, learning rate 0.001 and batch size 100 (Figure 3).")
+    : BlurredRecipeCheck(trial, image, "5.2", "A Tanh field fits the 256² cameraman with 300 epochs, learning rate 0.001 and batch size 100 (Figure 3).",
+        FieldSectionPlan.TanhRecipe, "Tanh", "fields-tanh.png", piecewiseLinear: false)
 {
-    public const double MaxExactZero = 0.01;
-
-    public override string Criterion =>
-        $"Whole-image PSNR in [{MinPsnr}, {MaxPsnr}) dB, a blurred fit (energy above half the Nyquist radius < {MaxHighFrequencyRatio} of the image's) " +
-        $"and a smooth field's Laplacian (exactly 0 on < {MaxExactZero:P0} of pixels); otherwise does not hold.";
-    public override (int Epochs, double LearningRate, int Batch) Target => FieldSectionPlan.TanhRecipe;
-    protected override string Activation => "Tanh";
-    protected override string Figure => "fields-tanh.png";
-
     /// <summary>Fault injection: x and y swapped.</summary>
     protected override (double[] Fit, double[] Truth) Compared(ReportContext context) =>
         (context.IsBroken(Id) ? FieldStatistics.Transpose(Trial.Maps.Values, Image.Width) : Trial.Maps.Values, Image.Values);
-
-    protected override string? LaplacianFailure(double zero) => zero >= MaxExactZero ? $"the Laplacian is exactly 0 on {zero:P1} of pixels: not a smooth field's" : null;
-
-    protected override string LaplacianSummary(double zero) => $"a smooth Laplacian (exactly 0 on {zero:P1} of pixels)";
 }
 
 /// <summary>5.3: sine (SIREN), 200 epochs, lr 1e-4, batch 2048.</summary>
 internal sealed class SineRecipeCheck(FieldTrial trial, ImageReference image)
-    : RecipeCheck(trial, image, "5.3",
-        "A sine (SIREN) field fits the 256² cameraman with 200 epochs, learning rate 0.0001 and batch size 2048 (Figure 4).")
+    : RecipeCheck(trial, image, "5.3", "A sine (SIREN) field fits the 256² cameraman with 200 epochs, learning rate 0.0001 and batch size 2048 (Figure 4).",
+        FieldSectionPlan.SineRecipe)
 {
     public const double MinPsnr = 30, MinGradientCorrelation = 0.7, MaxExactZero = 0.01;
 
     public override string Criterion =>
         $"Whole-image PSNR ≥ {MinPsnr} dB, the autograd gradient correlating with the image's Sobel gradient at ≥ {MinGradientCorrelation} " +
         $"(absolute, not relative to the other activations) and a non-zero Laplacian (exactly 0 on < {MaxExactZero:P0} of pixels); otherwise does not hold.";
-    public override (int Epochs, double LearningRate, int Batch) Target => FieldSectionPlan.SineRecipe;
 
     public override Claim Run(ReportContext context)
     {
