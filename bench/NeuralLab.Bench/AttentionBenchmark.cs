@@ -9,32 +9,16 @@ namespace NeuralLab.Bench;
 /// time, peak resident memory, relative error, crossover n and log-log slopes, as Markdown rows for docs/benchmarks.md.
 /// Usage: attention [--n 256,1024,4096,16384] [--repeats 3] [--threads T] [--seed 0] [--out DIR]
 /// </summary>
-public sealed class AttentionBenchmark : IBenchmark
+public sealed class AttentionBenchmark() : Benchmark("attention", "full vs Nystrom attention: time, peak memory, error for n up to 16384 (d = k = 64)")
 {
-    public string Name => "attention";
+    protected override IReadOnlyList<string> Keys => ["n", "repeats", "seed", "out"];
 
-    public string Description => "full vs Nystrom attention: time, peak memory, error for n up to 16384 (d = k = 64)";
-
-    public int Run(string[] args)
+    protected override int Run(string mode, IReadOnlyDictionary<string, string> options)
     {
-        int[] sizes = [256, 1024, 4096, 16384];
-        int repeats = 3, threads = 0, seed = 0;
-        string? outDir = null;
-        for (int i = 0; i + 1 < args.Length; i += 2)
-        {
-            switch (args[i])
-            {
-                case "--n": sizes = args[i + 1].Split(',').Select(int.Parse).ToArray(); break;
-                case "--repeats": repeats = int.Parse(args[i + 1]); break;
-                case "--threads": threads = int.Parse(args[i + 1]); break;
-                case "--seed": seed = int.Parse(args[i + 1]); break;
-                case "--out": outDir = args[i + 1]; break;
-                default: Console.Error.WriteLine($"attention: unknown option {args[i]}"); return 2;
-            }
-        }
-        if (threads > 0) torch.set_num_threads(threads);
+        int[] sizes = options.TryGetValue("n", out var n) ? n.Split(',').Select(int.Parse).ToArray() : [256, 1024, 4096, 16384];
+        int repeats = WholeNumber(options, "repeats", 3), seed = WholeNumber(options, "seed", 0);
+        string? outDir = options.GetValueOrDefault("out");
         var settings = new AttentionBenchSettings(sizes, Repeats: repeats);
-        Console.Error.WriteLine($"attention: threads {torch.get_num_threads()}, repeats {repeats}, load average {File.ReadAllText("/proc/loadavg").Trim()}");
         var rows = AttentionBenchmarkRun.Run(settings, seed, new ProcessMemoryProbe(),
             new Progress<NeuralLab.Common.ProgressReport>(p => Console.Error.WriteLine($"  {p.Task} {p.Done}/{p.Total}")));
 

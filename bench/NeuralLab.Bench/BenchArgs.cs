@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using NeuralLab.Common;
 using NeuralLab.NeuralFields;
 
@@ -21,13 +22,37 @@ public abstract class Benchmark(string name, string description) : IBenchmark
     public int Run(string[] args)
     {
         var arguments = new BenchArgs(args);
-        using var threads = LibtorchThreads.Use(int.Parse(arguments.Options.GetValueOrDefault("threads", "2")));
+        // A mistyped mode or key would otherwise run nothing, or the defaults, and look like a measurement.
+        if (!Modes.Contains(arguments.Mode))
+            return Refuse($"unknown mode '{arguments.Mode}'; modes: {string.Join(", ", Modes)}");
+        if (Keys is { } keys && arguments.Options.Keys.FirstOrDefault(k => k != "threads" && !keys.Contains(k)) is string unknown)
+            return Refuse($"unknown option --{unknown}; options: {string.Join(", ", keys.Append("threads").Select(k => "--" + k))}");
+        using var threads = LibtorchThreads.Use(int.Parse(arguments.Options.GetValueOrDefault("threads", DefaultThreads.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture));
         Console.WriteLine($"# {name} benchmark, {arguments.Mode}, {Conditions()}");
         return Run(arguments.Mode, arguments.Options);
     }
 
+    int Refuse(string problem)
+    {
+        Console.Error.WriteLine($"{name}: {problem}");
+        return 2;
+    }
+
+    /// <summary>The mode words it takes ("all", the default, first); any other is refused with exit 2.</summary>
+    protected virtual IReadOnlyList<string> Modes => ["all"];
+
+    /// <summary>The <c>--key</c>s it reads besides <c>--threads</c>; another is refused with exit 2. Null: not checked.</summary>
+    protected virtual IReadOnlyList<string>? Keys => null;
+
+    /// <summary>libtorch threads unless <c>--threads</c> says otherwise: this machine's 2 cores, or 1 where the peer's protocol is one thread.</summary>
+    protected virtual int DefaultThreads => 2;
+
     /// <summary>Runs the benchmark's <paramref name="mode"/> ("all" when none is given) with its <c>--key value</c> options.</summary>
     protected abstract int Run(string mode, IReadOnlyDictionary<string, string> options);
+
+    /// <summary>A whole-number option (steps, rounds, a seed), or <paramref name="fallback"/>.</summary>
+    protected static int WholeNumber(IReadOnlyDictionary<string, string> options, string key, int fallback) =>
+        options.TryGetValue(key, out var text) ? int.Parse(text, CultureInfo.InvariantCulture) : fallback;
 
     /// <summary>The image the field benchmarks fit unless --image names another: the 512² cameraman (the library embeds the same file).</summary>
     const string DefaultImage = "src/NeuralLab/Data/camera.png";

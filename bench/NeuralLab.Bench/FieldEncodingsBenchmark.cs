@@ -32,6 +32,8 @@ namespace NeuralLab.Bench;
 public sealed class FieldEncodingsBenchmark() : Benchmark("encodings",
     "Fourier and grid fields: encoding speed, grid vs its PyTorch peer, time to PSNR vs ReLU/Tanh/SIREN, default-field choice over several images")
 {
+    protected override IReadOnlyList<string> Modes => ["all", "speed", "kernels", "peer", "fields", "images"];
+
     protected override int Run(string mode, IReadOnlyDictionary<string, string> options)
     {
         string outDir = options.GetValueOrDefault("out", "bench-out/encodings");

@@ -26,6 +26,8 @@ namespace NeuralLab.Bench;
 public sealed class NeuralFieldsBenchmark() : Benchmark("fields",
     "SIREN fit of the 256² cameraman: throughput vs the PyTorch peer, time to 30/35/40 dB, derivative maps, peak RSS")
 {
+    protected override IReadOnlyList<string> Modes => ["all", "throughput", "quality", "maps", "soak", "steps", "sine-ab", "relu-ab"];
+
     protected override int Run(string mode, IReadOnlyDictionary<string, string> options)
     {
         string peer = options.GetValueOrDefault("peer", "bench/peers/peer_siren_torch.py");

@@ -32,6 +32,8 @@ public sealed class PoissonBenchmark() : Benchmark("poisson",
     /// <summary>Steps of the short value fit that times a value step before the equal-time run.</summary>
     const int TimingSteps = 30;
 
+    protected override IReadOnlyList<string> Modes => ["all", "gradient", "laplacian", "bound"];
+
     protected override int Run(string mode, IReadOnlyDictionary<string, string> options)
     {
         var (target, _, _) = Target256(options);

@@ -9,15 +9,12 @@ namespace NeuralLab.Bench;
 /// recursion (per-gradient time and per-SGD-step time), the 2.5 sweep, and native memory over a
 /// long autograd training run.
 /// </summary>
-public sealed class RecurrenceBenchmark : IBenchmark
+public sealed class RecurrenceBenchmark() : Benchmark("bptt", "scalar RNN: autograd vs hand-written BPTT per gradient and per SGD step, sweep time, RSS")
 {
-    public string Name => "bptt";
+    protected override IReadOnlyList<string> Keys => [];
 
-    public string Description => "scalar RNN: autograd vs hand-written BPTT per gradient and per SGD step, sweep time, RSS";
-
-    public int Run(string[] args)
+    protected override int Run(string mode, IReadOnlyDictionary<string, string> options)
     {
-        Console.WriteLine($"# bptt benchmark, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores");
         Console.WriteLine();
         Console.WriteLine("| measurement | T | autograd | hand-written | ratio |");
         Console.WriteLine("|---|---|---|---|---|");

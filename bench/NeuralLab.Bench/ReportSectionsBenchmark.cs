@@ -7,20 +7,18 @@ namespace NeuralLab.Bench;
 /// Wall time of each report section at one profile, against its budget. The test profile's budgets were
 /// wall-clock assertions in the section tests; timings on a shared machine measure its load, so they live here.
 /// </summary>
-public sealed class ReportSectionsBenchmark : IBenchmark
+public sealed class ReportSectionsBenchmark() : Benchmark("sections",
+    "wall time of each report section at a profile (--profile test|quick|full, default test) against its budget")
 {
     // Seconds on a quiet 2-core machine, test profile (the bounds the section tests used to assert).
     static readonly Dictionary<int, double> TestBudgets = new() { [1] = 10, [2] = 8, [3] = 10 };
 
-    public string Name => "sections";
+    protected override IReadOnlyList<string> Keys => ["profile"];
 
-    public string Description => "wall time of each report section at a profile (--profile test|quick|full, default test) against its budget";
-
-    public int Run(string[] args)
+    protected override int Run(string mode, IReadOnlyDictionary<string, string> options)
     {
-        int at = Array.IndexOf(args, "--profile");
-        var profile = at >= 0 && at + 1 < args.Length ? Enum.Parse<ReportProfile>(args[at + 1], ignoreCase: true) : ReportProfile.Test;
-        Console.WriteLine($"# sections benchmark, profile {profile}, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores");
+        var profile = options.TryGetValue("profile", out var p) ? Enum.Parse<ReportProfile>(p, ignoreCase: true) : ReportProfile.Test;
+        Console.WriteLine($"# profile {profile}");
         Console.WriteLine();
         Console.WriteLine("| section | seconds | budget |");
         Console.WriteLine("|---|---|---|");

@@ -12,22 +12,23 @@ namespace NeuralLab.Bench;
 /// against the same network in PyTorch (bench/peers/peer_resnet_torch.py, Debian's python3-torch) run
 /// in the same process tree, alternating so that both see the same machine load.
 /// </summary>
-public sealed class ResnetBenchmark : IBenchmark
+public sealed class ResnetBenchmark() : Benchmark("resnet",
+    "ResNet C=64 batch 128: training iterations/s vs PyTorch (args: --iterations N --threads T --rounds R --channels C --no-peer --libtorch-conv)")
 {
-    public string Name => "resnet";
+    protected override IReadOnlyList<string> Keys => ["iterations", "rounds", "channels", "no-peer", "libtorch-conv"];
 
-    public string Description => "ResNet C=64 batch 128: training iterations/s vs PyTorch (args: --iterations N --threads T --rounds R --channels C --no-peer --libtorch-conv)";
+    // The peer's protocol: one thread on each side unless --threads says otherwise.
+    protected override int DefaultThreads => 1;
 
-    public int Run(string[] args)
+    protected override int Run(string mode, IReadOnlyDictionary<string, string> options)
     {
-        int iterations = IntArg(args, "--iterations", 500);
-        int threads = IntArg(args, "--threads", 1);
-        int rounds = IntArg(args, "--rounds", 3);
-        int channels = IntArg(args, "--channels", 64);
-        bool peer = !args.Contains("--no-peer");
+        int iterations = WholeNumber(options, "iterations", 500);
+        int threads = torch.get_num_threads();
+        int rounds = WholeNumber(options, "rounds", 3);
+        int channels = WholeNumber(options, "channels", 64);
+        bool peer = !options.ContainsKey("no-peer");
         // --libtorch-conv: the block's convolutions through libtorch's conv2d instead of SmallMapConvolution, for comparison.
-        bool dense = !args.Contains("--libtorch-conv");
-        torch.set_num_threads(threads);
+        bool dense = !options.ContainsKey("libtorch-conv");
         string root = RepositoryRoot();
         string csv = Path.Combine(root, "src/NeuralLab/Residual/Data/digits.csv.gz");
         var (train, _) = DigitsReader.LoadEmbedded().SplitInHalf(0);
@@ -144,13 +145,5 @@ public sealed class ResnetBenchmark : IBenchmark
         var sorted = values.OrderBy(v => v).ToArray();
         int n = sorted.Length;
         return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
-    }
-
-    static int IntArg(string[] args, string name, int fallback)
-    {
-        int at = Array.IndexOf(args, name);
-        if (at < 0) return fallback;
-        if (at + 1 < args.Length && int.TryParse(args[at + 1], out int value) && value >= 1) return value;
-        throw new ArgumentException($"resnet benchmark: {name} needs a positive integer");
     }
 }
