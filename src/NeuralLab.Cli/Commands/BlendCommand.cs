@@ -39,14 +39,11 @@ public sealed class BlendCommand() : NeuralLabCommand("blend", """
         string? maskPath = c.Get(_mask);
         long budget = c.Get(_maxPixels);
         var (x, y) = c.Get(_at) is string a ? ParseAt(a) : (-1, -1);
-        var original = FieldImage.Load(basePath, null, null, budget);
         int longer = c.Get(_size) ?? (c.Quick ? 64 : FitDefaults.Size);
-        if (longer <= 0) throw new BadInputException($"--size must be positive, not {longer}");
-        var (scaledHeight, scaledWidth) = FieldImage.ScaledShape(original.Height, original.Width, longer);
-        if ((long)scaledHeight * scaledWidth > budget)
-            throw new BadInputException($"--size {longer} asks for {scaledWidth}×{scaledHeight} = {(long)scaledHeight * scaledWidth:N0} pixels, over the budget of {budget:N0} (--max-pixels)");
-        double scale = (double)longer / Math.Max(original.Height, original.Width);
-        var baseImage = original.ResizeLongerSide(longer);
+        // The library checks --size (positive, within --max-pixels) and resizes; the scale applies to the insert and --at too.
+        var baseImage = FieldImage.Load(basePath, null, longer, budget, upsample: true);
+        var (height, width) = FieldImage.ReadShape(basePath, budget);
+        double scale = (double)longer / Math.Max(height, width);
         var insert = Scaled(FieldImage.Load(insertPath, baseImage.Channels, null, budget), scale);
         var maskImage = maskPath is null ? null : Scaled(FieldImage.Load(maskPath, 1, null, budget), scale);
         if (maskImage != null && (maskImage.Height, maskImage.Width) != (insert.Height, insert.Width))

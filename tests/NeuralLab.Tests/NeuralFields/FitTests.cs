@@ -138,6 +138,27 @@ public class FitTests
     }
 
 
+    /// <summary>
+    /// Checks the CLI used to make itself (issue 11): the library refuses each value by the name the CLI maps to its flag
+    /// (what → --what, longerSide → --size, Encoding → --encoding, Batch → --batch, maxSamples → --max-samples), render's
+    /// before it reads the checkpoint.
+    /// </summary>
+    public static TheoryData<string, Action> RefusedByName() => new()
+    {
+        { "what", () => FieldRender.SaveCheckpoint("no checkpoint here", 64, "hessian", "never.png") },
+        { "longerSide", () => FieldRender.SaveCheckpoint("no checkpoint here", 0, "field", "never.png") },
+        { "longerSide", () => FieldRender.ScaledShape(100, 100, 4097) }, // 4097² pixels: over the budget of 4096²
+        { "Encoding", () => (NeuralLab.NeuralFields.Audio.AudioDefaults.Config with { Encoding = new() { Kind = NeuralLab.NeuralFields.Encodings.EncodingKind.Fourier } }).Validate() },
+        { "Batch", () => (FitDefaults.Config with { Batch = 0 }).Validate() },
+        { "maxSamples", () => NeuralLab.NeuralFields.Audio.AudioDemo.Create(0.25, 0) },
+        { "maxSamples", () => NeuralLab.NeuralFields.Audio.AudioDemo.Create(0.25, 3999) }, // the quarter second has 4,000
+    };
+
+    [Theory]
+    [MemberData(nameof(RefusedByName))]
+    public void TheLibraryRefusesABadValueByItsParameterName(string parameter, Action call) =>
+        Assert.Equal(parameter, Assert.Throws<ArgumentOutOfRangeException>(call).ParamName);
+
     sealed class Progress(Action<ProgressReport> a) : IProgress<ProgressReport>
     {
         public void Report(ProgressReport value) => a(value);
