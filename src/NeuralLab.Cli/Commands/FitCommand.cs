@@ -68,7 +68,7 @@ public sealed class FitCommand() : NeuralLabCommand("fit", """
         config = _field.ForImage(c, config, target.Channels, Math.Max(target.Width, target.Height));
         var output = c.OpenOutput();
         var (metrics, fit) = c.Progress(progress =>
-            FieldExperiment.Run(target, path ?? FieldImage.DefaultName, config, output, progress, c.Cancel, c.Budget));
+            FieldExperiment.Run(target, path ?? FieldImage.DefaultName, config, output, progress, c.Budget, c.Cancel));
         fit.Dispose();
         return new Outcome(metrics, o =>
         {
