@@ -98,6 +98,7 @@ public class SupervisionCliTests
 
     [Theory]
     [InlineData("--at", "40,40", "outside")]
+    [InlineData("--at", "-3,4", "--at -3,4: puts the 12×12 insert outside the 32×32 base")] // PoissonBlend's check, by name
     [InlineData("--at", "3", "--at must be")]
     [InlineData("--size", "0", "--size 0: must be positive")] // FieldImage.Load's checks, by name and against --max-pixels
     [InlineData("--size", "5000", "--size 5000 asks for 5000×5000 = 25,000,000 pixels, over the budget")]
