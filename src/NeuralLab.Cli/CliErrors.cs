@@ -30,7 +30,7 @@ public static partial class CliErrors
         ["length"] = ["--T", "--train-T"], ["maxLength"] = ["--max-T"], ["maxT"] = ["--max-T"], ["truncation"] = ["--truncate"], ["truncationLength"] = ["--truncate"],
         ["clipNorm"] = ["--clip"], ["initialW"] = ["--w0"], ["trueW"] = ["--w-true"],
         // relu approx
-        ["epsilon"] = ["--eps"], ["formula"] = ["expr"],
+        ["epsilon"] = ["--eps"], ["formula"] = ["expr"], ["curvatureBound"] = ["--curvature"],
     };
 
     /// <summary>Prints one line for <paramref name="exception"/> on <paramref name="stderr"/> and returns the exit code.</summary>

@@ -38,20 +38,18 @@ public sealed class BlendCommand() : NeuralLabCommand("blend", """
         string basePath = c.Get(_base)!, insertPath = c.Get(_insert)!;
         string? maskPath = c.Get(_mask);
         long budget = c.Get(_maxPixels);
-        var (x, y) = c.Get(_at) is string a ? ParseAt(a) : (-1, -1);
-        var original = FieldImage.Load(basePath, null, null, budget);
+        (int X, int Y)? at = c.Get(_at) is string a ? ParseAt(a) : null;
         int longer = c.Get(_size) ?? (c.Quick ? 64 : FitDefaults.Size);
-        if (longer <= 0) throw new BadInputException($"--size must be positive, not {longer}");
-        var (scaledHeight, scaledWidth) = FieldImage.ScaledShape(original.Height, original.Width, longer);
-        if ((long)scaledHeight * scaledWidth > budget)
-            throw new BadInputException($"--size {longer} asks for {scaledWidth}×{scaledHeight} = {(long)scaledHeight * scaledWidth:N0} pixels, over the budget of {budget:N0} (--max-pixels)");
-        double scale = (double)longer / Math.Max(original.Height, original.Width);
-        var baseImage = original.ResizeLongerSide(longer);
+        // The library checks --size (positive, within --max-pixels) and resizes; the scale applies to the insert and --at too.
+        var baseImage = FieldImage.Load(basePath, null, longer, budget, upsample: true);
+        var (height, width) = FieldImage.ReadShape(basePath, budget);
+        double scale = (double)longer / Math.Max(height, width);
         var insert = Scaled(FieldImage.Load(insertPath, baseImage.Channels, null, budget), scale);
         var maskImage = maskPath is null ? null : Scaled(FieldImage.Load(maskPath, 1, null, budget), scale);
         if (maskImage != null && (maskImage.Height, maskImage.Width) != (insert.Height, insert.Width))
             maskImage = maskImage.ResizeLongerSide(Math.Max(insert.Height, insert.Width));
-        (int X, int Y)? corner = x < 0 ? null : ((int)Math.Round(x * scale), (int)Math.Round(y * scale));
+        // Where the insert may go (inside the base, so not negative) is PoissonBlend's check, by name (--at).
+        (int X, int Y)? corner = at is { } p ? ((int)Math.Round(p.X * scale), (int)Math.Round(p.Y * scale)) : null;
         var arch = FitDefaults.Config.Architecture;
         var config = FitDefaults.Config with
         {
@@ -81,9 +79,8 @@ public sealed class BlendCommand() : NeuralLabCommand("blend", """
         var parts = s.Split(',');
         if (parts.Length == 2
             && int.TryParse(parts[0], NumberStyles.Integer, CultureInfo.InvariantCulture, out int x)
-            && int.TryParse(parts[1], NumberStyles.Integer, CultureInfo.InvariantCulture, out int y)
-            && x >= 0 && y >= 0)
+            && int.TryParse(parts[1], NumberStyles.Integer, CultureInfo.InvariantCulture, out int y))
             return (x, y);
-        throw new BadInputException($"--at must be two non-negative pixel coordinates 'x,y', not '{s}'");
+        throw new BadInputException($"--at must be two pixel coordinates 'x,y', not '{s}'");
     }
 }

@@ -43,8 +43,8 @@ public sealed class FitCommand() : NeuralLabCommand("fit", """
         if (audio && (c.Get(_field.Size) is not null || c.Get(_field.Channels) is not null))
             throw new BadInputException("--size and --channels are for images; a clip is fitted at its own length and channels");
         var kind = _field.Kind(c);
-        if (audio && kind != EncodingKind.None) throw new BadInputException($"--encoding {c.Get(_field.Encoding)} encodes 2-D coordinates (images); audio is fitted with --encoding none");
-        var basis = audio ? AudioDefaults.Config : _field.Basis(c, kind);
+        // The encoding goes into the audio recipe too: FitConfig.Validate refuses an encoding of 1-D coordinates by its name (--encoding).
+        var basis = audio ? AudioDefaults.Config with { Encoding = new EncodingConfig { Kind = kind } } : _field.Basis(c, kind);
         var config = _field.Config(c, basis) with { Supervision = c.Get(_supervise) is string sv ? FieldLosses.Parse(sv) : basis.Supervision };
         if (c.Get(_gradientSpans) is string spans)
             config = config with
@@ -68,7 +68,7 @@ public sealed class FitCommand() : NeuralLabCommand("fit", """
         config = _field.ForImage(c, config, target.Channels, Math.Max(target.Width, target.Height));
         var output = c.OpenOutput();
         var (metrics, fit) = c.Progress(progress =>
-            FieldExperiment.Run(target, path ?? FieldImage.DefaultName, config, output, progress, c.Cancel, c.Budget));
+            FieldExperiment.Run(target, path ?? FieldImage.DefaultName, config, output, progress, c.Budget, c.Cancel));
         fit.Dispose();
         return new Outcome(metrics, o =>
         {
@@ -87,11 +87,8 @@ public sealed class FitCommand() : NeuralLabCommand("fit", """
     Outcome FitAudio(CommandContext c, string? path, FitConfig config)
     {
         long maxSamples = c.Get(_maxSamples);
-        if (maxSamples <= 0) throw new BadInputException($"--max-samples must be positive, not {maxSamples}");
         // --quick keeps a quarter second of the demo: a run of seconds, as the tests use.
-        var clip = path is null ? AudioDemo.Create(c.Quick ? 0.25 : AudioDemo.DefaultSeconds) : AudioClip.Read(path, maxSamples);
-        if (path is null && clip.Samples.Length > maxSamples)
-            throw new BadInputException($"the demo clip has {clip.Samples.Length:N0} samples, over the budget of {maxSamples:N0} (--max-samples)");
+        var clip = path is null ? AudioDemo.Create(c.Quick ? 0.25 : AudioDemo.DefaultSeconds, maxSamples) : AudioClip.Read(path, maxSamples);
         // SIREN's ω0 = 3000 is for clips of seconds on t ∈ [-1, 1]; the quick quarter-second demo keeps the same
         // first-layer frequency per second of sound (3000 · 0.25 / 3 = 250) unless --first-omega0 says otherwise.
         var architecture = config.Architecture;

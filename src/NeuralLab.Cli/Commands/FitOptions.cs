@@ -154,7 +154,8 @@ sealed class FitOptions
     static int? ParseBatch(string s)
     {
         if (s.Equals("full", StringComparison.OrdinalIgnoreCase)) return null;
-        if (int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out int b) && b > 0) return b;
+        // A number out of range is FitConfig.Validate's to refuse (Batch: --batch 0: must be positive).
+        if (int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out int b)) return b;
         throw new BadInputException($"--batch must be a positive number of pixels or 'full', not '{s}'");
     }
 

@@ -22,23 +22,11 @@ public sealed class RenderCommand() : NeuralLabCommand("render", """
 
     protected override Outcome Execute(CommandContext c)
     {
-        var (kind, askedSize) = CheckWhatAndSize(c.Get(_what)!, c.Get(_size));
+        string kind = c.Get(_what)!.ToLowerInvariant();
         // --out is a file here, written atomically by the library (AtomicFile), not a directory to stage.
         string outPath = c.Out ?? "render.png";
-        var (w, h) = FieldRender.SaveCheckpoint(c.Get(_checkpoint)!, askedSize ?? (c.Quick ? 64 : null), kind, outPath, c.Budget);
+        var (w, h) = FieldRender.SaveCheckpoint(c.Get(_checkpoint)!, c.Get(_size) ?? (c.Quick ? 64 : null), kind, outPath, c.Budget);
         return new Outcome(new { file = Path.GetFullPath(outPath), width = w, height = h, what = kind },
             o => o.WriteLine($"wrote {kind} at {w}×{h} to {outPath}"));
-    }
-
-    /// <summary>--what and --size as render and tiles merge take them: a known map, and a size within the pixel budget.</summary>
-    internal static (string Kind, int? Size) CheckWhatAndSize(string what, int? size)
-    {
-        string kind = what.ToLowerInvariant();
-        if (!FieldRender.Kinds.Contains(kind))
-            throw new BadInputException($"unknown --what '{kind}' (expected field, gradient or laplacian)");
-        if (size is <= 0) throw new BadInputException($"--size must be positive, not {size}");
-        if (size is int s && (long)s * s > FieldImage.DefaultMaxPixels)
-            throw new BadInputException($"--size {s} is over the budget of {FieldImage.DefaultMaxPixels:N0} pixels (4096²)");
-        return (kind, size);
     }
 }

@@ -191,7 +191,7 @@ internal sealed class Trainer : IDisposable
     /// and the collections apply to <paramref name="optimizers"/>.
     /// </summary>
     public TrainingOutcome Run(Func<TrainingStep, double> step, Func<TrainingStep, IReadOnlyList<(string Name, double Value)>?>? evaluate = null,
-        IProgress<ProgressReport>? progress = null, CancellationToken cancel = default, Action<TrainingStep>? afterStep = null,
+        IProgress<ProgressReport>? progress = null, Action<TrainingStep>? afterStep = null, CancellationToken cancel = default,
         params IReadOnlyList<Optimizer> optimizers)
     {
         var plan = Plan;

@@ -261,10 +261,30 @@ public static class AdaptiveApproximator
     /// </summary>
     public static void CheckArguments(double a, double b, double eps)
     {
+        CheckDomain(a, b);
+        if (!(eps > 0) || double.IsInfinity(eps)) throw new ArgumentOutOfRangeException(nameof(eps), eps, "must be a positive number");
+    }
+
+    /// <summary>
+    /// The interval written "a,b" (invariant culture, e.g. "-1,1"), checked as <see cref="CheckArguments"/> checks it;
+    /// anything else is an <see cref="ArgumentOutOfRangeException"/> naming the parameter "domain" with the text as given.
+    /// </summary>
+    public static (double A, double B) ParseDomain(string domain)
+    {
+        var parts = domain.Split(',');
+        if (parts.Length != 2
+            || !double.TryParse(parts[0], NumberStyles.Float, CultureInfo.InvariantCulture, out double a)
+            || !double.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out double b))
+            throw new ArgumentOutOfRangeException(nameof(domain), domain, "must be two finite numbers a,b (e.g. -1,1)");
+        CheckDomain(a, b);
+        return (a, b);
+    }
+
+    static void CheckDomain(double a, double b)
+    {
         string domain = string.Create(CultureInfo.InvariantCulture, $"{a},{b}");
         if (!double.IsFinite(a) || !double.IsFinite(b)) throw new ArgumentOutOfRangeException(nameof(domain), domain, "must be finite");
         if (!(a < b)) throw new ArgumentOutOfRangeException(nameof(domain), domain, "needs a < b");
-        if (!(eps > 0) || double.IsInfinity(eps)) throw new ArgumentOutOfRangeException(nameof(eps), eps, "must be a positive number");
     }
 
     /// <summary>f with a check that every value it gives on the domain is finite, saying where it is not.</summary>

@@ -24,6 +24,14 @@ public sealed record IntervalCertificate(double Eps, int Points, double MaxError
     public static IntervalCertificate ForSquare(ShallowNetwork network, double a, double b, double eps, int gridPoints = DefaultGridPoints) =>
         Certify(network, x => x * x, curvatureBound: 2, a, b, eps, gridPoints);
 
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming <paramref name="curvatureBound"/> unless it is a
+    /// finite number ≥ 0, as <see cref="Certify"/> needs it (a caller checks it before building the network to certify).</summary>
+    public static void CheckCurvatureBound(double curvatureBound)
+    {
+        if (!(curvatureBound >= 0) || double.IsInfinity(curvatureBound))
+            throw new ArgumentOutOfRangeException(nameof(curvatureBound), curvatureBound, "the bound on |f''| must be a finite number ≥ 0");
+    }
+
     /// <summary>
     /// Evaluates N on <paramref name="gridPoints"/> equally spaced points of [a, b] plus its own kinks −b0ᵢ/w0ᵢ, which the
     /// construction never chose. Between two consecutive points N is linear, so e = f − N has |e''| = |f''| ≤ M there, and
@@ -42,8 +50,7 @@ public sealed record IntervalCertificate(double Eps, int Points, double MaxError
     public static IntervalCertificate Certify(ShallowNetwork network, Func<double, double> f, double curvatureBound, double a, double b, double eps,
         int gridPoints = DefaultGridPoints)
     {
-        if (!(curvatureBound >= 0) || double.IsInfinity(curvatureBound))
-            throw new ArgumentOutOfRangeException(nameof(curvatureBound), curvatureBound, "the bound on |f''| must be a finite number ≥ 0");
+        CheckCurvatureBound(curvatureBound);
         if (gridPoints < 2) throw new ArgumentOutOfRangeException(nameof(gridPoints), gridPoints, "at least the two ends are needed");
         var w = network.Weights;
         var points = Enumerable.Range(0, gridPoints).Select(i => a + (b - a) * i / (gridPoints - 1)).ToList();

@@ -90,15 +90,15 @@ public static class FieldExperiment
     /// <summary>Fits and measures; writes into <paramref name="output"/> when given (the caller commits). Refuses up front,
     /// with a <see cref="BadInputException"/>, a fit whose estimate (<see cref="FieldBudget.Fit"/>) exceeds <paramref name="budget"/>.</summary>
     public static (FitMetrics Metrics, FitResult Fit) Run(FieldImage image, string imageName, FitConfig config,
-        OutputDirectory? output, IProgress<ProgressReport>? progress = null, CancellationToken cancel = default, ResourceBudget? budget = null)
+        OutputDirectory? output, IProgress<ProgressReport>? progress = null, ResourceBudget? budget = null, CancellationToken cancel = default)
     {
-        var (metrics, fit, _) = RunWithMaps(image, imageName, config, output, progress, cancel, budget);
+        var (metrics, fit, _) = RunWithMaps(image, imageName, config, output, progress, budget, cancel);
         return (metrics, fit);
     }
 
     /// <summary>As <see cref="Run"/>, and also hands back the field's maps (the report's checks read them).</summary>
     public static (FitMetrics Metrics, FitResult Fit, FieldMaps Maps) RunWithMaps(FieldImage image, string imageName, FitConfig config,
-        OutputDirectory? output, IProgress<ProgressReport>? progress = null, CancellationToken cancel = default, ResourceBudget? budget = null)
+        OutputDirectory? output, IProgress<ProgressReport>? progress = null, ResourceBudget? budget = null, CancellationToken cancel = default)
     {
         config.Validate();
         (budget ?? ResourceBudget.Default).Check(FieldBudget.Fit(config, image.Height, image.Width));

@@ -14,15 +14,41 @@ public static class FieldRender
     /// <paramref name="what"/> with the longer side <paramref name="longerSide"/> pixels (null: the size it was trained at)
     /// to <paramref name="path"/>, as <see cref="Save"/> does. Returns the size drawn.
     /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="what"/> is not one of <see cref="Kinds"/> (checked before the
+    /// checkpoint is read), or <paramref name="longerSide"/> is not positive or draws more than
+    /// <see cref="FieldImage.DefaultMaxPixels"/> pixels; each names its parameter.</exception>
     public static (int Width, int Height) SaveCheckpoint(string checkpoint, int? longerSide, string what, string path, ResourceBudget? budget = null)
     {
+        CheckKind(what);
         if (longerSide <= 0) throw new ArgumentOutOfRangeException(nameof(longerSide), longerSide, "must be positive");
         var (fitted, model) = FieldCheckpoint.Load(checkpoint);
         using var _ = model;
         if (fitted.Architecture.Inputs != 2) throw new BadInputException($"'{checkpoint}' is an audio field (1-D); render draws image fields");
-        var (height, width) = FieldImage.ScaledShape(fitted.ImageHeight, fitted.ImageWidth, longerSide ?? Math.Max(fitted.ImageHeight, fitted.ImageWidth));
+        var (height, width) = ScaledShape(fitted.ImageHeight, fitted.ImageWidth, longerSide);
         Save(model, height, width, what, path, budget);
         return (width, height);
+    }
+
+    /// <summary>
+    /// The shape of a <paramref name="height"/>×<paramref name="width"/> picture drawn with its longer side
+    /// <paramref name="longerSide"/> pixels (null: as it is); throws <see cref="ArgumentOutOfRangeException"/> naming
+    /// <paramref name="longerSide"/> when it is not positive or the drawing has more than <see cref="FieldImage.DefaultMaxPixels"/> pixels.
+    /// </summary>
+    internal static (int Height, int Width) ScaledShape(int height, int width, int? longerSide)
+    {
+        if (longerSide is not int side) return (height, width);
+        if (side <= 0) throw new ArgumentOutOfRangeException(nameof(longerSide), side, "must be positive");
+        var (h, w) = FieldImage.ScaledShape(height, width, side);
+        if ((long)h * w > FieldImage.DefaultMaxPixels)
+            throw new ArgumentOutOfRangeException(nameof(longerSide), side,
+                $"draws {w}×{h} = {(long)h * w:N0} pixels, over the budget of {FieldImage.DefaultMaxPixels:N0} (4096²)");
+        return (h, w);
+    }
+
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming <paramref name="what"/> unless it is one of <see cref="Kinds"/>.</summary>
+    internal static void CheckKind(string what)
+    {
+        if (!Kinds.Contains(what)) throw new ArgumentOutOfRangeException(nameof(what), what, "unknown map (expected field, gradient or laplacian)");
     }
 
     /// <summary>
@@ -31,7 +57,7 @@ public static class FieldRender
     /// </summary>
     internal static void CheckGrid(string what, int height, int width)
     {
-        if (!Kinds.Contains(what)) throw new ArgumentException($"unknown map '{what}' (expected field, gradient or laplacian)", nameof(what));
+        CheckKind(what);
         string parameter = height <= 0 ? nameof(height) : nameof(width);
         if (height <= 0 || width <= 0) throw new ArgumentException($"cannot render {width}×{height} pixels", parameter);
         if ((long)height * width > FieldImage.DefaultMaxPixels)

@@ -68,14 +68,14 @@ internal static class FieldTrainer
     public static int CollectInterval(int batch) => Math.Max(1, CollectPixels / Math.Max(1, batch));
 
     public static FitResult Fit(FieldImage image, FitConfig config, IProgress<ProgressReport>? progress = null, CancellationToken cancel = default) =>
-        Fit(FieldSignal.FromImage(image), config, progress, cancel);
+        Fit(FieldSignal.FromImage(image), config, progress, cancel: cancel);
 
     /// <summary>
     /// Fits <paramref name="signal"/> (an image or a clip) with the loss of <see cref="FitConfig.Supervision"/>,
     /// or with <paramref name="loss"/> when given (the caller keeps ownership of it).
     /// </summary>
-    public static FitResult Fit(FieldSignal signal, FitConfig config, IProgress<ProgressReport>? progress = null, CancellationToken cancel = default,
-        IFieldLoss? loss = null)
+    public static FitResult Fit(FieldSignal signal, FitConfig config, IProgress<ProgressReport>? progress = null, IFieldLoss? loss = null,
+        CancellationToken cancel = default)
     {
         config.Validate();
         if (config.Architecture.Channels != signal.Channels)

@@ -1,4 +1,3 @@
-using NeuralLab.Common;
 using NeuralLab.NeuralFields.Encodings;
 
 namespace NeuralLab.NeuralFields;
@@ -47,8 +46,8 @@ public sealed record FitConfig
     /// integrals (<see cref="Supervision.GradientSpans"/>), the low-frequency preconditioner.</summary>
     public bool GradientSpans { get; init; }
 
-    /// <summary>Throws <see cref="BadInputException"/> naming the CLI option of the first setting outside its range or
-    /// combination that cannot be fitted.</summary>
+    /// <summary>Throws <see cref="ArgumentException"/> naming the property (or the architecture's or encoding's) of the
+    /// first setting outside its range or combination that cannot be fitted, such as an encoding of a 1-D field.</summary>
     public void Validate()
     {
         Architecture.Validate();

@@ -156,18 +156,33 @@ public class AdaptiveApproximatorTests
         Assert.Contains(expected, e.Message);
     }
 
-    // Arguments out of range name their parameter (the CLI turns it into --eps or --domain) and carry the value.
+    // Arguments out of range name their parameter (the CLI turns it into --eps or --domain) and carry the value; the
+    // domain as written ("a,b") is parsed by the library too, and refused by the same name when it is no interval.
     [Theory]
-    [InlineData(0.0, 1.0, 0.0, "eps", "must be a positive number")]
-    [InlineData(0.0, 1.0, -1e-3, "eps", "must be a positive number")]
-    [InlineData(1.0, 1.0, 1e-3, "domain", "needs a < b")]
-    [InlineData(2.0, 1.0, 1e-3, "domain", "needs a < b")]
-    [InlineData(0.0, double.PositiveInfinity, 1e-3, "domain", "must be finite")]
-    public void ArgumentsOutOfRangeNameTheirParameter(double a, double b, double eps, string parameter, string expected)
+    [InlineData("0,1", 0.0, "eps", "must be a positive number")]
+    [InlineData("0,1", -1e-3, "eps", "must be a positive number")]
+    [InlineData("1,1", 1e-3, "domain", "needs a < b")]
+    [InlineData("2,1", 1e-3, "domain", "needs a < b")]
+    [InlineData("0,1e999", 1e-3, "domain", "must be finite")]
+    [InlineData("0;1", 1e-3, "domain", "must be two finite numbers a,b")]
+    [InlineData("0,1,2", 1e-3, "domain", "must be two finite numbers a,b")]
+    [InlineData("0,x", 1e-3, "domain", "must be two finite numbers a,b")]
+    public void ArgumentsOutOfRangeNameTheirParameter(string domain, double eps, string parameter, string expected)
     {
-        var e = Assert.Throws<ArgumentOutOfRangeException>(() => AdaptiveApproximator.Build(Formula.Parse("x"), a, b, eps));
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() =>
+        {
+            var (a, b) = AdaptiveApproximator.ParseDomain(domain);
+            AdaptiveApproximator.Build(Formula.Parse("x"), a, b, eps);
+        });
         Assert.Equal(parameter, e.ParamName);
         Assert.Contains(expected, e.Message);
         Assert.NotNull(e.ActualValue);
+    }
+
+    [Fact]
+    public void TheDomainParsesAsWrittenAndACurvatureBoundBelowZeroIsRefusedByName()
+    {
+        Assert.Equal((-1.0, 0.5), AdaptiveApproximator.ParseDomain("-1,5e-1"));
+        Assert.Equal("curvatureBound", Assert.Throws<ArgumentOutOfRangeException>(() => IntervalCertificate.CheckCurvatureBound(-1)).ParamName);
     }
 }

@@ -70,13 +70,14 @@ public class ReluCliTests
     [InlineData("x^2", "abc", "0,1", "--eps")]
     [InlineData("x^2", "1e-3", "1,1", "--domain 1,1: needs a < b")]
     [InlineData("x^2", "1e-3", "2,1", "--domain 2,1: needs a < b")]
-    [InlineData("x^2", "1e-3", "0;1", "--domain must be two finite numbers")]
+    [InlineData("x^2", "1e-3", "0;1", "--domain 0;1: must be two finite numbers")]
     [InlineData("sign(x)", "1e-3", "-1,1", "cannot reach")]
-    public void BadInputIsOneLineExitTwoAndLeavesNoFiles(string expression, string eps, string domain, string message)
+    [InlineData("sin(6*x)", "1e-3", "0,1", "--curvature -1: the bound on |f''| must be a finite number ≥ 0", "--curvature", "-1")]
+    public void BadInputIsOneLineExitTwoAndLeavesNoFiles(string expression, string eps, string domain, string message, params string[] more)
     {
         using var dir = new TempDir();
         string outDir = dir.File("out");
-        CliRunner.AssertRefused(CliRunner.Run("relu", "approx", expression, "--eps", eps, "--domain", domain, "--out", outDir, "--adam-steps", "0"), message, outDir);
+        CliRunner.AssertRefused(CliRunner.Run(["relu", "approx", expression, "--eps", eps, "--domain", domain, "--out", outDir, "--adam-steps", "0", .. more]), message, outDir);
     }
 
     [Fact]

@@ -152,6 +152,17 @@ public class AudioTests
         Assert.Equal(root.GetProperty("snr").GetDouble(), 10 * Math.Log10(signal / error), 1);
     }
 
+    // The library's checks by name (FitConfig.Validate's Encoding, AudioDemo's maxSamples), named by their flags.
+    [Theory]
+    [InlineData("--encoding", "fourier", "--encoding fourier: encodes 2-D coordinates")]
+    [InlineData("--max-samples", "0", "--max-samples 0: must be positive")]
+    [InlineData("--max-samples", "3999", "--max-samples 3999: the demo clip has 4,000 samples")]
+    public void TheDemoFitRefusesABadFlagByName(string flag, string value, string message)
+    {
+        using var dir = new TempDir();
+        CliRunner.AssertRefused(CliRunner.Run("fit", "--audio-demo", "--quick", flag, value, "--steps", "1", "--out", dir.File("out")), message, dir.File("out"));
+    }
+
     [Fact]
     public void GradientSupervisionOfAudioIsRefused()
     {

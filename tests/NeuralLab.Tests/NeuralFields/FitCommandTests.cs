@@ -23,6 +23,8 @@ public class FitCommandTests
         var render = CliRunner.Succeeds("render", dir.Path, "--size", "128", "--what", "laplacian", "--out", dir.File("lap.png"));
         using var bitmap = SKBitmap.Decode(dir.File("lap.png"));
         Assert.Equal((128, 128), (bitmap.Width, bitmap.Height));
+        CliRunner.AssertRefused(CliRunner.Run("render", dir.Path, "--size", "4097", "--out", dir.File("huge.png")), "--size 4097: draws 4097×4097");
+        Assert.False(File.Exists(dir.File("huge.png")));
     }
 
     [Fact]
@@ -53,14 +55,15 @@ public class FitCommandTests
             { "two channels", ["fit", "--channels", "2"], "--channels 2: must be 1 or 3" },
             { "zero memory budget", ["fit", "--max-memory", "0"], "--max-memory 0: must be a positive number of GiB" },
             { "over the memory budget", ["fit", "--size", "512", "--hidden", "4096", "--batch", "full", "--max-memory", "0.01"], "--max-memory: " },
-            { "zero batch", ["fit", "--batch", "0"], "--batch must be" },
+            { "zero batch", ["fit", "--batch", "0"], "--batch 0: must be positive" },
             { "word batch", ["fit", "--batch", "many"], "--batch must be" },
             { "zero learning rate", ["fit", "--lr", "0"], "--lr 0: must be positive" },
             { "negative learning rate", ["fit", "--lr", "-1e-3"], "--lr -0.001: must be positive" },
             { "unwritable output", ["fit", "--out", "{dir}/text.png/sub"], "cannot write" },
             { "checkpoint not ours", ["render", "{dir}/text.png"], "not a NeuralLab field checkpoint" },
             { "checkpoint directory not ours", ["render", "{dir}"], "not a NeuralLab field checkpoint" },
-            { "unknown render kind", ["render", "{dir}", "--what", "hessian"], "unknown --what" },
+            { "unknown render kind", ["render", "{dir}", "--what", "hessian"], "--what hessian: unknown map" },
+            { "zero render size", ["render", "{dir}", "--size", "0"], "--size 0: must be positive" },
             { "non-numeric flag", ["fit", "--steps", "ten"], "ten" },
         };
         return data;

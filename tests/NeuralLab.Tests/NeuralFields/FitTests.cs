@@ -138,6 +138,29 @@ public class FitTests
     }
 
 
+    /// <summary>
+    /// Checks the CLI used to make itself (issue 11): the library refuses each value by the name the CLI maps to its flag
+    /// (what → --what, longerSide and size → --size, Encoding → --encoding, Batch → --batch, maxSamples → --max-samples, at → --at), render's
+    /// before it reads the checkpoint.
+    /// </summary>
+    public static TheoryData<string, Action> RefusedByName() => new()
+    {
+        { "what", () => FieldRender.SaveCheckpoint("no checkpoint here", 64, "hessian", "never.png") },
+        { "longerSide", () => FieldRender.SaveCheckpoint("no checkpoint here", 0, "field", "never.png") },
+        { "longerSide", () => FieldRender.ScaledShape(100, 100, 4097) }, // 4097² pixels: over the budget of 4096²
+        { "Encoding", () => (NeuralLab.NeuralFields.Audio.AudioDefaults.Config with { Encoding = new() { Kind = NeuralLab.NeuralFields.Encodings.EncodingKind.Fourier } }).Validate() },
+        { "Batch", () => (FitDefaults.Config with { Batch = 0 }).Validate() },
+        { "size", () => FieldImage.Load(null, size: 0) }, // blend's --size
+        { "maxSamples", () => NeuralLab.NeuralFields.Audio.AudioDemo.Create(0.25, 0) },
+        { "maxSamples", () => NeuralLab.NeuralFields.Audio.AudioDemo.Create(0.25, 3999) }, // the quarter second has 4,000
+        { "at", () => NeuralLab.NeuralFields.Supervision.PoissonBlend.Run(FieldImage.Load(null, size: 32), FieldImage.Load(null, size: 12), null, (-3, 4), FitDefaults.Config, ("base", "insert", "mask"), null) },
+    };
+
+    [Theory]
+    [MemberData(nameof(RefusedByName))]
+    public void TheLibraryRefusesABadValueByItsParameterName(string parameter, Action call) =>
+        Assert.Equal(parameter, Assert.Throws<ArgumentOutOfRangeException>(call).ParamName);
+
     sealed class Progress(Action<ProgressReport> a) : IProgress<ProgressReport>
     {
         public void Report(ProgressReport value) => a(value);

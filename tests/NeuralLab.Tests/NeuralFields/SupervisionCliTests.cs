@@ -98,13 +98,17 @@ public class SupervisionCliTests
 
     [Theory]
     [InlineData("--at", "40,40", "outside")]
+    [InlineData("--at", "-3,4", "--at -3,4: puts the 12×12 insert outside the 32×32 base")] // PoissonBlend's check, by name
     [InlineData("--at", "3", "--at must be")]
-    public void BlendRefusesBadPlacements(string option, string value, string expected)
+    [InlineData("--size", "0", "--size 0: must be positive")] // FieldImage.Load's checks, by name and against --max-pixels
+    [InlineData("--size", "5000", "--size 5000 asks for 5000×5000 = 25,000,000 pixels, over the budget")]
+    public void BlendRefusesBadPlacementsAndSizes(string option, string value, string expected)
     {
         using var dir = new TempDir();
         WritePng(dir.File("base.png"), 32, 32, (x, _) => (byte)x);
         WritePng(dir.File("insert.png"), 12, 12, (_, _) => 200);
-        var result = CliRunner.Run("blend", dir.File("base.png"), dir.File("insert.png"), option, value, "--size", "32", "--steps", "1", "--out", dir.File("out"));
+        string[] size = option == "--size" ? [] : ["--size", "32"];
+        var result = CliRunner.Run(["blend", dir.File("base.png"), dir.File("insert.png"), option, value, .. size, "--steps", "1", "--out", dir.File("out")]);
         Assert.Equal(2, result.ExitCode);
         Assert.Contains(expected, result.Stderr);
         Assert.False(Directory.Exists(dir.File("out")));

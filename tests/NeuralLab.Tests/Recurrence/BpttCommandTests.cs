@@ -49,8 +49,8 @@ public class BpttCommandTests
     [InlineData("--x", "1,abc,3", "--x: element 2 'abc' is not a number")]
     [InlineData("--x", "1,,3", "--x: element 2 is empty")]
     [InlineData("--x", "1,NaN", "--x: element 2 must be finite")]
-    [InlineData("--w", "nan", "--w: must be finite")]
-    [InlineData("--w", "-inf", "--w: must be finite")]
+    [InlineData("--w", "nan", "--w NaN: the weight must be a finite number")] // ScalarRnn's check, by name
+    [InlineData("--w", "-inf", "--w -Infinity: the weight must be a finite number")]
     [InlineData("--w", "heavy", "--w: 'heavy' is not a number")]
     [InlineData("--activation", "softplus", "--activation: unknown activation 'softplus'")]
     [InlineData("--form", "sideways", "--form: unknown form 'sideways'")]
@@ -75,7 +75,8 @@ public class BpttCommandTests
     [InlineData("sweep", "--train-T", "1", "--train-T 1: must be between 2")]
     [InlineData("sweep", "--survey-seeds", "1001", "--survey-seeds 1001: must be between 0")]
     [InlineData("sweep", "--train-activation", "softplus", "--train-activation: unknown activation 'softplus'")]
-    [InlineData("sweep", "--w0", "inf", "--w0: must be finite")]
+    [InlineData("sweep", "--w0", "inf", "--w0 Infinity: must be finite")] // RemedyTask.Validate's check, by name
+    [InlineData("sweep", "--clip", "nan", "--clip NaN: must be positive and finite")]
     [InlineData("sweep", "--engine", "gpu", "--engine: unknown engine 'gpu'")]
     public void GraphAndSweepRejectBadInput(string sub, string flag, string value, string message)
     {

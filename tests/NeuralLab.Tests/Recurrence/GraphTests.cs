@@ -1,5 +1,6 @@
 using System.Xml;
 using System.Xml.Linq;
+using NeuralLab.Common;
 using NeuralLab.Recurrence;
 using SkiaSharp;
 
@@ -111,6 +112,9 @@ public class GraphTests
             Assert.Equal(2, refused.ExitCode);
             Assert.Contains("'dot' program is not on PATH", refused.Stderr);
             Assert.False(Directory.Exists(dir.File("refused")));
+            // The library's own refusal (the command has no copy of it) comes before it writes anything.
+            Assert.Throws<BadInputException>(() => GraphFigure.Write(UnrolledGraph.Build(new ScalarRnn(1), 3), dir.File("g.dot"), dir.File("g.svg"), dir.File("g.png"), GraphRenderer.Graphviz));
+            Assert.False(File.Exists(dir.File("g.dot")));
         }
         finally
         {

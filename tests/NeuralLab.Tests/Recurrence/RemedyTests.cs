@@ -59,4 +59,15 @@ public class RemedyMemoryTests
         GradientRemedies.Train(task with { Steps = 40 }, x, target, Remedy.Clipping);
         Assert.Equal(before, TorchSharp.DisposeScopeManager.Statistics.ThreadTotalLiveCount);
     }
+
+    // The checks bptt's --w, --w0 and --clip leave to the library (issue 11), by the names the CLI maps to those flags.
+    [Fact]
+    public void NonFiniteWeightsAndClipNormsAreRefusedByName()
+    {
+        var task = new RemedyTask(Length: 30, Steps: 5, TruncationLength: 4);
+        task.Validate();
+        Assert.Equal("w", Assert.Throws<ArgumentOutOfRangeException>(() => new ScalarRnn(double.NaN)).ParamName);
+        Assert.Equal("InitialW", Assert.Throws<ArgumentOutOfRangeException>(() => (task with { InitialW = double.PositiveInfinity }).Validate()).ParamName);
+        Assert.Equal("ClipNorm", Assert.Throws<ArgumentOutOfRangeException>(() => (task with { ClipNorm = double.NaN }).Validate()).ParamName);
+    }
 }

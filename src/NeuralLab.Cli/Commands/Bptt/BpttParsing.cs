@@ -7,7 +7,7 @@ static class BpttParsing
 {
     public const int MaxSequenceLength = 1000;
 
-    /// <summary>double.TryParse with the spellings of infinity people type ("inf"), so that they get the "must be finite" message.</summary>
+    /// <summary>double.TryParse with the spellings of infinity people type ("inf"), so that the library refuses them by name as not finite.</summary>
     static bool TryParse(string text, out double value)
     {
         string bare = text.TrimStart('+', '-').ToLowerInvariant();
@@ -19,12 +19,12 @@ static class BpttParsing
         return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value);
     }
 
-    public static double FiniteNumber(string? text, string flag)
+    /// <summary>A number as typed, infinity and NaN included: whether it is finite (and in range) is the library's check, by name.</summary>
+    public static double ParseNumber(string? text, string flag)
     {
         if (string.IsNullOrWhiteSpace(text)) throw new BadInputException($"{flag}: a number is required");
         if (!TryParse(text.Trim(), out double value))
             throw new BadInputException($"{flag}: '{text}' is not a number");
-        if (!double.IsFinite(value)) throw new BadInputException($"{flag}: must be finite, got {text.Trim()}");
         return value;
     }
 

@@ -21,7 +21,7 @@ sealed class GradCommand() : NeuralLabCommand("grad", """
 
     protected override Outcome Execute(CommandContext c)
     {
-        var rnn = new ScalarRnn(FiniteNumber(c.Get(_w), "--w"),
+        var rnn = new ScalarRnn(ParseNumber(c.Get(_w), "--w"),
             ActivationFunctions.ParseActivation(c.Get(_activation)),
             ActivationFunctions.ParseForm(c.Get(_form)));
         var inputs = Sequence(c.Get(_x), "--x");

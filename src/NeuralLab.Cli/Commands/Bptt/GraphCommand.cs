@@ -29,8 +29,6 @@ sealed class GraphCommand() : NeuralLabCommand("graph", """
         var rnn = new ScalarRnn(1, ActivationFunctions.ParseActivation(c.Get(_activation)), ActivationFunctions.ParseForm(c.Get(_form)));
         var chosen = Renderer(c.Get(_renderer));
         var graph = UnrolledGraph.Build(rnn, c.Get(_length));
-        if (chosen == GraphRenderer.Graphviz && c.Out != null && GraphFigure.FindDot() == null)
-            throw new NeuralLab.Common.BadInputException("--renderer graphviz: Graphviz's 'dot' program is not on PATH (install the Debian package graphviz, or use --renderer builtin)");
         var outDir = c.OpenOutput();
         string? used = outDir == null ? null
             : GraphFigure.Write(graph, outDir.PathFor("graph.dot"), outDir.PathFor("graph.svg"), outDir.PathFor("graph.png"), chosen).ToString().ToLowerInvariant();

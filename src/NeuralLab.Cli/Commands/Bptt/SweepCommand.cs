@@ -42,11 +42,11 @@ sealed class SweepCommand() : NeuralLabCommand("sweep", """
         var rnnForm = ActivationFunctions.ParseForm(c.Get(_form));
         var task = new RemedyTask(
             Length: c.Get(_trainT),
-            TrueW: FiniteNumber(c.Get(_wTrue), "--w-true"),
-            InitialW: FiniteNumber(c.Get(_w0), "--w0"),
-            LearningRate: FiniteNumber(c.Get(_lr), "--lr"),
+            TrueW: ParseNumber(c.Get(_wTrue), "--w-true"),
+            InitialW: ParseNumber(c.Get(_w0), "--w0"),
+            LearningRate: ParseNumber(c.Get(_lr), "--lr"),
             Steps: c.Get(_steps) ?? (c.Quick ? 60 : Defaults.Steps),
-            ClipNorm: FiniteNumber(c.Get(_clip), "--clip"),
+            ClipNorm: ParseNumber(c.Get(_clip), "--clip"),
             TruncationLength: c.Get(_truncate),
             Activation: ActivationFunctions.ParseActivation(c.Get(_trainActivation), "trainActivation"),
             Form: rnnForm,

@@ -71,7 +71,7 @@ public sealed class ApproxCommand() : NeuralLabCommand("approx", """
 
     protected override Outcome Execute(CommandContext c)
     {
-        var (a, b) = ParseDomain(c.Get(_domain)!);
+        var (a, b) = AdaptiveApproximator.ParseDomain(c.Get(_domain)!);
         double epsilon = c.Get(_eps);
         AdaptiveApproximator.CheckArguments(a, b, epsilon);
         // The comparison is opt-in (issue 16): a command's default work is what its user asked for.
@@ -79,8 +79,8 @@ public sealed class ApproxCommand() : NeuralLabCommand("approx", """
         if (steps < 0) throw new BadInputException($"--adam-steps must be 0 or more, got {steps}");
         var formula = Formula.Parse(c.Get(_expression)!);
         double? curvatureBound = c.Get(_curvature) ?? (IsSquare(formula) ? 2 : null);
-        if (curvatureBound is double m && !(m >= 0 && double.IsFinite(m)))
-            throw new BadInputException($"--curvature must be a finite number >= 0, got {m.ToString(CultureInfo.InvariantCulture)}");
+        // The certificate's own check, before the network is built rather than after.
+        if (curvatureBound is double m) IntervalCertificate.CheckCurvatureBound(m);
 
         // Built before --out is opened: a formula that fails on the domain leaves no directory behind.
         var (approximation, adam) = c.Progress(progress =>
@@ -108,17 +108,6 @@ public sealed class ApproxCommand() : NeuralLabCommand("approx", """
                 c.Note($"internal error: the constructed network misses eps ({Math.Max(result.MaxError, result.GridMaxError):G4} > {epsilon:G4})");
             return new Outcome(result, o => Print(o, result), result.Certified ? Cli.Success : Cli.InternalFailure);
         }
-    }
-
-    internal static (double A, double B) ParseDomain(string text)
-    {
-        var parts = text.Split(',');
-        if (parts.Length != 2
-            || !double.TryParse(parts[0], NumberStyles.Float, CultureInfo.InvariantCulture, out double a)
-            || !double.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out double b)
-            || !double.IsFinite(a) || !double.IsFinite(b))
-            throw new BadInputException($"--domain must be two finite numbers a,b (e.g. --domain=-1,1), got '{text}'");
-        return (a, b);
     }
 
     static bool IsSquare(Formula f) => f.Text.Replace(" ", "") is "x^2" or "x**2" or "x*x" or "pow(x,2)";

@@ -58,7 +58,7 @@ public sealed class TilesFitCommand() : NeuralLabCommand("fit", """
         var source = new TileSource(path is null ? null : Path.GetFullPath(path), c.Get(_field.Size) ?? (c.Quick ? QuickSize : null),
             c.Get(_field.Channels), c.Get(_field.MaxPixels), c.Get(_field.Upsample));
         var run = TiledFit.Describe(target, path ?? FieldImage.DefaultName, source, layout, config);
-        var result = c.Progress(progress => TiledFit.Run(target, run, c.Out, selected, progress, c.Cancel, c.Budget));
+        var result = c.Progress(progress => TiledFit.Run(target, run, c.Out, selected, progress, c.Budget, cancel: c.Cancel));
         return new Outcome(result, o =>
         {
             o.WriteLine($"shard {result.Shard} ({result.ShardSource}) of {result.Tiles} tiles ({layout.Rows}×{layout.Columns} of {layout.TileSize} px, overlap {layout.Overlap}) " +
@@ -75,7 +75,7 @@ public sealed class TilesFitCommand() : NeuralLabCommand("fit", """
         var options = new TileFolderOptions(tile, overlap, c.Get(_field.Size) ?? (c.Quick ? QuickSize : null), c.Get(_field.Channels), c.Get(_field.MaxPixels), c.Get(_field.Upsample));
         var plan = TileFolder.Plan(folder, options);
         FitConfig ConfigFor(int channels, int longerSide) => _field.ForImage(c, config, channels, longerSide);
-        var result = c.Progress(progress => TiledFolder.Run(plan, c.Out!, selected, ConfigFor, progress, c.Cancel, c.Budget));
+        var result = c.Progress(progress => TiledFolder.Run(plan, c.Out!, selected, ConfigFor, progress, c.Budget, c.Cancel));
         foreach (var skip in result.Unreadable.Concat(result.Failed)) c.Note($"skipped {skip.File}: {skip.Reason}");
         return new Outcome(result, o =>
         {

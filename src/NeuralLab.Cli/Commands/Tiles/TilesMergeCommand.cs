@@ -26,13 +26,13 @@ public sealed class TilesMergeCommand() : NeuralLabCommand("merge", """
 
     protected override Outcome Execute(CommandContext c)
     {
-        var (kind, askedSize) = RenderCommand.CheckWhatAndSize(c.Get(_what)!, c.Get(_size));
+        string kind = c.Get(_what)!.ToLowerInvariant();
         var asked = c.Get(_region) is string r ? ParseRegion(r) : null;
         var clock = Stopwatch.StartNew();
         using var field = TiledField.Load(c.Get(_directory)!);
         var area = asked ?? new PixelRegion(0, 0, field.Width, field.Height);
         field.CheckRegion(area);
-        var (h, w) = field.Shape(area, askedSize ?? (c.Quick ? 64 : null));
+        var (h, w) = field.Shape(area, c.Get(_size) ?? (c.Quick ? 64 : null));
         // --out is a file here, written atomically by the library, not a directory to stage.
         string outPath = c.Out ?? "merged.png";
         field.Save(area, h, w, kind, outPath, c.Budget);

@@ -17,12 +17,17 @@ public static class AudioDemo
     // A (440), C#, E, A, E, C#, B, A: an arpeggio that exercises 440 Hz–2.6 kHz through the harmonics.
     static readonly double[] Melody = [440.00, 554.37, 659.25, 880.00, 659.25, 554.37, 493.88, 440.00];
 
-    /// <summary>The demo clip: mono, 16 kHz, <paramref name="seconds"/> long.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">seconds is not in (0, 60].</exception>
-    public static AudioClip Create(double seconds = DefaultSeconds)
+    /// <summary>The demo clip: mono, 16 kHz, <paramref name="seconds"/> long, within the budget of <paramref name="maxSamples"/>
+    /// samples that <see cref="AudioClip.Read"/> applies to a file.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">seconds is not in (0, 60], or maxSamples is not positive or below the
+    /// clip's samples; each names its parameter.</exception>
+    public static AudioClip Create(double seconds = DefaultSeconds, long maxSamples = AudioClip.DefaultMaxSamples)
     {
-        if (!(seconds > 0) || seconds > 60) throw new ArgumentOutOfRangeException(nameof(seconds));
+        if (!(seconds > 0) || seconds > 60) throw new ArgumentOutOfRangeException(nameof(seconds), seconds, "must be in (0, 60]");
+        if (maxSamples <= 0) throw new ArgumentOutOfRangeException(nameof(maxSamples), maxSamples, "must be positive");
         int frames = (int)Math.Round(seconds * SampleRate);
+        if (frames > maxSamples)
+            throw new ArgumentOutOfRangeException(nameof(maxSamples), maxSamples, $"the demo clip has {frames:N0} samples, over this budget");
         var samples = new float[frames];
         double noteLength = DefaultSeconds / Melody.Length; // notes keep their length when the clip is shorter
         const double f0 = 200, f1 = 4000;

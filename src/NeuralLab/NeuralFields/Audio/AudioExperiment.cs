@@ -98,7 +98,7 @@ public static class AudioExperiment
         double peak = clip.Peak;
         if (!(peak > 0)) throw new BadInputException($"audio '{clipName}' is silent (every sample is 0): nothing to fit");
         var signal = clip.ToSignal(peak);
-        var fit = FieldTrainer.Fit(signal, config with { Architecture = config.Architecture with { Inputs = 1, Channels = clip.Channels } }, progress, cancel);
+        var fit = FieldTrainer.Fit(signal, config with { Architecture = config.Architecture with { Inputs = 1, Channels = clip.Channels } }, progress, cancel: cancel);
         try
         {
             return (Measure(clip, clipName, signal, peak, fit, output), fit);

@@ -47,7 +47,7 @@ internal static class FieldComparison
         IProgress<ProgressReport>? progress = null)
     {
         using var budget = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
-        var (metrics, fit) = FieldExperiment.Run(image, imageName, config, output: null, progress, budget.Token);
+        var (metrics, fit) = FieldExperiment.Run(image, imageName, config, output: null, progress, cancel: budget.Token);
         using (fit) return new FieldRun(name, metrics, fit.Evaluations);
     }
 

@@ -115,7 +115,7 @@ public static class PoissonBlend
         config = config with { Supervision = FieldSupervision.Gradient, GradientSpans = false, Architecture = config.Architecture with { Channels = c, Inputs = 2 } };
         using var loss = new GradientLoss(targetGradient, outsideWeights);
         var signal = FieldSignal.FromImage(baseImage);
-        var fit = FieldTrainer.Fit(signal, config, progress, cancel, loss);
+        var fit = FieldTrainer.Fit(signal, config, progress, loss, cancel);
         try
         {
             using var measure = NewDisposeScope();

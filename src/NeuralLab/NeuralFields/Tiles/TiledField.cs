@@ -132,10 +132,12 @@ public sealed class TiledField : IDisposable
     }
 
     /// <summary>The output's shape for <paramref name="region"/> (default: the whole image) with its longer side <paramref name="size"/> (default: the region's own pixels).</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="size"/> is not positive, or the output would have more
+    /// than <see cref="FieldImage.DefaultMaxPixels"/> pixels (named <c>longerSide</c>, as <see cref="FieldRender"/> names it).</exception>
     public (int Height, int Width) Shape(PixelRegion? region, int? size)
     {
         region ??= new PixelRegion(0, 0, Width, Height);
-        return size is int s ? FieldImage.ScaledShape(region.Height, region.Width, s) : (region.Height, region.Width);
+        return FieldRender.ScaledShape(region.Height, region.Width, size);
     }
 
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming <paramref name="region"/> unless it lies inside the image.</summary>

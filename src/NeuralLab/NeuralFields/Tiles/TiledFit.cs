@@ -186,7 +186,7 @@ public static class TiledFit
     /// tile i when it owns number firstTile + i.
     /// </summary>
     public static TileShardResult Run(FieldImageRows image, TileRun run, string root, TileShard shard,
-        IProgress<ProgressReport>? progress = null, CancellationToken cancel = default, ResourceBudget? budget = null, int firstTile = 0)
+        IProgress<ProgressReport>? progress = null, ResourceBudget? budget = null, int firstTile = 0, CancellationToken cancel = default)
     {
         var layout = run.Layout;
         layout.Validate();

@@ -152,7 +152,7 @@ public static class TiledFolder
     /// reported in <see cref="TileFolderResult.Failed"/> and the shard goes on with the next image.
     /// </summary>
     public static TileFolderResult Run(TileFolder folder, string root, TileShard shard, Func<int, int, FitConfig> configFor,
-        IProgress<ProgressReport>? progress = null, CancellationToken cancel = default, ResourceBudget? budget = null)
+        IProgress<ProgressReport>? progress = null, ResourceBudget? budget = null, CancellationToken cancel = default)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         folder.WriteOnce(root);
@@ -184,7 +184,7 @@ public static class TiledFolder
                 var config = configFor(image.Channels, Math.Min(options.Tile, Math.Max(image.Height, image.Width)));
                 var source = new TileSource(path, options.Size, options.Channels, options.MaxPixels, options.Upsample);
                 var run = TiledFit.Describe(image, path, source, layout, config);
-                var result = TiledFit.Run(image, run, imageRoot, shard, progress, cancel, budget, entry.FirstTile);
+                var result = TiledFit.Run(image, run, imageRoot, shard, progress, budget, entry.FirstTile, cancel);
                 owned.Add(new TileFolderImageResult { File = entry.File, Tiles = entry.Tiles, Fitted = result.Fitted, Skipped = result.Skipped, Decoding = result.Decoding });
                 fittedTiles += result.Fitted.Count;
                 skippedTiles += result.Skipped.Count;

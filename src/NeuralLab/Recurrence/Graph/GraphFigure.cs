@@ -31,11 +31,12 @@ public static class GraphFigure
     /// <summary>Writes <paramref name="dotPath"/>, <paramref name="svgPath"/> and <paramref name="pngPath"/>; returns the renderer used.</summary>
     public static GraphRenderer Write(UnrolledGraph graph, string dotPath, string svgPath, string pngPath, GraphRenderer renderer = GraphRenderer.Auto)
     {
-        string dotSource = graph.ToDot();
-        File.WriteAllText(dotPath, dotSource);
+        // Refused before anything is written, so that a refusal leaves no files.
         string? dot = renderer == GraphRenderer.Builtin ? null : FindDot();
         if (renderer == GraphRenderer.Graphviz && dot == null)
             throw new BadInputException("Graphviz was asked for but its 'dot' program is not on PATH (install the Debian package graphviz, or use --renderer builtin)");
+        string dotSource = graph.ToDot();
+        File.WriteAllText(dotPath, dotSource);
         if (dot != null)
         {
             RunDot(dot, dotSource, "svg", svgPath);
