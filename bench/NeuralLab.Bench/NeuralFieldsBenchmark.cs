@@ -133,7 +133,7 @@ public sealed class NeuralFieldsBenchmark() : Benchmark("fields",
         {
             torch.random.manual_seed(1);
             models[v] = new CoordinateMlp(new FieldArchitecture());
-            optimizers[v] = new Adam(models[v].parameters(), 1e-4) { CollectEvery = FieldTrainer.CollectInterval(batch) };
+            optimizers[v] = new Adam(models[v].parameters(), 1e-4);
         }
         Tensor Composed(CoordinateMlp model, Tensor x)
         {
@@ -147,7 +147,7 @@ public sealed class NeuralFieldsBenchmark() : Benchmark("fields",
             var loss = nn.functional.mse_loss(v == 0 ? Composed(models[v], x) : models[v].call(x), y);
             loss.backward();
             return loss;
-        });
+        }, FieldTrainer.CollectInterval(batch));
         for (int v = 0; v < 2; v++) for (int i = 0; i < steps; i++) Step(v, i); // warm-up
         var wall = new[] { new List<double>(), new List<double>() };
         var cpu = new[] { new List<double>(), new List<double>() };
@@ -203,7 +203,7 @@ public sealed class NeuralFieldsBenchmark() : Benchmark("fields",
         {
             torch.random.manual_seed(1);
             models[v] = new CoordinateMlp(new FieldArchitecture(activation));
-            optimizers[v] = new Adam(models[v].parameters(), 1e-3) { CollectEvery = FieldTrainer.CollectInterval(batch), FlushesDenormals = v > 0, Fuses = v == 3 };
+            optimizers[v] = new Adam(models[v].parameters(), 1e-3) { FlushesDenormals = v > 0, Fuses = v == 3 };
         }
         using var plain = PlainMlpStep.TryCreate(models[2], loss)!;
         using var plainFused = PlainMlpStep.TryCreate(models[3], loss)!;
@@ -215,7 +215,9 @@ public sealed class NeuralFieldsBenchmark() : Benchmark("fields",
             l.backward();
             return l;
         }
-        float Step(int v, int i) => MinibatchStep(orders, coordinates, values, batch, i, optimizers[v], (x, y) => LossOf(v, x, y));
+        // Autograd's steps collect as FieldTrainer has them do; PlainMlpStep's need no collection (docs/engine.md, "Native memory").
+        float Step(int v, int i, bool collect = true) =>
+            MinibatchStep(orders, coordinates, values, batch, i, optimizers[v], (x, y) => LossOf(v, x, y), collect && v < 2 ? FieldTrainer.CollectInterval(batch) : 0);
         for (int v = 0; v < n; v++) for (int i = 0; i < steps; i++) Step(v, i); // warm-up
         var wall = variants.Select(_ => new List<double>()).ToArray();
         var cpu = variants.Select(_ => new List<double>()).ToArray();
@@ -281,14 +283,13 @@ public sealed class NeuralFieldsBenchmark() : Benchmark("fields",
         // Native memory without any collection (the trainer's CollectEvery): RSS and gen-0 collections over 2000 steps.
         foreach (int v in new[] { 3, 1 }) // the new path first: memory the other frees at its collection would otherwise be reused
         {
-            optimizers[v].CollectEvery = 0;
             GC.Collect();
             GC.WaitForPendingFinalizers();
             double rss0 = ProcessMemory.CurrentRssBytes();
             int gen0 = GC.CollectionCount(0);
             long managed0 = GC.GetAllocatedBytesForCurrentThread();
             int growthSteps = int.Parse(options.GetValueOrDefault("growth-steps", "2000"));
-            for (int i = 0; i < growthSteps; i++) Step(v, i % steps);
+            for (int i = 0; i < growthSteps; i++) Step(v, i % steps, collect: false);
             Console.WriteLine($"# {variants[v]}, no collections: RSS {(ProcessMemory.CurrentRssBytes() - rss0) / 1e3 / growthSteps:F2} KB a step over {growthSteps} steps, " +
                               $"managed allocations {(GC.GetAllocatedBytesForCurrentThread() - managed0) / 1e3 / growthSteps:F2} KB a step, {GC.CollectionCount(0) - gen0} gen-0 collections, " +
                               $"live tensors {DisposeScopeManager.Statistics.ThreadTotalLiveCount}");
@@ -299,17 +300,27 @@ public sealed class NeuralFieldsBenchmark() : Benchmark("fields",
     /// <summary>Minor page faults of this process so far (/proc/self/stat, field 10).</summary>
     /// <summary>One A/B step: batch <paramref name="i"/> of <paramref name="orders"/> (a fixed permutation, so every variant sees
     /// the same batches), the gradients zeroed, <paramref name="lossAndGradients"/> (which leaves the gradients in place), one
-    /// optimiser step; the loss read back, as the trainer does every step.</summary>
-    static float MinibatchStep(Tensor orders, Tensor coordinates, Tensor values, int batch, int i, Optimizer optimizer, Func<Tensor, Tensor, Tensor> lossAndGradients)
+    /// optimiser step; the loss read back, as the trainer does every step; a gen-0 collection and the finalizers after every
+    /// <paramref name="collectEvery"/>-th step (0: never), as the trainer runs them for autograd's steps.</summary>
+    static float MinibatchStep(Tensor orders, Tensor coordinates, Tensor values, int batch, int i, Optimizer optimizer, Func<Tensor, Tensor, Tensor> lossAndGradients,
+        int collectEvery)
     {
-        using var scope = NewDisposeScope();
-        var indices = orders.narrow(0, (long)i * batch, batch);
-        var x = coordinates.index_select(0, indices);
-        var y = values.index_select(0, indices);
-        optimizer.ZeroGrad();
-        var loss = lossAndGradients(x, y);
-        optimizer.Step();
-        return loss.item<float>();
+        float loss;
+        using (var scope = NewDisposeScope())
+        {
+            var indices = orders.narrow(0, (long)i * batch, batch);
+            var x = coordinates.index_select(0, indices);
+            var y = values.index_select(0, indices);
+            optimizer.ZeroGrad();
+            loss = lossAndGradients(x, y).item<float>();
+            optimizer.Step();
+        }
+        if (collectEvery > 0 && (i + 1) % collectEvery == 0)
+        {
+            GC.Collect(0);
+            GC.WaitForPendingFinalizers();
+        }
+        return loss;
     }
 
     static long MinorFaults()

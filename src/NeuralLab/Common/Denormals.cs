@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace NeuralLab.Common;
@@ -19,33 +20,38 @@ internal readonly struct Denormals : IDisposable
 
     static readonly bool s_supported = OperatingSystem.IsLinux() && RuntimeInformation.ProcessArchitecture == Architecture.X64 && Probe();
 
-    readonly uint[]? _previous;
+    // The thread's environment before the flush, held in the struct itself: a step makes no managed allocation
+    // (docs/engine.md, "Small steps").
+    readonly Environment _previous;
+    readonly bool _restores;
 
-    Denormals(uint[]? previous) => _previous = previous;
+    Denormals(Environment previous) => (_previous, _restores) = (previous, true);
 
     /// <summary>Treats denormal operands and results as zero on this thread until the scope is disposed.</summary>
-    public static Denormals Flush()
+    public static unsafe Denormals Flush()
     {
         if (!s_supported) return default;
-        var environment = new uint[8];
-        if (fegetenv(environment) != 0) return default;
-        var previous = (uint[])environment.Clone();
+        Environment environment = default;
+        if (fegetenv(&environment) != 0) return default;
+        var previous = environment;
         environment[MxcsrIndex] |= FlushToZero | DenormalsAreZero;
-        return fesetenv(environment) == 0 ? new Denormals(previous) : default;
+        return fesetenv(&environment) == 0 ? new Denormals(previous) : default;
     }
 
     /// <summary>Whether the calling thread flushes denormals now.</summary>
     public static bool Flushing => s_supported && Mxcsr() is uint csr && (csr & (FlushToZero | DenormalsAreZero)) == (FlushToZero | DenormalsAreZero);
 
-    public void Dispose()
+    public unsafe void Dispose()
     {
-        if (_previous is not null) _ = fesetenv(_previous);
+        if (!_restores) return;
+        var previous = _previous;
+        _ = fesetenv(&previous);
     }
 
-    static uint? Mxcsr()
+    static unsafe uint? Mxcsr()
     {
-        var environment = new uint[8];
-        return fegetenv(environment) == 0 ? environment[MxcsrIndex] : null;
+        Environment environment = default;
+        return fegetenv(&environment) == 0 ? environment[MxcsrIndex] : null;
     }
 
     /// <summary>The fenv_t layout is glibc's for x86-64 if MXCSR reads back with its reserved upper bits clear and its
@@ -62,9 +68,16 @@ internal readonly struct Denormals : IDisposable
         }
     }
 
+    /// <summary>glibc's x86-64 fenv_t: eight 32-bit words.</summary>
+    [InlineArray(8)]
+    struct Environment
+    {
+        uint _word;
+    }
+
     [DllImport("libm.so.6", EntryPoint = "fegetenv")]
-    static extern int fegetenv([Out] uint[] environment);
+    static extern unsafe int fegetenv(Environment* environment);
 
     [DllImport("libm.so.6", EntryPoint = "fesetenv")]
-    static extern int fesetenv([In] uint[] environment);
+    static extern unsafe int fesetenv(Environment* environment);
 }

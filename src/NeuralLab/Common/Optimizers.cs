@@ -14,10 +14,10 @@ namespace NeuralLab.Common;
 /// step treats denormals as zero (<see cref="FlushesDenormals"/>). A libtorch op costs
 /// microseconds of dispatch whatever its size, so at the homework's batch of 64 the per-tensor update
 /// cost more than the network's arithmetic (docs/engine.md, "Small steps").
-/// Memory: measured here (docs/engine.md, "Native memory"), once parameters change between backward
-/// passes, TorchSharp 0.107 leaves native memory behind that only a finalizer frees, while the dispose
-/// scope's live count stays flat; the managed heap stays tiny, so the GC never runs on its own. A gen-0
-/// collection plus the pending finalizers every <see cref="CollectEvery"/> steps keeps RSS flat.
+/// Memory: the flat path's <see cref="ZeroGrad"/> and <see cref="Step"/> make no managed allocation and no
+/// tensor (their buffers, scalars and pointers are kept; <see cref="NativeTensor"/>), so nothing of theirs waits for
+/// a finalizer or fills gen-0 (docs/engine.md, "Native memory"); the per-tensor path frees its tensors in its
+/// own dispose scope.
 /// </summary>
 internal abstract class Optimizer : IDisposable
 {
@@ -47,13 +47,13 @@ internal abstract class Optimizer : IDisposable
 
     public void ZeroGrad()
     {
-        using var scope = NewDisposeScope();
         if (Flat is not null)
         {
             Flat.AttachGradients();
-            Flat.Gradients.zero_();
+            Flat.Gradients.fill_(_zero); // zero_() makes ~300 B of managed objects a call in TorchSharp 0.107
             return;
         }
+        using var scope = NewDisposeScope();
         foreach (var p in Parameters)
         {
             var g = p.grad;
@@ -64,29 +64,24 @@ internal abstract class Optimizer : IDisposable
     public void Step()
     {
         StepCount++;
-        using (var scope = NewDisposeScope())
-        using (var noGrad = no_grad())
-        using (var flush = FlushesDenormals ? Denormals.Flush() : default)
+        using var noGrad = NativeTensor.NoGrad();
+        using var flush = FlushesDenormals ? Denormals.Flush() : default;
+        if (Flat is not null && Flat.GradientsInBuffer())
         {
-            if (Flat is not null && Flat.GradientsInBuffer())
-                UpdateAll(Flat.Values, Flat.Gradients);
-            else
-            {
-                // A parameter without a gradient is left alone, as torch.optim does: per-tensor updates.
-                for (int i = 0; i < Parameters.Length; i++)
-                {
-                    var g = Parameters[i].grad;
-                    if (g is null) continue;
-                    Update(i, Parameters[i], g);
-                }
-            }
+            UpdateAll(Flat.Values, Flat.Gradients);
+            return;
         }
-        if (CollectEvery > 0 && StepCount % CollectEvery == 0)
+        // A parameter without a gradient is left alone, as torch.optim does: per-tensor updates.
+        using var scope = NewDisposeScope();
+        for (int i = 0; i < Parameters.Length; i++)
         {
-            GC.Collect(0);
-            GC.WaitForPendingFinalizers();
+            var g = Parameters[i].grad;
+            if (g is null) continue;
+            Update(i, Parameters[i], g);
         }
     }
+
+    readonly Scalar _zero = 0.ToScalar();
 
     /// <summary>
     /// Whether the update treats denormal floats as zero (x86's FTZ and DAZ, on the calling thread, during the step only).
@@ -98,10 +93,6 @@ internal abstract class Optimizer : IDisposable
     /// (<c>OptimizerTests.FlushingDenormalsChangesNoParameterBit</c>); false only to measure the difference.
     /// </summary>
     public bool FlushesDenormals { get; init; } = true;
-
-    /// <summary>Run a gen-0 collection and the pending finalizers every this many steps (0: never). See the
-    /// class remarks; callers with small steps collect less often (FieldTrainer.CollectInterval).</summary>
-    public int CollectEvery { get; set; } = 1;
 
     /// <summary>Updates parameter <paramref name="index"/> in place from its gradient.</summary>
     protected abstract void Update(int index, Tensor parameter, Tensor gradient);
@@ -129,6 +120,7 @@ internal abstract class Optimizer : IDisposable
     public virtual void Dispose()
     {
         Flat?.Dispose();
+        _zero.Dispose();
         GC.SuppressFinalize(this);
     }
 }
@@ -146,6 +138,7 @@ internal sealed class FlatParameters : IDisposable
     readonly long[] _offsets;
     readonly Tensor[] _gradientViews;
     readonly IntPtr _gradientsData;
+    readonly long _elementSize;
 
     public Tensor Values { get; }
     public Tensor Gradients { get; }
@@ -169,7 +162,8 @@ internal sealed class FlatParameters : IDisposable
             parameters[i].grad = _gradientViews[i];
             valueViews[i].Dispose();
         }
-        _gradientsData = DataPointer(Gradients);
+        _gradientsData = NativeTensor.Data(Gradients);
+        _elementSize = Gradients.element_size();
     }
 
     /// <summary>The flat buffer, or null when the parameters cannot share one.</summary>
@@ -184,7 +178,7 @@ internal sealed class FlatParameters : IDisposable
             if (p.dtype != first.dtype || p.device_type != first.device_type || p.device_index != first.device_index) return null;
             if (!p.is_leaf || p.is_sparse || p.numel() == 0) return null;
             // Parameters sharing storage (tied weights, views of one another) must keep sharing it.
-            if (!storages.Add(DataPointer(p))) return null;
+            if (!storages.Add(StorageData(p))) return null;
         }
         return new FlatParameters(parameters);
     }
@@ -206,16 +200,18 @@ internal sealed class FlatParameters : IDisposable
         bool all = true;
         for (int i = 0; i < _parameters.Length; i++)
         {
+            // Checked by address, without a handle to the gradient: the buffer is alive, so no other tensor's data starts
+            // at its element _offsets[i] unless it is a view of the buffer there.
+            if (NativeTensor.GradientData(_parameters[i]) == _gradientsData + (nint)(_offsets[i] * _elementSize)) continue;
             using var g = _parameters[i].grad;
             if (g is null) { all = false; continue; }
-            if (DataPointer(g) == _gradientsData && g.storage_offset() == _offsets[i]) continue;
             _gradientViews[i].copy_(g);
             _parameters[i].grad = _gradientViews[i];
         }
         return all;
     }
 
-    static IntPtr DataPointer(Tensor t) => t.dtype == ScalarType.Float64 ? t.storage<double>().data_ptr() : t.storage<float>().data_ptr();
+    static IntPtr StorageData(Tensor t) => t.dtype == ScalarType.Float64 ? t.storage<double>().data_ptr() : t.storage<float>().data_ptr();
 
     public void Dispose()
     {
@@ -326,7 +322,7 @@ internal sealed class Adam : Optimizer
     static unsafe float* DataOf(Tensor t)
     {
         if (!t.is_contiguous()) throw new InvalidOperationException("the fused update needs contiguous buffers");
-        return (float*)t.storage<float>().data_ptr() + t.storage_offset(); // the storage's alias belongs to the step's dispose scope
+        return (float*)NativeTensor.Data(t);
     }
 
     void Apply(Tensor parameter, Tensor gradient, Tensor m, Tensor v)
@@ -341,7 +337,7 @@ internal sealed class Adam : Optimizer
         m.mul_(beta1).add_(gradient, alpha: oneMinusBeta1);
         v.mul_(beta2).addcmul_(gradient, gradient, value: oneMinusBeta2);
         // torch.optim.Adam: denom = sqrt(v)/sqrt(bc2) + eps; p -= lr/bc1 · m/denom.
-        using var root = ClampsSecondMoment(v, biasCorrection2) ? v.clamp_min(SmallestNormalFloat).sqrt_() : v.sqrt();
+        using var root = ClampsSecondMoment(v, biasCorrection2) ? v.clamp_min(_floor).sqrt_() : v.sqrt();
         using var denom = root.div_(sqrtCorrection2).add_(eps);
         parameter.addcdiv_(m, denom, value: step);
     }
@@ -372,6 +368,8 @@ internal sealed class Adam : Optimizer
     /// <summary>FLT_MIN, the smallest normal float32 (2⁻¹²⁶).</summary>
     const float SmallestNormalFloat = 1.17549435e-38f;
 
+    readonly Scalar _floor = SmallestNormalFloat.ToScalar(); // held: an implicit Scalar is freed only by its finalizer
+
     public override IReadOnlyList<Tensor> State => [.. _m, .. _v];
 
     public override void Dispose()
@@ -384,6 +382,7 @@ internal sealed class Adam : Optimizer
             _flatV.Dispose();
         }
         _roots?.Dispose();
+        _floor.Dispose();
         base.Dispose();
     }
 }

@@ -80,10 +80,10 @@ internal sealed record TrainingPlan
     /// <summary>The end of the divergence message: what the user can change.</summary>
     public string DivergenceAdvice { get; init; } = "lower the learning rate";
 
-    /// <summary>Run a gen-0 collection and the pending finalizers every this many steps (0: never). TorchSharp leaves
-    /// native memory behind that only finalizers free (docs/engine.md, "Native memory"); the optimisers handed to
-    /// <see cref="Trainer.Run"/> leave the collecting to the trainer.</summary>
-    public int CollectEvery { get; init; } = 1;
+    /// <summary>Run a gen-0 collection and the pending finalizers every this many steps (0: never). Steps through
+    /// TorchSharp's autograd leave native memory behind that only finalizers free (docs/engine.md, "Native memory");
+    /// steps that make no tensor but what they dispose (the hand-written ReLU and Tanh step) need none.</summary>
+    public int CollectEvery { get; init; }
 
     public void Validate()
     {
@@ -195,7 +195,6 @@ internal sealed class Trainer : IDisposable
         params IReadOnlyList<Optimizer> optimizers)
     {
         var plan = Plan;
-        foreach (var optimizer in optimizers) optimizer.CollectEvery = 0; // the trainer collects, once for all of them
         var clock = Stopwatch.StartNew();
         var state = new TrainingStep(plan.Steps, Random, clock);
         var losses = new List<double>((int)Math.Min(plan.Steps, 1_000_000));
@@ -224,7 +223,7 @@ internal sealed class Trainer : IDisposable
                 if (plan.LearningRate is not null)
                 {
                     state.LearningRate = plan.LearningRate(taken);
-                    foreach (var optimizer in optimizers) optimizer.LearningRate = state.LearningRate;
+                    for (int i = 0; i < optimizers.Count; i++) optimizers[i].LearningRate = state.LearningRate; // no enumerator a step
                 }
                 double loss = step(state);
                 taken++;
@@ -279,5 +278,63 @@ internal sealed class Trainer : IDisposable
     {
         _generator?.Dispose();
         _threads?.Dispose();
+    }
+}
+
+/// <summary>
+/// A step's rows of a samples tensor (N, …), as <c>samples.index_select(0, step.BatchIndices())</c>, copied by address into a
+/// buffer kept from step to step (the same bytes, so the same results). Why: the slice of the permutation and two
+/// index_selects made three tensors a step, whose handles filled gen-0 with garbage at the homework's batch of 64
+/// (docs/engine.md, "Native memory"). The rows are valid until the next call. Tensors it cannot copy by address (not on
+/// the CPU, not contiguous) fall back to index_select, in the caller's dispose scope.
+/// </summary>
+internal sealed unsafe class BatchRows : IDisposable
+{
+    readonly Tensor _samples;
+    readonly Tensor? _buffer; // (batch, …)
+    readonly long _rowBytes, _count;
+    Tensor? _shorter;         // the buffer's first rows, for an epoch's last and shorter batch
+
+    public BatchRows(Tensor samples, int batchSize)
+    {
+        _samples = samples;
+        _count = samples.size(0);
+        if (samples.device_type != DeviceType.CPU || !samples.is_contiguous() || _count == 0) return;
+        var shape = samples.shape;
+        shape[0] = batchSize;
+        _buffer = empty(shape, dtype: samples.dtype).DetachFromDisposeScope();
+        _rowBytes = samples.numel() / _count * samples.element_size();
+    }
+
+    /// <summary>Whether the rows are copied by address (no tensor made a step).</summary>
+    public bool CopiesByAddress => _buffer is not null;
+
+    /// <summary>This step's rows (B, …).</summary>
+    public Tensor Of(TrainingStep step)
+    {
+        if (_buffer is null || step.Order is not Tensor order || order.dtype != ScalarType.Int64 || !order.is_contiguous())
+            return _samples.index_select(0, step.BatchIndices());
+        long length = step.BatchLength;
+        long* indices = (long*)NativeTensor.Data(order) + step.BatchStart;
+        byte* from = (byte*)NativeTensor.Data(_samples), to = (byte*)NativeTensor.Data(_buffer);
+        for (long i = 0; i < length; i++)
+        {
+            long row = indices[i];
+            if ((ulong)row >= (ulong)_count) throw new InvalidOperationException($"batch index {row} outside {_count} samples");
+            Buffer.MemoryCopy(from + row * _rowBytes, to + i * _rowBytes, _rowBytes, _rowBytes);
+        }
+        if (length == _buffer.size(0)) return _buffer;
+        if (_shorter is null || _shorter.size(0) != length)
+        {
+            _shorter?.Dispose();
+            _shorter = _buffer.narrow(0, 0, length).DetachFromDisposeScope();
+        }
+        return _shorter;
+    }
+
+    public void Dispose()
+    {
+        _shorter?.Dispose();
+        _buffer?.Dispose();
     }
 }

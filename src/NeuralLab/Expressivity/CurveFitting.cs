@@ -23,6 +23,7 @@ internal static class CurveFitting
             EvaluateEvery = 100,
             Threads = 1,
             OnDivergence = Divergence.Ignore,
+            CollectEvery = 1, // autograd steps (docs/engine.md, "Native memory")
         });
         network.train();
         using var x = tensor(xs, float64).reshape(-1, 1);  // (n, 1)

@@ -59,9 +59,11 @@ internal static class FieldTrainer
     /// 4.1 ms a step at batch 64 on one thread, 8.5 ms on two; docs/engine.md, "Small steps").</summary>
     public const int SingleThreadMaxBatch = 512;
 
-    /// <summary>Pixels trained between the optimiser's collections (<see cref="Optimizer.CollectEvery"/>): the
-    /// native memory that waits for finalizers grows with the activations, so about a batch's worth; a batch
-    /// of 4096 collects every step, the homework's batch of 64 every 128 steps (docs/engine.md, "Small steps").</summary>
+    /// <summary>Pixels trained between the trainer's collections (<see cref="TrainingPlan.CollectEvery"/>) in steps that
+    /// go through autograd: the native memory that waits for finalizers there grows with the activations (SIREN at batch
+    /// 4096: 340 KB a step without collections), so about a batch's worth. The hand-written step
+    /// (<see cref="PlainMlpStep"/>: the ReLU and Tanh recipes) leaves nothing to finalizers and never collects
+    /// (docs/engine.md, "Native memory").</summary>
     public const int CollectPixels = 8192;
 
     /// <summary>Steps between collections for <paramref name="batch"/> pixels a step.</summary>
@@ -83,11 +85,12 @@ internal static class FieldTrainer
         if (config.Architecture.Inputs != signal.Dimensions)
             throw new BadInputException($"the network takes {config.Architecture.Inputs} coordinate(s) but the signal has {signal.Dimensions}");
         using var ownedLoss = loss is null ? FieldLosses.Create(config.Supervision, signal, config.GradientSpans) : null;
-        using var trainer = new Trainer(Plan(config, signal.SampleCount)); // seeds before the model draws its weights
+        var objective = (loss ?? ownedLoss)!;
+        using var trainer = new Trainer(Plan(config, signal.SampleCount, PlainMlpStep.Supports(config.Architecture, config.Encoding, objective))); // seeds before the model draws its weights
         var model = new CoordinateMlp(config.Architecture, config.Encoding);
         try
         {
-            return Train(model, signal, (loss ?? ownedLoss)!, config, trainer, progress, cancel);
+            return Train(model, signal, objective, config, trainer, progress, cancel);
         }
         catch
         {
@@ -96,8 +99,9 @@ internal static class FieldTrainer
         }
     }
 
-    /// <summary>The trainer's plan for fitting <paramref name="samples"/> samples with <paramref name="config"/>.</summary>
-    static TrainingPlan Plan(FitConfig config, int samples)
+    /// <summary>The trainer's plan for fitting <paramref name="samples"/> samples with <paramref name="config"/>; steps by
+    /// <see cref="PlainMlpStep"/> (<paramref name="handWritten"/>) need no collections.</summary>
+    static TrainingPlan Plan(FitConfig config, int samples, bool handWritten)
     {
         int batch = config.BatchFor(samples);
         long total = config.PlannedSteps(samples);
@@ -115,7 +119,7 @@ internal static class FieldTrainer
             EvaluateAtEnd = true,
             Seed = config.Seed, // the trainer draws only from libtorch
             Threads = batch <= SingleThreadMaxBatch ? 1 : null,
-            CollectEvery = CollectInterval(batch),
+            CollectEvery = handWritten ? 0 : CollectInterval(batch),
             OnDivergence = Divergence.Throw,
             DivergenceAdvice = $"lower --lr (now {config.LearningRate:G4})",
         };
@@ -130,12 +134,14 @@ internal static class FieldTrainer
         bool minibatches = trainer.Plan.BatchSize < trainer.Plan.Samples;
         using var optimizer = new Adam(model.parameters(), config.LearningRate, beta2: config.AdamBeta2, eps: config.AdamEpsilon);
         using var plainStep = PlainMlpStep.TryCreate(model, objective); // ReLU and Tanh networks on their values: without autograd
+        using var batchCoordinates = minibatches ? new BatchRows(coordinates, trainer.Plan.BatchSize) : null;
+        using var batchTargets = minibatches ? new BatchRows(targets, trainer.Plan.BatchSize) : null;
         var evaluations = new List<FitEvaluation>();
         var clock = Stopwatch.StartNew();
         model.train();
         var outcome = trainer.Run(
             step: step => minibatches
-                ? MinibatchStep(model, objective, plainStep, optimizer, coordinates, targets, step)
+                ? MinibatchStep(model, objective, plainStep, optimizer, batchCoordinates!, batchTargets!, step)
                 : FullBatchStep(model, objective, optimizer, coordinates, targets),
             evaluate: step =>
             {
@@ -159,23 +165,26 @@ internal static class FieldTrainer
         };
     }
 
-    static float MinibatchStep(CoordinateMlp model, IFieldLoss objective, PlainMlpStep? plainStep, Optimizer optimizer, Tensor coordinates, Tensor targets,
-        TrainingStep step)
+    /// <remarks>With <see cref="PlainMlpStep"/> and rows copied by address the step makes one tensor, the loss, and frees it
+    /// here; nothing of it waits for a finalizer (docs/engine.md, "Native memory"). Autograd's steps free theirs in a
+    /// dispose scope.</remarks>
+    static float MinibatchStep(CoordinateMlp model, IFieldLoss objective, PlainMlpStep? plainStep, Optimizer optimizer, BatchRows coordinates,
+        BatchRows targets, TrainingStep step)
     {
-        using var scope = NewDisposeScope();
-        var indices = step.BatchIndices();            // (B)
-        var x = coordinates.index_select(0, indices); // (B, 2)
-        var y = targets.index_select(0, indices);     // (B, C)
+        using var scope = plainStep is not null && coordinates.CopiesByAddress && targets.CopiesByAddress ? null : NewDisposeScope();
+        var x = coordinates.Of(step); // (B, D)
+        var y = targets.Of(step);     // (B, C)
         optimizer.ZeroGrad();
-        Tensor loss;
-        if (plainStep is not null) loss = plainStep.LossAndGradients(x, y);
-        else
+        if (plainStep is not null)
         {
-            loss = nn.functional.mse_loss(objective.Predict(model, x), y);
-            loss.backward();
+            using var plainLoss = plainStep.LossAndGradients(x, y);
+            optimizer.Step();
+            return NativeTensor.Single(plainLoss);
         }
+        var loss = nn.functional.mse_loss(objective.Predict(model, x), y);
+        loss.backward();
         optimizer.Step();
-        return loss.item<float>();
+        return NativeTensor.Single(loss);
     }
 
     static float FullBatchStep(CoordinateMlp model, IFieldLoss objective, Optimizer optimizer, Tensor coordinates, Tensor targets)

@@ -24,6 +24,7 @@ internal static class BiasCheck
             Seed = options.Seed,
             Threads = options.Threads,
             OnDivergence = Divergence.Ignore,
+            CollectEvery = 1, // autograd steps (docs/engine.md, "Native memory")
         });
         using var trainSet = LabelledTensors.From(train, ScalarType.Float64);
         using var testSet = LabelledTensors.From(test, ScalarType.Float64);

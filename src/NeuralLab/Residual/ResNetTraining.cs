@@ -105,6 +105,7 @@ public static class ResNetTraining
             Seed = options.Seed,
             Threads = options.Threads,
             OnDivergence = Divergence.Ignore,
+            CollectEvery = 1, // autograd steps (docs/engine.md, "Native memory")
         });
         using var model = new ResNet(options.Channels, DigitsData.Classes, options.Bias);
         using var trainSet = LabelledTensors.From(train);
