@@ -12,7 +12,8 @@ namespace NeuralLab.Tests.NeuralFields.Tiles;
 /// <c>tiles fit</c> as the scheduler runs it — separate processes of the built CLI, one per shard, the shard taken from
 /// Slurm's and Kubernetes' environment variables — and <c>tiles merge</c> on the result: bit-identical to one process,
 /// resumable after a kill, and without seams. The image is the 64² cameraman in 3×3 tiles of 32 with overlap 8
-/// (--quick), with a small field so that every process runs in seconds.
+/// (--quick), with a small field so that every process runs in seconds. The kill and the folder's shards in processes of
+/// their own are in the slow set; their twins in the fast set run the same commands in the test's process.
 /// </summary>
 public class TilesCommandTests(ITestOutputHelper log)
 {
