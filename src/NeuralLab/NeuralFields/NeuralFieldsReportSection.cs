@@ -28,7 +28,7 @@ public sealed class NeuralFieldsReportSection : IReportSection
         string scratch = Path.Combine(Path.GetTempPath(), $"neurallab-fields-{Guid.NewGuid():N}");
         try
         {
-            return Run(context, plan, image, scratch, clock);
+            return Run(context, FitAll(plan, image, context.Progress, scratch), image, clock);
         }
         finally
         {
@@ -77,10 +77,11 @@ public sealed class NeuralFieldsReportSection : IReportSection
         ];
     }
 
-    SectionResult Run(ReportContext context, FieldSectionPlan plan, FieldImage image, string scratch, Stopwatch clock)
+    /// <summary>The section from <paramref name="fits"/>, <see cref="FitAll"/>'s of the context's plan on <paramref name="image"/>
+    /// (its tests hand in their class fixture's instead of fitting the same plan twice).</summary>
+    internal SectionResult Run(ReportContext context, Fits fits, FieldImage image, Stopwatch clock)
     {
-        var fits = FitAll(plan, image, context.Progress, scratch);
-        var (trials, directories) = (fits.Trials, fits.Directories);
+        var (plan, trials, directories) = (fits.Plan, fits.Trials, fits.Directories);
 
         string run = $"{image.Width}×{image.Height} cameraman, seed {context.Seed}";
         var figures = new List<Figure>();

@@ -16,12 +16,14 @@ public class BrowserRenderTests
         var report = ReportRunner.Run(new ReportOptions(ReportProfile.Test, 0, dir.File("out")), sections);
         int figures = report.Sections.Sum(s => s.Figures.Count(f => f.Available));
 
-        string dom = HeadlessChromium.DumpDom(report.IndexPath);
+        // Both Chromiums at once (each only reads the page): 1.9 s against 2.2–2.7 s one after the other (measured at load 5).
+        var dump = Task.Run(() => HeadlessChromium.DumpDom(report.IndexPath));
+        string png = dir.File("page.png");
+        HeadlessChromium.Screenshot(report.IndexPath, png, 1280, 2000);
+        string dom = dump.GetAwaiter().GetResult();
         Assert.Equal(figures.ToString(), HeadlessChromium.BodyAttribute(dom, "data-images"));
         Assert.Equal("0", HeadlessChromium.BodyAttribute(dom, "data-broken-images"));
 
-        string png = dir.File("page.png");
-        HeadlessChromium.Screenshot(report.IndexPath, png, 1280, 2000);
         using var bitmap = SKBitmap.Decode(png);
         Assert.Equal(1280, bitmap.Width);
         Assert.True(HeadlessChromium.LuminanceVariance(bitmap) > 100, "the screenshot is (nearly) blank");

@@ -12,7 +12,8 @@ namespace NeuralLab.Tests.NeuralFields.Tiles;
 /// <c>tiles fit</c> as the scheduler runs it — separate processes of the built CLI, one per shard, the shard taken from
 /// Slurm's and Kubernetes' environment variables — and <c>tiles merge</c> on the result: bit-identical to one process,
 /// resumable after a kill, and without seams. The image is the 64² cameraman in 3×3 tiles of 32 with overlap 8
-/// (--quick), with a small field so that every process runs in seconds.
+/// (--quick), with a small field so that every process runs in seconds. The kill and the folder's shards in processes of
+/// their own are in the slow set; their twins in the fast set run the same commands in the test's process.
 /// </summary>
 public class TilesCommandTests(ITestOutputHelper log)
 {
@@ -107,7 +108,16 @@ public class TilesCommandTests(ITestOutputHelper log)
         }
     }
 
+    /// <summary>How a test runs the CLI: in processes of its own, all of a batch at the same time (as a scheduler's tasks), or
+    /// here, one after the other (the caller holds <see cref="LibtorchThreads.One"/>: the children's arithmetic).</summary>
+    delegate CliRunner.Result[] Runs(params string[][] commands);
+
+    static CliRunner.Result[] InProcesses(params string[][] commands) => [.. commands.Select(c => Start(null, c)).ToList().Select(Finish)];
+
+    static CliRunner.Result[] InThisProcess(params string[][] commands) => [.. commands.Select(c => CliRunner.Run(c))];
+
     [Fact]
+    [Trait("Speed", "Slow")] // three processes one after another; the fast set resumes in one process (below)
     public void A_killed_shard_resumes_where_it_stopped_and_refits_a_lost_tile_identically()
     {
         using var dir = new TempDir();
@@ -118,6 +128,27 @@ public class TilesCommandTests(ITestOutputHelper log)
         if (!victim.HasExited) victim.Kill(entireProcessTree: true);
         victim.WaitForExit();
         victim.Dispose();
+        ResumesAndRefitsALostTile(output, InProcesses);
+    }
+
+    /// <summary>The same resume in one process: the stop is the tiles after the third missing, as a kill leaves them.</summary>
+    [Fact]
+    public void A_stopped_run_resumes_where_it_stopped_and_refits_a_lost_tile_identically_in_one_process()
+    {
+        using var threads = LibtorchThreads.One();
+        using var dir = new TempDir();
+        string output = dir.File("run");
+        Succeeded(CliRunner.Run(Fit(output)));
+        var uninterrupted = Enumerable.Range(0, 9).Select(i => File.ReadAllBytes(Path.Combine(TileRun.TileDirectory(output, i), FieldCheckpoint.WeightsFile))).ToArray();
+        foreach (int i in Enumerable.Range(3, 6)) Directory.Delete(TileRun.TileDirectory(output, i), recursive: true);
+        ResumesAndRefitsALostTile(output, InThisProcess);
+        Assert.All(Enumerable.Range(0, 9), i => Assert.Equal(uninterrupted[i], File.ReadAllBytes(Path.Combine(TileRun.TileDirectory(output, i), FieldCheckpoint.WeightsFile))));
+    }
+
+    /// <summary>What a run of shard 0/1 stopped in <paramref name="output"/> is resumed to: the finished tiles skipped, a hidden
+    /// partial folder cleared, the rest fitted; then a tile lost afterwards is fitted again to the same bytes.</summary>
+    static void ResumesAndRefitsALostTile(string output, Runs run)
+    {
         var finished = Enumerable.Range(0, 9).Where(i => TiledFit.IsFinished(output, i)).ToArray();
         Assert.Contains(0, finished);
         // What a kill in the middle of writing a tile leaves: a hidden partial folder, never a half-written tile.
@@ -130,7 +161,7 @@ public class TilesCommandTests(ITestOutputHelper log)
             File.WriteAllText(Path.Combine(partial, FieldCheckpoint.ConfigFile), "{ half");
         }
 
-        var resumed = Succeeded(Finish(Start(null, Fit(output, "--shard", "0/1"))));
+        var resumed = Succeeded(run(Fit(output, "--shard", "0/1"))[0]);
         Assert.Equal(finished, Ints(resumed, "skipped"));
         Assert.Equal(Enumerable.Range(0, 9).Except(finished), Ints(resumed, "fitted"));
         Assert.Empty(Directory.EnumerateDirectories(tilesFolder, ".*"));
@@ -140,7 +171,7 @@ public class TilesCommandTests(ITestOutputHelper log)
         string lost = TileRun.TileDirectory(output, 4);
         byte[] before = File.ReadAllBytes(Path.Combine(lost, FieldCheckpoint.WeightsFile));
         Directory.Delete(lost, recursive: true);
-        var again = Succeeded(Finish(Start(null, Fit(output))));
+        var again = Succeeded(run(Fit(output))[0]);
         Assert.Equal(new[] { 4 }, Ints(again, "fitted"));
         Assert.Equal(8, Ints(again, "skipped").Length);
         Assert.Equal(before, File.ReadAllBytes(Path.Combine(lost, FieldCheckpoint.WeightsFile)));
@@ -153,7 +184,18 @@ public class TilesCommandTests(ITestOutputHelper log)
     /// skipped, the text file ignored; a re-run skips everything; tiles merge reads an image's folder.
     /// </summary>
     [Fact]
-    public void A_folder_is_split_over_two_shards_image_by_image_as_single_image_runs_and_resumes()
+    [Trait("Speed", "Slow")] // seven processes; the fast set runs the same commands in one process (below)
+    public void A_folder_is_split_over_two_shards_image_by_image_as_single_image_runs_and_resumes() =>
+        FolderIsSplitImageByImageAndResumes(InProcesses);
+
+    [Fact]
+    public void A_folder_is_split_over_two_shards_image_by_image_as_single_image_runs_and_resumes_in_one_process()
+    {
+        using var threads = LibtorchThreads.One();
+        FolderIsSplitImageByImageAndResumes(InThisProcess);
+    }
+
+    static void FolderIsSplitImageByImageAndResumes(Runs run)
     {
         using var dir = new TempDir();
         string folder = dir.File("photos");
@@ -170,8 +212,7 @@ public class TilesCommandTests(ITestOutputHelper log)
         File.WriteAllText(Path.Combine(folder, "notes.txt"), "not an image either, and not one by its name");
         string output = dir.File("run");
 
-        var shards = new[] { "0/2", "1/2" }.Select(s => Start(null, FitImage(output, folder, "--shard", s))).ToList();
-        var results = shards.Select(p => Succeeded(Finish(p))).ToList();
+        var results = run(FitImage(output, folder, "--shard", "0/2"), FitImage(output, folder, "--shard", "1/2")).Select(Succeeded).ToList();
         foreach (var r in results)
         {
             Assert.Equal((3, 23), (r.GetProperty("images").GetInt32(), r.GetProperty("tiles").GetInt32())); // a: 6 tiles, b: 1, d: 16 (its header is fine)
@@ -181,10 +222,13 @@ public class TilesCommandTests(ITestOutputHelper log)
         Assert.All(results, r => Assert.Equal(new[] { "d.png" }, r.GetProperty("failed").EnumerateArray().Select(e => e.GetProperty("file").GetString())));
         Assert.Equal(7, results.Sum(r => r.GetProperty("fitted_tiles").GetInt32()));
 
-        foreach (var (file, tiles) in new[] { ("a.png", 6), ("b.jpg", 1) })
+        // The images alone and a re-run of shard 0 read or write nothing of each other's: one batch.
+        var images = new[] { ("a.png", 6), ("b.jpg", 1) };
+        var later = run([.. images.Select(i => FitImage(dir.File("alone-" + i.Item1), Path.Combine(folder, i.Item1))), FitImage(output, folder, "--shard", "0/2")])
+            .Select(Succeeded).ToArray();
+        foreach (var (file, tiles) in images)
         {
             string alone = dir.File("alone-" + file);
-            Succeeded(Finish(Start(null, FitImage(alone, Path.Combine(folder, file)))));
             for (int i = 0; i < tiles; i++)
                 Assert.True(File.ReadAllBytes(Path.Combine(TileRun.TileDirectory(alone, i), FieldCheckpoint.WeightsFile))
                     .SequenceEqual(File.ReadAllBytes(Path.Combine(TileRun.TileDirectory(TileFolder.ImageDirectory(output, file), i), FieldCheckpoint.WeightsFile))),
@@ -193,7 +237,7 @@ public class TilesCommandTests(ITestOutputHelper log)
         Assert.Equal(1, JsonDocument.Parse(File.ReadAllText(Path.Combine(TileFolder.ImageDirectory(output, "b.jpg"), TileRun.LayoutFile))).RootElement.GetProperty("channels").GetInt32());
         Assert.False(Directory.Exists(TileFolder.ImageDirectory(output, "notes.txt")));
 
-        var again = Succeeded(Finish(Start(null, FitImage(output, folder, "--shard", "0/2"))));
+        var again = later[^1];
         Assert.Equal(0, again.GetProperty("fitted_tiles").GetInt32());
         Assert.Equal(results[0].GetProperty("fitted_tiles").GetInt32(), again.GetProperty("skipped_tiles").GetInt32());
         var other = CliRunner.Run(FitImage(output, folder, "--shard", "0/2", "--tile", "48"));
