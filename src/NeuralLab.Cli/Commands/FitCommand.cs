@@ -42,6 +42,9 @@ public sealed class FitCommand() : NeuralLabCommand("fit", """
         if (audio && c.Get(_field.Preset) is not null) throw new BadInputException("--preset is for images; audio uses SIREN's audio recipe");
         if (audio && (c.Get(_field.Size) is not null || c.Get(_field.Channels) is not null))
             throw new BadInputException("--size and --channels are for images; a clip is fitted at its own length and channels");
+        // --max-samples bounds a WAV's header before it is read; an image has none, so the flag would do nothing.
+        if (!audio && c.Parsed.GetResult(_maxSamples) is { Implicit: false })
+            throw new BadInputException("--max-samples is for audio (a .wav IMAGE or --audio-demo), not an image");
         var kind = _field.Kind(c);
         // The encoding goes into the audio recipe too: FitConfig.Validate refuses an encoding of 1-D coordinates by its name (--encoding).
         var basis = audio ? AudioDefaults.Config with { Encoding = new EncodingConfig { Kind = kind } } : _field.Basis(c, kind);

@@ -47,7 +47,22 @@ sealed class FitOptions
     ];
 
     /// <summary>--encoding, parsed (none when absent).</summary>
-    public EncodingKind Kind(CommandContext c) => c.Get(Encoding) is string e ? ParseEncoding(e) : EncodingKind.None;
+    public EncodingKind Kind(CommandContext c)
+    {
+        var kind = c.Get(Encoding) is string e ? ParseEncoding(e) : EncodingKind.None;
+        // Another encoding's flag would be silently unused (and its value never checked): refuse it, as --gradient-spans
+        // without gradient supervision.
+        foreach (var (flag, owner) in EncodingFlags())
+            if (owner != kind && c.Parsed.GetResult(flag) is { Implicit: false })
+                throw new BadInputException($"{flag.Name} is for --encoding {owner.ToString().ToLowerInvariant()}, not {kind.ToString().ToLowerInvariant()}");
+        return kind;
+    }
+
+    IEnumerable<(Option Flag, EncodingKind Owner)> EncodingFlags() =>
+    [
+        (FourierFeatures, EncodingKind.Fourier), (FourierScale, EncodingKind.Fourier),
+        (GridLevels, EncodingKind.Grid), (GridFeatures, EncodingKind.Grid), (GridMin, EncodingKind.Grid), (GridMax, EncodingKind.Grid), (GridTable, EncodingKind.Grid),
+    ];
 
     /// <summary>The recipe the flags start from: --preset's, else fit's defaults for the encoding.</summary>
     public FitConfig Basis(CommandContext c, EncodingKind kind) =>

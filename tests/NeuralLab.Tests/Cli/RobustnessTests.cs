@@ -48,23 +48,24 @@ public sealed class RobustnessFiles : IDisposable
 
 /// <summary>
 /// Issue 16: every command × every option × hostile values (<see cref="RobustnessTable"/>), at quick sizes with a
-/// timeout. Exit 0 or 2 only — never 1 (an internal error), never a hang or a kill — and nothing left at --out after exit 2.
+/// timeout. Exit 0 or 2 only — never 1 (an internal error), never a hang or a kill —, exit 2 for every value the table
+/// marks refused, and nothing left at --out after exit 2.
 /// </summary>
 public class RobustnessTests(RobustnessFiles files) : IClassFixture<RobustnessFiles>
 {
     /// <summary>Far above any case's time on a loaded machine (a quick run takes seconds); it catches a run that does not end.</summary>
     static readonly TimeSpan Timeout = TimeSpan.FromMinutes(3);
 
-    public static TheoryData<string, string[]> Cases()
+    public static TheoryData<string, string[], bool> Cases()
     {
-        var data = new TheoryData<string, string[]>();
-        foreach (var (name, args, _) in RobustnessTable.Cases()) data.Add(name, args);
+        var data = new TheoryData<string, string[], bool>();
+        foreach (var (name, args, refused) in RobustnessTable.Cases()) data.Add(name, args, refused);
         return data;
     }
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public async Task HostileValueExitsCleanly(string name, string[] args)
+    public async Task HostileValueExitsCleanly(string name, string[] args, bool refused)
     {
         string outPath = Path.Combine(files.Root, "out-" + Guid.NewGuid().ToString("N"));
         var expanded = args.Select(a => files.Expand(a, outPath)).ToArray();
@@ -72,6 +73,8 @@ public class RobustnessTests(RobustnessFiles files) : IClassFixture<RobustnessFi
         Assert.True(await Task.WhenAny(run, Task.Delay(Timeout)) == run, $"{name}: still running after {Timeout.TotalMinutes} min");
         var result = await run;
         Assert.True(result.ExitCode is 0 or 2, $"{name}: {string.Join(' ', expanded)}\n{result}");
+        // A value the table says every command must refuse is refused, not ignored (an option the run does not use included).
+        Assert.True(!refused || result.ExitCode == 2, $"{name}: accepted a value that must be refused: {string.Join(' ', expanded)}\n{result}");
         if (result.ExitCode == 2)
         {
             Assert.False(Directory.Exists(outPath), $"{name}: exit 2 left the directory {outPath}");

@@ -32,6 +32,11 @@ public class EncodingCommandTests
         { "zero grid levels", ["fit", "--encoding", "grid", "--grid-levels", "0"], "--grid-levels 0: must be" },
         { "grid max below min", ["fit", "--encoding", "grid", "--grid-min", "64", "--grid-max", "8"], "--grid-max 8: must be at least the coarsest level's 64 cells" },
         { "negative Fourier scale", ["fit", "--encoding", "fourier", "--fourier-scale", "-1"], "--fourier-scale -1: must be positive" },
+        // Another encoding's flag would be silently unused, its value never checked.
+        { "Fourier flag without an encoding", ["fit", "--fourier-scale", "5"], "--fourier-scale is for --encoding fourier, not none" },
+        { "grid flag with Fourier", ["fit", "--encoding", "fourier", "--grid-levels", "4"], "--grid-levels is for --encoding grid, not fourier" },
+        { "Fourier flag on tiles without an encoding", ["tiles", "fit", "--fourier-features", "8", "--out", "{dir}/tiles"], "--fourier-features is for --encoding fourier, not none" },
+        { "audio's sample bound on an image", ["fit", "--max-samples", "100"], "--max-samples is for audio" },
     };
 
     // The same contract as every other bad input of fit (one line, exit 2, nothing written).
