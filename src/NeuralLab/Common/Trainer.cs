@@ -188,7 +188,7 @@ internal sealed class Trainer : IDisposable
     /// Runs the plan. <paramref name="step"/> does one optimiser step and returns its loss; <paramref name="evaluate"/>
     /// runs at the plan's cadence and returns the figures to report as progress (null: none); <paramref name="afterStep"/>
     /// runs after every step (checkpoints). Either may call <see cref="TrainingStep.Stop"/>. The learning rate
-    /// and the collections apply to <paramref name="optimizers"/>.
+    /// applies to <paramref name="optimizers"/>; the plan's collections (<see cref="TrainingPlan.CollectEvery"/>) to the process.
     /// </summary>
     public TrainingOutcome Run(Func<TrainingStep, double> step, Func<TrainingStep, IReadOnlyList<(string Name, double Value)>?>? evaluate = null,
         IProgress<ProgressReport>? progress = null, Action<TrainingStep>? afterStep = null, CancellationToken cancel = default,

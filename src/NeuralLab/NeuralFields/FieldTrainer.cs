@@ -99,9 +99,10 @@ internal static class FieldTrainer
         }
     }
 
-    /// <summary>The trainer's plan for fitting <paramref name="samples"/> samples with <paramref name="config"/>; steps by
-    /// <see cref="PlainMlpStep"/> (<paramref name="handWritten"/>) need no collections.</summary>
-    static TrainingPlan Plan(FitConfig config, int samples, bool handWritten)
+    /// <summary>The trainer's plan for fitting <paramref name="samples"/> samples with <paramref name="config"/>; minibatch
+    /// steps by <see cref="PlainMlpStep"/> (<paramref name="handWritten"/>) need no collections. A full batch goes through
+    /// autograd whatever the network (<see cref="FullBatchStep"/>), so it collects.</summary>
+    internal static TrainingPlan Plan(FitConfig config, int samples, bool handWritten)
     {
         int batch = config.BatchFor(samples);
         long total = config.PlannedSteps(samples);
@@ -119,7 +120,7 @@ internal static class FieldTrainer
             EvaluateAtEnd = true,
             Seed = config.Seed, // the trainer draws only from libtorch
             Threads = batch <= SingleThreadMaxBatch ? 1 : null,
-            CollectEvery = handWritten ? 0 : CollectInterval(batch),
+            CollectEvery = handWritten && batch < samples ? 0 : CollectInterval(batch),
             OnDivergence = Divergence.Throw,
             DivergenceAdvice = $"lower --lr (now {config.LearningRate:G4})",
         };
