@@ -41,6 +41,15 @@ public static class CliRunner
         Assert.Equal("", result.Stdout);
         if (outDir != null) Assert.False(Directory.Exists(outDir) && Directory.EnumerateFileSystemEntries(outDir).Any(), "files left behind");
     }
+
+    /// <summary>Runs the CLI with <paramref name="args"/> and <c>--out</c> a fresh folder, and asserts the bad-input contract
+    /// (<see cref="AssertRefused"/>), nothing left in that folder included.</summary>
+    public static void Refuses(string message, params string[] args)
+    {
+        using var dir = new TempDir();
+        string outDir = dir.File("out");
+        AssertRefused(Run([.. args, "--out", outDir]), message, outDir);
+    }
 }
 
 /// <summary>A fresh temporary directory, deleted afterwards.</summary>

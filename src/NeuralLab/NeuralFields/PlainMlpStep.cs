@@ -27,7 +27,7 @@ internal sealed class PlainMlpStep : IDisposable
     readonly Tensor?[] _transposed, _gradients; // kept from step to step, checked by address each step (Current*)
     readonly IntPtr[] _transposedOf;
     readonly Scalar _one = 1.ToScalar(), _minusOne = (-1).ToScalar();
-    Buffers? _buffers;
+    Buffers? _buffers, _previousBuffers; // the last batch size's, and the one before it
 
     PlainMlpStep(CoordinateMlp model)
     {
@@ -68,7 +68,7 @@ internal sealed class PlainMlpStep : IDisposable
     public Tensor LossAndGradients(Tensor x, Tensor y)
     {
         long batch = x.size(0);
-        var b = _buffers is { Batch: var size } && size == batch ? _buffers : Allocate(batch, x.dtype);
+        var b = _buffers is { Batch: var size } && size == batch ? _buffers : BuffersFor(batch, x.dtype);
         int layers = _weights.Length;
         using var noGrad = NativeTensor.NoGrad();
         // Forward: a_l = act(a_{l−1} W_lᵀ + b_l), as nn.Linear's addmm (bias copied into the output, GEMM with β = 1).
@@ -141,16 +141,24 @@ internal sealed class PlainMlpStep : IDisposable
         return _gradients[slot] = gradient.DetachFromDisposeScope();
     }
 
-    Buffers Allocate(long batch, ScalarType dtype)
+    /// <summary>Two sets are kept: an epoch that does not divide into whole batches ends with a shorter one (the Tanh
+    /// recipe's 262,144 pixels in batches of 100 end with 44), and the next epoch starts at full size again.</summary>
+    Buffers BuffersFor(long batch, ScalarType dtype)
     {
-        _buffers?.Dispose();
-        _buffers = new Buffers(batch, _weights.Select(w => w.shape[0]).ToArray(), _hidden, _channels, dtype);
-        return _buffers;
+        if (_previousBuffers is { Batch: var size } && size == batch) (_buffers, _previousBuffers) = (_previousBuffers, _buffers);
+        else
+        {
+            _previousBuffers?.Dispose();
+            _previousBuffers = _buffers;
+            _buffers = new Buffers(batch, _weights.Select(w => w.shape[0]).ToArray(), _hidden, _channels, dtype);
+        }
+        return _buffers!;
     }
 
     public void Dispose()
     {
         _buffers?.Dispose();
+        _previousBuffers?.Dispose();
         foreach (var t in _transposed) t?.Dispose();
         foreach (var t in _gradients) t?.Dispose();
         _one.Dispose();

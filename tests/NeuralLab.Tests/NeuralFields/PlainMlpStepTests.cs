@@ -43,8 +43,10 @@ public class PlainMlpStepTests
         using var step = PlainMlpStep.TryCreate(model, objective);
         Assert.NotNull(step);
         torch.random.manual_seed(12);
-        // Two batches of different sizes, the second accumulated onto the first (as backward accumulates).
-        foreach (int batch in new[] { 17, 9 })
+        // Batches of different sizes, each accumulated onto the ones before (as backward accumulates): sizes that come
+        // back reuse the kept buffers (17, 9, 17, 9: an epoch's short last batch and the next epoch), a third size
+        // replaces the older set (5, then 17 again).
+        foreach (int batch in new[] { 17, 9, 17, 9, 5, 17 })
         {
             var x = (rand(batch, 2) * 2 - 1).to_type(dtype);
             var y = randn(batch, channels).to_type(dtype);

@@ -47,9 +47,7 @@ public class SupervisionCliTests
     [InlineData("laplacian")]
     public void GradientSpansWithoutGradientSupervisionAreRefused(string supervise)
     {
-        using var dir = new TempDir();
-        var result = CliRunner.Run(["fit", .. Tiny, "--supervise", supervise, "--gradient-spans", "on", "--out", dir.Path]);
-        CliRunner.AssertRefused(result, "--gradient-spans is for --supervise gradient", dir.Path);
+        CliRunner.Refuses("--gradient-spans is for --supervise gradient", ["fit", .. Tiny, "--supervise", supervise, "--gradient-spans", "on"]);
     }
 
     [Fact]

@@ -56,13 +56,11 @@ public class BpttCommandTests
     [InlineData("--form", "sideways", "--form: unknown form 'sideways'")]
     public void GradRejectsBadInputWithOneLineAndExitCode2(string flag, string value, string message)
     {
-        using var dir = new TempDir();
-        string outDir = dir.File("out");
-        var args = new List<string> { "bptt", "grad", "--w", "0.5", "--x", "1,2", "--out", outDir };
+        var args = new List<string> { "bptt", "grad", "--w", "0.5", "--x", "1,2" };
         int at = args.IndexOf(flag);
         if (at >= 0) args[at + 1] = value;
         else args.AddRange([flag, value]);
-        CliRunner.AssertRefused(CliRunner.Run([.. args]), message, outDir);
+        CliRunner.Refuses(message, [.. args]);
     }
 
     [Theory]
@@ -80,9 +78,7 @@ public class BpttCommandTests
     [InlineData("sweep", "--engine", "gpu", "--engine: unknown engine 'gpu'")]
     public void GraphAndSweepRejectBadInput(string sub, string flag, string value, string message)
     {
-        using var dir = new TempDir();
-        string outDir = dir.File("out");
-        CliRunner.AssertRefused(CliRunner.Run("bptt", sub, flag, value, "--out", outDir, "--quick"), message, outDir);
+        CliRunner.Refuses(message, "bptt", sub, flag, value, "--quick");
     }
 
     [Fact]
