@@ -142,7 +142,7 @@ internal sealed class PlainMlpStep : IDisposable
     }
 
     /// <summary>Two sets are kept: an epoch that does not divide into whole batches ends with a shorter one (the Tanh
-    /// recipe's 262,144 pixels in batches of 100 end with 44), and the next epoch starts at full size again.</summary>
+    /// recipe's 65,536 pixels of the 256² cameraman in batches of 100 end with 36), and the next epoch starts at full size again.</summary>
     Buffers BuffersFor(long batch, ScalarType dtype)
     {
         if (_previousBuffers is { Batch: var size } && size == batch) (_buffers, _previousBuffers) = (_previousBuffers, _buffers);
